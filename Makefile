@@ -1,0 +1,46 @@
+# Two entry points for a new user: `make demo` (set up, index the bundled corpus, answer a
+# question) and `make test` (set up, lint, run the test suite). Everything lives in .venv.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUESTION ?= What did the Walsall panel resolve about sharing feedback from service users?
+
+.PHONY: install demo test lint eval bench serve tui clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch first: a plain `torch` requirement would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/scrutiny index
+	$(BIN)/scrutiny ask "$(QUESTION)"
+
+test: install
+	$(BIN)/ruff check .
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+eval: install
+	$(BIN)/scrutiny index --quiet
+	$(BIN)/scrutiny eval ../shared/eval/qa_dev.jsonl tests/data/qa_extra.jsonl tests/data/qa_out_of_scope.jsonl --baseline
+
+bench: install
+	$(BIN)/scrutiny bench --sizes 1
+
+serve: install
+	$(BIN)/scrutiny serve
+
+tui: install
+	$(BIN)/scrutiny tui
+
+clean:
+	rm -rf .scrutiny-index .pytest_cache .ruff_cache

@@ -1,0 +1,108 @@
+"""The app factory: one FastAPI app per settings object, no module-level globals.
+
+Tests build an app around the session's shared ``Assistant``; ``scrutiny serve`` builds one
+that opens the index and loads the model once in its lifespan. Either way every router
+reaches the facade through ``api.deps``, never through an import-time singleton.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from indexer.config import Settings
+
+from . import errors
+from .routers import ask, chat, documents, health, resolutions, search
+from .state import AppState
+
+if TYPE_CHECKING:
+    from indexer.embedding import Embedder
+    from retriever.assistant import Assistant
+
+log = logging.getLogger("scrutiny.api")
+
+DESCRIPTION = """\
+Search, cited answers, resolutions and documents over local-government scrutiny records
+(committee minutes, officer reports, inspections, peer challenges). Everything runs on this
+machine; nothing is sent anywhere.
+
+* Read endpoints are open. `POST /documents` and `DELETE /documents/{doc_id}` need
+  `Authorization: Bearer <SCRUTINY_API_KEY>` and are disabled when no key is configured.
+* Errors are JSON `{"detail": "..."}`; 503 means no index has been built yet
+  (run `scrutiny index` on the server).
+* `format=csv` on `/search` and `/resolutions` gives a spreadsheet-ready CSV.
+* `/v1/chat/completions` is OpenAI-compatible, so chat front ends can use the assistant.
+"""
+
+# Non-upload bodies (POST /ask, chat) are small; uploads get their configured limit plus
+# room for the multipart envelope and the metadata fields.
+MULTIPART_OVERHEAD = 1024 * 1024
+
+
+UPLOAD_FORM_EXAMPLE = {"file": "minutes-2019-06-05.pdf", "committee": "Corporate Parenting Board",
+                       "doc_type": "minutes", "date": "2019-06-05"}
+
+
+def _document_upload_form(app: FastAPI) -> None:
+    """Give the generated multipart form of POST /documents an example, like every model."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for name, body in schema.get("components", {}).get("schemas", {}).items():
+                if name.startswith("Body_upload_document"):
+                    body["examples"] = [UPLOAD_FORM_EXAMPLE]
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None, *,
+               embedder: Embedder | None = None, warm_up: bool = True) -> FastAPI:
+    """Build the app. With ``assistant`` given (tests, embedding applications) it is used as
+    is and not closed at shutdown; otherwise the lifespan opens ``settings.index_dir``,
+    loads the model (or uses ``embedder``) and warms it up, and starts anyway (503 on data
+    endpoints) if there is no index yet."""
+    state = AppState(settings, assistant, embedder)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if state.assistant is None:
+            await anyio.to_thread.run_sync(state.open_at_startup, warm_up)
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="Scrutiny assistant API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=settings.max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD,
+    )
+    app.state.scrutiny = state
+    errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"],
+                           allow_credentials=False, max_age=600)
+    for module in (health, search, ask, resolutions, documents, chat):
+        app.include_router(module.router)
+
+    _document_upload_form(app)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> dict[str, str]:
+        return {"name": "scrutiny-assistant", "docs": "/docs", "openapi": "/openapi.json"}
+
+    return app

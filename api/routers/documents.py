@@ -1,0 +1,138 @@
+"""``/documents`` (list, read, upload, delete) and ``/facets`` (the filter values present).
+
+Reads are open; upload and delete need the API key and run one at a time, because each ends
+in an incremental rebuild of the index.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+
+from indexer.errors import NotFoundError
+
+from .. import uploads
+from ..deps import AssistantDep, FiltersDep, StateDep, WriteKey, check_dates
+from ..errors import responses
+from ..schemas import (
+    ISO_DATE,
+    DeleteResponse,
+    DocType,
+    DocumentDetail,
+    DocumentItem,
+    DocumentsResponse,
+    Facets,
+    UploadResponse,
+)
+
+router = APIRouter(tags=["documents"])
+
+DocId = Annotated[str, Path(min_length=1, max_length=300, description=(
+    "The document id from GET /documents."))]
+
+
+@router.get("/documents", response_model=DocumentsResponse, responses=responses(422, 503),
+            summary="List documents")
+async def list_documents(
+    state: StateDep,
+    assistant: AssistantDep,
+    filters: FiltersDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """The indexed documents with their metadata and counts, newest first as the index
+    orders them; `count` is the number matching the filters before paging."""
+    documents = await state.run(assistant.documents, filters)
+    page = documents[offset:offset + limit]
+    return {"documents": [d.to_dict() for d in page], "count": len(documents),
+            "offset": offset, "limit": limit}
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail | DocumentItem,
+            responses=responses(404, 422, 503), summary="One document, or one of its items")
+async def get_document(
+    state: StateDep,
+    assistant: AssistantDep,
+    doc_id: DocId,
+    item: Annotated[str | None, Query(min_length=1, max_length=100, description=(
+        "A minute reference such as `226/12` or `CS.02`: return only that item."))] = None,
+) -> dict[str, Any]:
+    """Metadata, items, resolutions, attendance and full text of one document. With `item`,
+    only that item: its span, its exact text and the resolutions recorded under it."""
+    detail = await state.run(assistant.document, doc_id)
+    data = detail.to_dict()
+    if item is None:
+        return data
+    wanted = item.strip().rstrip(".").casefold()
+    for entry in detail.items:
+        if str(entry.get("ref", "")).strip().rstrip(".").casefold() == wanted:
+            text = detail.text[int(entry["char_start"]):int(entry["char_end"])]
+            ref = entry.get("ref")
+            return {**{k: data[k] for k in ("doc_id", "title", "council", "committee",
+                                             "doc_type", "date", "source")},
+                    "item": entry, "text": text,
+                    "resolutions": [r for r in detail.resolutions if r.get("item_ref") == ref]}
+    raise NotFoundError(f"Document {doc_id} has no item {item!r}. Its items are listed "
+                        f"under `items` in GET /documents/{doc_id}.")
+
+
+@router.get("/facets", response_model=Facets, responses=responses(503),
+            summary="Filter values present in the index")
+async def facets(state: StateDep, assistant: AssistantDep) -> dict[str, Any]:
+    """Councils, committees, document types and the date range, so a client can offer
+    choices instead of free text."""
+    result = await state.run(assistant.facets)
+    return result.to_dict()
+
+
+@router.post("/documents", status_code=201, response_model=UploadResponse,
+             responses={200: {"model": UploadResponse,
+                              "description": "The same file was already indexed."},
+                        **responses(401, 403, 409, 413, 415, 422, 503)},
+             summary="Upload and index one file")
+async def upload_document(
+    state: StateDep,
+    _key: WriteKey,
+    response: Response,
+    file: Annotated[UploadFile, File(description=(
+        "One .txt, .md, .pdf, .docx, .html or .htm file."))],
+    title: Annotated[str | None, Form(max_length=300)] = None,
+    council: Annotated[str | None, Form(max_length=200)] = None,
+    committee: Annotated[str | None, Form(max_length=200)] = None,
+    doc_type: Annotated[DocType | None, Form()] = None,
+    date: Annotated[str | None, Form(pattern=ISO_DATE, json_schema_extra={
+        "format": "date"})] = None,
+) -> dict[str, Any]:
+    """Stores the file under the corpus (with the given metadata as its sidecar, overriding
+    what is recognised from the text) and indexes it incrementally. A file the reader
+    cannot use is refused with the reason, and nothing already indexed changes."""
+    t0 = time.perf_counter()
+    check_dates(date, None)
+    name = uploads.safe_filename(file.filename)  # 415 before reading the body further
+    meta = {k: v for k, v in (("title", title), ("council", council), ("committee", committee),
+                              ("doc_type", doc_type), ("date", date)) if v}
+    staged = await state.run(uploads.stage, file.file, name,
+                             state.settings.max_upload_mb * uploads.MB)
+    try:
+        async with state.write_lock:
+            outcome = await state.run(uploads.ingest, state, staged, meta)
+    finally:
+        await state.run(uploads.discard, staged)
+    assert outcome.document is not None
+    if outcome.status == "unchanged":
+        response.status_code = 200
+    response.headers["Location"] = f"/documents/{outcome.document.doc_id}"
+    return {"status": outcome.status, "document": outcome.document.to_dict(),
+            "documents": outcome.documents, "took_ms": (time.perf_counter() - t0) * 1000}
+
+
+@router.delete("/documents/{doc_id}", response_model=DeleteResponse,
+               responses=responses(401, 403, 404, 409, 422, 503), summary="Remove a document")
+async def delete_document(state: StateDep, _key: WriteKey, doc_id: DocId) -> dict[str, Any]:
+    """Deletes the document's source file from the corpus and rebuilds the index without it
+    (if the rebuild fails, the file is restored)."""
+    async with state.write_lock:
+        outcome = await state.run(uploads.remove, state, doc_id)
+    return {"status": "deleted", "doc_id": doc_id, "documents": outcome.documents}

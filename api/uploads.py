@@ -1,0 +1,252 @@
+"""Adding and removing source files through the API without ever losing indexed work.
+
+An upload is staged outside the corpus and read with the indexer's own reader first, so a
+corrupt or unsupported file never enters the corpus. The corpus then changes by one file and
+the indexer's incremental build embeds only that file. A removal moves the file aside and puts
+it back if the rebuild fails. Both refuse to run when the server's corpus directory does not
+hold the files the index was built from, because a rebuild from the wrong directory would
+silently drop every document it cannot see.
+
+Everything here is blocking; the router runs it in a worker thread under the write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from fastapi import HTTPException
+
+from indexer.errors import IndexMissingError, ReadError
+from retriever.results import DocumentSummary
+
+from .state import AppState
+
+log = logging.getLogger("scrutiny.api")
+
+ALLOWED_EXTENSIONS = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+MB = 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+class UnsupportedType(HTTPException):
+    def __init__(self, name: str) -> None:
+        ext = Path(name).suffix.lower() or "(none)"
+        super().__init__(415, detail=f"Unsupported file type {ext}; upload one of "
+                         + ", ".join(ALLOWED_EXTENSIONS) + ".")
+
+
+def safe_filename(raw: str | None) -> str:
+    """A name that is safe to join to the corpus directory.
+
+    Directory parts (``../``, ``C:\\``, absolute paths) are dropped, anything but letters,
+    digits, ``.``, ``-`` and ``_`` becomes ``-``, leading dots go (no hidden files), and the
+    extension must be on the allowlist.
+    """
+    name = unicodedata.normalize("NFKC", raw or "").replace("\\", "/").split("/")[-1]
+    name = name.replace("\x00", "")
+    stem, dot, ext = name.rpartition(".")
+    ext = "." + ext.lower() if dot else ""
+    if ext not in ALLOWED_EXTENSIONS:
+        raise UnsupportedType(name)
+    stem = _UNSAFE.sub("-", stem)
+    stem = re.sub(r"-{2,}", "-", stem).strip(".-_ ")[:120].rstrip(".-_ ")
+    return (stem or "upload") + ext
+
+
+def stage(source: IO[bytes], name: str, max_bytes: int) -> Path:
+    """Copy the upload to a private temporary directory, refusing it past ``max_bytes``."""
+    tmpdir = Path(tempfile.mkdtemp(prefix="scrutiny-upload-"))
+    path = tmpdir / name
+    size = 0
+    try:
+        with path.open("wb") as out:
+            while block := source.read(MB):
+                size += len(block)
+                if size > max_bytes:
+                    raise HTTPException(413, detail=(
+                        f"The file is larger than the {max_bytes // MB} MB upload limit "
+                        "(SCRUTINY_MAX_UPLOAD_MB)."))
+                out.write(block)
+    except BaseException:
+        discard(path)
+        raise
+    return path
+
+
+def discard(staged: Path) -> None:
+    shutil.rmtree(staged.parent, ignore_errors=True)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(MB):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [p for p in (path.with_name(path.name + ".meta.json"),
+                        path.with_name(path.stem + ".meta.json")) if p.is_file()]
+
+
+def source_path(corpus: Path, source: str) -> Path | None:
+    """The file a document was built from, if it lies inside ``corpus``."""
+    root = corpus.resolve()
+    rel = Path(source)
+    candidates = [rel] if rel.is_absolute() else [root / rel, root.parent / rel]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root) and resolved.is_file():
+            return resolved
+    return None
+
+
+def check_corpus_matches(state: AppState, except_doc: str | None = None) -> None:
+    """409 unless every indexed document's source file is in the server's corpus directory."""
+    try:
+        assistant = state.current()
+    except IndexMissingError:
+        return
+    corpus = state.settings.corpus_dir
+    missing = [d.source for d in assistant.documents()
+               if d.doc_id != except_doc and source_path(corpus, d.source) is None]
+    if missing:
+        raise HTTPException(409, detail=(
+            f"{len(missing)} indexed document(s) have no source file in the server's corpus "
+            f"directory (e.g. {Path(missing[0]).name}), so rebuilding from it would drop them. "
+            "Start the server with SCRUTINY_CORPUS set to the corpus the index was built from, "
+            "or run `scrutiny index` to resynchronise."))
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: str  # "indexed" | "unchanged" | "deleted"
+    document: DocumentSummary | None
+    documents: int
+
+
+def _rebuild(state: AppState) -> Any:
+    from indexer.build import build_index
+
+    try:
+        embedder = state.current().embedder()
+    except IndexMissingError:
+        embedder = state.embedder  # None: the build loads the model itself
+    return build_index([state.settings.corpus_dir], state.settings, embedder=embedder)
+
+
+def _find(state: AppState, name: str) -> tuple[DocumentSummary | None, int]:
+    documents = state.current().documents()
+    for doc in documents:
+        if doc.source == name or Path(doc.source).name == name:
+            return doc, len(documents)
+    return None, len(documents)
+
+
+def _target_for(corpus: Path, name: str, digest: str) -> tuple[Path, bool]:
+    """Where to store the file; ``(path, True)`` if an identical file is already there."""
+    target = corpus / name
+    stem, ext = target.stem, target.suffix
+    n = 1
+    while target.exists():
+        if target.is_file() and _digest(target) == digest:
+            return target, True
+        n += 1
+        target = corpus / f"{stem}-{n}{ext}"
+    return target, False
+
+
+def ingest(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
+    """Validate, store and index one staged upload; the corpus is untouched on any failure."""
+    from indexer.readers import read_document
+
+    settings = state.settings
+    read_document(staged, max_bytes=settings.max_file_mb * MB)  # ReadError -> 422
+    check_corpus_matches(state)
+    corpus = settings.corpus_dir
+    corpus.mkdir(parents=True, exist_ok=True)
+    target, identical = _target_for(corpus, staged.name, _digest(staged))
+    if identical and not meta:
+        found, total = _find(state, target.name) if _index_exists(state) else (None, 0)
+        if found is not None:
+            return Outcome("unchanged", found, total)
+    sidecar = target.with_name(target.name + ".meta.json")
+    old_sidecar = sidecar.read_bytes() if meta and sidecar.is_file() else None
+
+    def undo() -> None:
+        if not identical:
+            target.unlink(missing_ok=True)
+        if meta:
+            if old_sidecar is None:
+                sidecar.unlink(missing_ok=True)
+            else:
+                sidecar.write_bytes(old_sidecar)
+
+    try:
+        if not identical:
+            partial = corpus / f".{target.name}.uploading"  # dotfiles are never indexed
+            shutil.copyfile(staged, partial)
+            os.replace(partial, target)
+        if meta:
+            sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+            os.utime(target)  # the build re-hashes only files whose size or mtime changed
+        report = _rebuild(state)
+    except BaseException:
+        undo()
+        raise
+    for skipped in report.skipped:
+        if skipped.path == target.name:
+            undo()
+            raise ReadError(f"{target.name}: {skipped.reason}")
+    found, total = _find(state, target.name)
+    if found is None:
+        raise ReadError(f"{target.name} was stored but the build did not index it.")
+    log.info("indexed upload %s as %s", target.name, found.doc_id)
+    return Outcome("indexed", found, total)
+
+
+def _index_exists(state: AppState) -> bool:
+    try:
+        state.current()
+    except IndexMissingError:
+        return False
+    return True
+
+
+def remove(state: AppState, doc_id: str) -> Outcome:
+    """Delete a document's source file and rebuild; on failure the file is put back."""
+    assistant = state.current()
+    summary = assistant.document(doc_id).summary  # NotFoundError -> 404
+    path = source_path(state.settings.corpus_dir, summary.source)
+    if path is None:
+        raise HTTPException(409, detail=(
+            f"The source file of {doc_id} is not in the server's corpus directory, so it "
+            "cannot be removed from here. Remove it where it lives and run `scrutiny index`."))
+    check_corpus_matches(state, except_doc=doc_id)
+    trash = Path(tempfile.mkdtemp(prefix="scrutiny-delete-"))
+    moved = [(p, trash / p.name) for p in [path, *_sidecars(path)]]
+    try:
+        for src, dest in moved:
+            shutil.move(src, dest)
+        _rebuild(state)
+        total = len(state.current().documents())
+    except BaseException:
+        for src, dest in moved:
+            if dest.exists() and not src.exists():
+                shutil.move(dest, src)
+        raise
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+    log.info("removed %s (%s)", doc_id, path.name)
+    return Outcome("deleted", None, total)

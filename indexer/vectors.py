@@ -1,0 +1,88 @@
+"""FAISS vector index whose ids are the chunk row ids.
+
+Exact inner product on normalised vectors by default; past ``ann_threshold`` chunks an HNSW
+index is built instead, trading a little recall for query time that stays flat as the
+collection grows. faiss is imported lazily so the CLI starts instantly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _faiss() -> Any:
+    import faiss
+
+    return faiss
+
+
+def new_index(dim: int, count: int, ann_threshold: int) -> tuple[Any, str]:
+    faiss = _faiss()
+    if count >= ann_threshold:
+        hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 80
+        hnsw.hnsw.efSearch = 128
+        return faiss.IndexIDMap2(hnsw), "hnsw32"
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), "flat"
+
+
+def build(ids: np.ndarray, vectors: np.ndarray, dim: int, ann_threshold: int) -> tuple[Any, str]:
+    index, kind = new_index(dim, len(ids), ann_threshold)
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype="float32"),
+                           np.ascontiguousarray(ids, dtype="int64"))
+    return index, kind
+
+
+def load(path: Path) -> Any:
+    return _faiss().read_index(str(path))
+
+
+def save(index: Any, path: Path) -> None:
+    _faiss().write_index(index, str(path))
+
+
+def remove(index: Any, ids: list[int]) -> None:
+    if ids:
+        faiss = _faiss()
+        index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype="int64")))
+
+
+def add(index: Any, ids: list[int], vectors: np.ndarray) -> None:
+    if ids:
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype="float32"),
+                           np.asarray(ids, dtype="int64"))
+
+
+def kind_of(index: Any) -> str:
+    faiss = _faiss()
+    inner = faiss.downcast_index(index.index) if hasattr(index, "index") else index
+    return "hnsw32" if isinstance(inner, faiss.IndexHNSWFlat) else "flat"
+
+
+def search(index: Any, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k (scores, ids); ``allowed`` restricts the search *before* ranking (pre-filter)."""
+    faiss = _faiss()
+    if index.ntotal == 0 or k <= 0:
+        return np.zeros(0, dtype="float32"), np.zeros(0, dtype="int64")
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype="float32")
+    k = min(k, index.ntotal)
+    if allowed is None:
+        scores, ids = index.search(q, k)
+    else:
+        if len(allowed) == 0:
+            return np.zeros(0, dtype="float32"), np.zeros(0, dtype="int64")
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype="int64"))
+        inner = faiss.downcast_index(index.index)
+        if isinstance(inner, faiss.IndexHNSWFlat):
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(128, 2 * k))
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        k = min(k, len(allowed))
+        scores, ids = index.search(q, k, params=params)
+    keep = ids[0] >= 0
+    return scores[0][keep], ids[0][keep]

@@ -1,0 +1,182 @@
+"""The library's public facade: one object opened on an index directory.
+
+The CLI, the HTTP API and the TUI all go through ``Assistant``; none of them touches FAISS,
+SQLite or the model. The object is safe to share between threads: the index generation it
+reads is swapped atomically when a rebuild lands (``refresh``), and the model is loaded once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer.config import Settings
+from indexer.errors import NotFoundError, QueryError
+
+from .results import (
+    AskResult,
+    DocumentDetail,
+    DocumentSummary,
+    Facets,
+    Filters,
+    Health,
+    PrepareResult,
+    ResolutionsResult,
+    SearchResult,
+)
+
+if TYPE_CHECKING:
+    from indexer.embedding import Embedder
+
+    from .snapshot import Snapshot
+
+MAX_QUERY_CHARS = 1000
+SORTS = ("relevance", "date")
+
+
+def check_query(text: str, *, allow_empty: bool = False) -> str:
+    """Reject queries that cannot be searched, with a message the user can act on."""
+    if not isinstance(text, str):
+        raise QueryError("The query must be text.")
+    cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
+    if not cleaned and not allow_empty:
+        raise QueryError("The query is empty: type a question or some words to search for.")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is {len(cleaned)} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS}. Shorten it to the question you want answered.")
+    return cleaned
+
+
+class Assistant:
+    """Search, cited answers, resolutions and documents over one index directory."""
+
+    def __init__(self, index_dir: Path | str, *, settings: Settings | None = None,
+                 embedder: Embedder | None = None) -> None:
+        from .snapshot import open_snapshot
+
+        self.index_dir = Path(index_dir)
+        self.settings = settings or Settings.from_env(index_dir=self.index_dir)
+        self._embedder = embedder
+        self._embedder_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
+        self._snapshot: Snapshot = open_snapshot(self.index_dir)
+
+    @classmethod
+    def open(cls, index_dir: Path | str, *, settings: Settings | None = None,
+             embedder: Embedder | None = None) -> Assistant:
+        """Open an index; raises ``IndexMissingError`` / ``IndexIncompatibleError``."""
+        return cls(index_dir, settings=settings, embedder=embedder)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def embedder(self) -> Embedder:
+        """The query embedder, loaded on first use (so listing documents never loads torch)."""
+        if self._embedder is None:
+            with self._embedder_lock:
+                if self._embedder is None:
+                    from indexer.embedding import load_embedder
+
+                    manifest = self._snapshot.manifest
+                    self._embedder = load_embedder(manifest.get("model_ref") or
+                                                   self.settings.model,
+                                                   backend=self.settings.backend)
+        return self._embedder
+
+    def warm_up(self) -> None:
+        """Load the model and run one query so the first user question is fast."""
+        self.search("warm up", k=1)
+
+    def refresh(self) -> bool:
+        """Switch to a newer index generation if a rebuild has landed; True if it switched.
+
+        Requests already running keep the snapshot they started with, so none fails.
+        """
+        from .snapshot import current_generation, open_snapshot
+
+        if current_generation(self.index_dir) == self._snapshot.generation:
+            return False
+        with self._swap_lock:
+            if current_generation(self.index_dir) == self._snapshot.generation:
+                return False
+            self._snapshot = open_snapshot(self.index_dir)
+        return True
+
+    def close(self) -> None:
+        self._snapshot.close()
+
+    # -- read-only views ---------------------------------------------------------------------
+    def health(self) -> Health:
+        snap = self._snapshot
+        return Health(status="ok", documents=snap.count_documents(), chunks=snap.count_chunks(),
+                      model=str(snap.manifest.get("model", self.settings.model)),
+                      index_built_at=snap.manifest.get("built_at"))
+
+    def facets(self) -> Facets:
+        return self._snapshot.facets()
+
+    def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
+        return self._snapshot.document_summaries(filters or Filters())
+
+    def document(self, doc_id: str) -> DocumentDetail:
+        detail = self._snapshot.document_detail(doc_id)
+        if detail is None:
+            raise NotFoundError(f"No document with id {doc_id!r} in this index. "
+                                "List them with `scrutiny documents`.")
+        return detail
+
+    # -- search and answers ------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               sort: str = "relevance", offset: int = 0) -> SearchResult:
+        from .search import run_search
+
+        query = check_query(query)
+        self._check_paging(k, offset, sort)
+        t0 = time.perf_counter()
+        snap = self._snapshot
+        hits = run_search(snap, self, query, k=k, filters=filters or Filters(), sort=sort,
+                          offset=offset)
+        return SearchResult(query=query, hits=hits, took_ms=(time.perf_counter() - t0) * 1000)
+
+    def ask(self, question: str, history: list[dict[str, str]] | None = None,
+            filters: Filters | None = None, k: int = 8) -> AskResult:
+        from .answer import answer_question
+
+        question = check_query(question)
+        self._check_paging(k, 0, "relevance")
+        t0 = time.perf_counter()
+        result = answer_question(self._snapshot, self, question, history or [],
+                                 filters or Filters(), k=k)
+        result.took_ms = (time.perf_counter() - t0) * 1000
+        return result
+
+    def resolutions(self, query: str = "", filters: Filters | None = None,
+                    sort: str = "date", limit: int = 50, offset: int = 0) -> ResolutionsResult:
+        from .records import find_resolutions
+
+        query = check_query(query, allow_empty=True)
+        self._check_paging(limit, offset, sort, k_max=1000)
+        return find_resolutions(self._snapshot, self, query, filters or Filters(), sort=sort,
+                                limit=limit, offset=offset)
+
+    def prepare(self, topic: str, filters: Filters | None = None,
+                per_kind: int = 5) -> PrepareResult:
+        """Previous member questions, officer undertakings and open recommendations on a topic."""
+        from .records import prepare_questions
+
+        topic = check_query(topic)
+        return prepare_questions(self._snapshot, self, topic, filters or Filters(),
+                                 per_kind=per_kind)
+
+    @staticmethod
+    def _check_paging(k: int, offset: int, sort: str, k_max: int = 100) -> None:
+        if not 1 <= int(k) <= k_max:
+            raise QueryError(f"k must be between 1 and {k_max}; got {k}.")
+        if offset < 0:
+            raise QueryError(f"offset must be 0 or more; got {offset}.")
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}; got {sort!r}.")

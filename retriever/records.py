@@ -1,0 +1,138 @@
+"""Resolutions, undertakings and "prepare questions": retrieval of particular kinds of record.
+
+These live in the retriever (not the UI) so that the CLI, the API and the TUI give the same
+answers to an officer looking up decisions and a councillor preparing for a meeting.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import TYPE_CHECKING
+
+from .query import fts_query, understand
+from .results import (
+    Filters,
+    PreparePoint,
+    PrepareResult,
+    ResolutionHit,
+    ResolutionsResult,
+)
+from .search import hybrid
+from indexer.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+    from .snapshot import Snapshot
+
+_QUESTION = re.compile(r"\?\s*$|\b(?:asked|queried|a (?:panel |member |members' )?query|"
+                       r"in response to (?:a )?questions?|questions were asked|"
+                       r"member(?:s)? (?:asked|questioned|raised|highlighted|pointed out)|"
+                       r"sought assurance|following a (?:panel |further |member )?query)\b", re.I)
+_PROMISE = re.compile(r"\b(?:undertook to|undertaking|agreed to (?:provide|circulate|report|"
+                      r"share|bring)|would (?:report back|provide|bring|circulate|share|return)|"
+                      r"will (?:report back|provide|bring|circulate|share)|report back|"
+                      r"promised|committed to|it was (?:also )?agreed that)\b", re.I)
+_RECOMMEND = re.compile(r"\b(?:recommend(?:ation|ed|s)?|should|must|needs? to|"
+                        r"areas? for (?:improvement|development)|action(?:s)? (?:required|"
+                        r"needed)|strengthen|improve)\b", re.I)
+
+
+def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: Filters, *,
+                     sort: str, limit: int, offset: int) -> ResolutionsResult:
+    """Decisions and agreements matching a topic; newest first unless ``sort='relevance'``."""
+    u = understand(query, snap.facets().councils, snap.acronyms, filters) if query else None
+    f = u.filters if u else filters
+    if u is not None and u.council_missing:
+        return ResolutionsResult([], 0)
+    allowed = snap.matching_docs(f)
+    conn = snap.conn()
+    sql = ("SELECT r.id, r.doc_id, r.kind, r.item_ref, r.item_title, r.char_start, r.char_end, "
+           "r.text FROM resolutions r")
+    params: list[object] = []
+    where: list[str] = []
+    scores: dict[int, float] = {}
+    if u is not None:
+        match = fts_query(u.terms)
+        if match:
+            try:
+                for rid, s in conn.execute(
+                        "SELECT rowid, bm25(resolutions_fts, 1.0, 0.5) FROM resolutions_fts "
+                        "WHERE resolutions_fts MATCH ? ORDER BY 2 LIMIT 500", (match,)):
+                    scores[rid] = -s
+            except sqlite3.OperationalError:
+                scores = {}
+        # Items the hybrid search finds relevant lend their decisions some weight too.
+        for rank, c in enumerate(hybrid(snap, assistant, u, pool=30)[:15]):
+            key = (c.row["doc_id"], c.row["item_ref"])  # type: ignore[index]
+            for rid, in conn.execute("SELECT id FROM resolutions WHERE doc_id=? AND item_ref=?",
+                                     key):
+                scores[rid] = scores.get(rid, 0.0) + 2.0 / (1 + rank)
+        if not scores:
+            return ResolutionsResult([], 0)
+        where.append(f"r.id IN ({','.join(str(int(i)) for i in scores)})")
+    if allowed is not None:
+        if not allowed:
+            return ResolutionsResult([], 0)
+        where.append(f"r.doc_id IN ({','.join('?' * len(allowed))})")
+        params.extend(allowed)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = conn.execute(sql, params).fetchall()
+
+    def date_of(row: sqlite3.Row) -> str:
+        return snap.docs[row["doc_id"]].date or ""
+
+    if sort == "relevance" and scores:
+        rows.sort(key=lambda r: scores.get(r["id"], 0.0), reverse=True)
+    else:
+        rows.sort(key=lambda r: (date_of(r), -r["char_start"]), reverse=True)
+        # Within a meeting, keep the minutes' own order.
+        rows.sort(key=lambda r: date_of(r), reverse=True)
+    page = rows[offset:offset + limit]
+    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=r["item_ref"],
+                          item_title=r["item_title"],
+                          citation=snap.citation(r["doc_id"], r["item_ref"], r["item_title"],
+                                                 r["char_start"], r["char_end"],
+                                                 snap.page_at(r["doc_id"], r["char_start"])))
+            for r in page]
+    return ResolutionsResult(hits, len(rows))
+
+
+def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters: Filters, *,
+                      per_kind: int) -> PrepareResult:
+    """What members asked before, what officers promised, and what was recommended."""
+    u = understand(topic, snap.facets().councils, snap.acronyms, filters)
+    if u.council_missing:
+        return PrepareResult(topic, [], [], [])
+    cands = hybrid(snap, assistant, u, pool=40)[:20]
+    found: dict[str, list[PreparePoint]] = {"question": [], "undertaking": [],
+                                            "recommendation": []}
+    seen: set[tuple[str, int]] = set()
+    for c in cands:
+        row = c.row
+        assert row is not None
+        meta = snap.docs[row["doc_id"]]
+        for a, b in split_sentences(row["text"], row["char_start"]):
+            if (row["doc_id"], a) in seen:
+                continue
+            text = row["text"][a - row["char_start"]: b - row["char_start"]]
+            kind = None
+            if meta.doc_type == "minutes" and _PROMISE.search(text):
+                kind = "undertaking"
+            elif meta.doc_type == "minutes" and _QUESTION.search(text):
+                kind = "question"
+            elif meta.doc_type != "minutes" and _RECOMMEND.search(text):
+                kind = "recommendation"
+            if kind is None or len(found[kind]) >= per_kind:
+                continue
+            quote = snap.text_of(row["doc_id"])[a:b]
+            if quote != text:
+                continue
+            seen.add((row["doc_id"], a))
+            cit = snap.citation(row["doc_id"], row["item_ref"], row["item_title"], a, b,
+                                snap.page_at(row["doc_id"], a) or row["page"])
+            found[kind].append(PreparePoint(kind=kind, quote=quote, citation=cit))
+    return PrepareResult(topic=topic, questions=found["question"],
+                         undertakings=found["undertaking"],
+                         recommendations=found["recommendation"])

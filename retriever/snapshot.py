@@ -1,0 +1,257 @@
+"""One published index generation, opened read-only and held in memory for queries.
+
+Everything a query needs that does not change between queries (document metadata, the FAISS
+index, learned acronyms) is loaded once here, so the query path never re-reads files.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer import layout, store
+from indexer.gazetteer import council_matches
+
+from .results import (
+    Citation,
+    DocumentDetail,
+    DocumentSummary,
+    Facets,
+    Filters,
+)
+
+
+@dataclass(slots=True)
+class DocMeta:
+    doc_id: str
+    source: str
+    title: str
+    council: str | None
+    committee: str | None
+    doc_type: str
+    date: str | None
+    n_items: int
+    n_chunks: int
+    n_resolutions: int
+
+
+def current_generation(index_dir: Path) -> str | None:
+    return layout.current_generation(index_dir)
+
+
+def open_snapshot(index_dir: Path) -> Snapshot:
+    gen_dir = layout.generation_path(index_dir)
+    manifest = layout.read_manifest(gen_dir)
+    layout.check_compatible(manifest)
+    return Snapshot(gen_dir, manifest)
+
+
+class Snapshot:
+    """Read-only view of one generation; safe to use from many threads."""
+
+    def __init__(self, gen_dir: Path, manifest: dict[str, Any]) -> None:
+        self.gen_dir = gen_dir
+        self.generation = gen_dir.name
+        self.manifest = manifest
+        self._local = threading.local()
+        self._vectors: Any = None
+        self._sentence_vectors: Any = None
+        self._sentence_chunks: dict[int, int] | None = None
+        self._vectors_lock = threading.Lock()
+        conn = self.conn()
+        self.docs: dict[str, DocMeta] = {}
+        for r in conn.execute("SELECT doc_id, source, title, council, committee, doc_type, date, "
+                              "n_items, n_chunks, n_resolutions FROM documents"):
+            self.docs[r["doc_id"]] = DocMeta(*tuple(r))
+        self.acronyms: dict[str, set[str]] = {}
+        for acronym, expansion in conn.execute("SELECT acronym, expansion FROM acronyms"):
+            self.acronyms.setdefault(acronym, set()).add(expansion)
+        self._chunk_docs: np.ndarray | None = None
+        self._chunk_ids: np.ndarray | None = None
+
+    # -- connections and vectors -------------------------------------------------------------
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = store.connect_reader(self.gen_dir / layout.RECORDS)
+            self._local.conn = conn
+        return conn
+
+    @property
+    def vectors(self) -> Any:
+        """The FAISS index, read on first vector search (listing documents never needs it)."""
+        if self._vectors is None:
+            with self._vectors_lock:
+                if self._vectors is None:
+                    from indexer import vectors
+
+                    self._vectors = vectors.load(self.gen_dir / layout.VECTORS)
+        return self._vectors
+
+    @property
+    def sentence_vectors(self) -> Any:
+        """Per-sentence vectors: a short answer inside a long passage still ranks it first."""
+        if self._sentence_vectors is None:
+            with self._vectors_lock:
+                if self._sentence_vectors is None:
+                    from indexer import vectors
+
+                    path = self.gen_dir / layout.SENTENCE_VECTORS
+                    self._sentence_vectors = vectors.load(path) if path.is_file() else False
+        return self._sentence_vectors or None
+
+    def sentence_rows(self, sent_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+        """sent_id -> (chunk_id, char_start, char_end)."""
+        out: dict[int, tuple[int, int, int]] = {}
+        for i in range(0, len(sent_ids), 500):
+            part = [int(x) for x in sent_ids[i:i + 500]]
+            marks = ",".join("?" * len(part))
+            for sid, cid, a, b in self.conn().execute(
+                    f"SELECT sent_id, chunk_id, char_start, char_end FROM sentences "
+                    f"WHERE sent_id IN ({marks})", part):
+                out[sid] = (cid, a, b)
+        return out
+
+    def sentences_of(self, chunk_ids: list[int]) -> list[tuple[int, int, int, int]]:
+        """(sent_id, chunk_id, start, end) for the given chunks."""
+        out: list[tuple[int, int, int, int]] = []
+        for i in range(0, len(chunk_ids), 500):
+            part = [int(x) for x in chunk_ids[i:i + 500]]
+            marks = ",".join("?" * len(part))
+            out.extend(tuple(r) for r in self.conn().execute(  # type: ignore[misc]
+                f"SELECT sent_id, chunk_id, char_start, char_end FROM sentences "
+                f"WHERE chunk_id IN ({marks})", part))
+        return out
+
+    def sentence_ids_for(self, doc_ids: list[str]) -> np.ndarray:
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.conn().execute(f"SELECT sent_id FROM sentences WHERE doc_id IN ({marks})",
+                                   doc_ids).fetchall() if doc_ids else []
+        return np.asarray([r[0] for r in rows], dtype="int64")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- filters -----------------------------------------------------------------------------
+    def matching_docs(self, filters: Filters) -> list[str] | None:
+        """Doc ids passing ``filters``, or None when there is no filter at all."""
+        if filters.is_empty():
+            return None
+        out = []
+        for meta in self.docs.values():
+            if filters.council and not council_matches(filters.council, meta.council):
+                continue
+            if filters.committee and filters.committee.lower() not in (meta.committee or
+                                                                        "").lower():
+                continue
+            if filters.doc_type and filters.doc_type != meta.doc_type:
+                continue
+            if filters.date_from and (not meta.date or meta.date < filters.date_from):
+                continue
+            if filters.date_to and (not meta.date or meta.date > filters.date_to):
+                continue
+            out.append(meta.doc_id)
+        return out
+
+    def chunk_ids_for(self, doc_ids: list[str]) -> np.ndarray:
+        if self._chunk_ids is None:
+            rows = self.conn().execute("SELECT chunk_id, doc_id FROM chunks").fetchall()
+            self._chunk_ids = np.asarray([r[0] for r in rows], dtype="int64")
+            self._chunk_docs = np.asarray([r[1] for r in rows], dtype=object)
+        mask = np.isin(self._chunk_docs, np.asarray(doc_ids, dtype=object))  # type: ignore[arg-type]
+        return self._chunk_ids[mask]
+
+    # -- records -----------------------------------------------------------------------------
+    def count_documents(self) -> int:
+        return len(self.docs)
+
+    def count_chunks(self) -> int:
+        return int(self.manifest.get("counts", {}).get("chunks", 0))
+
+    def citation(self, doc_id: str, item_ref: str, item_title: str, start: int, end: int,
+                 page: int | None) -> Citation:
+        meta = self.docs[doc_id]
+        return Citation(doc_id=doc_id, title=meta.title, council=meta.council,
+                        committee=meta.committee, doc_type=meta.doc_type, date=meta.date,
+                        item_ref=item_ref, item_title=item_title, source=meta.source,
+                        char_start=start, char_end=end, page=page)
+
+    def chunks(self, ids: list[int]) -> dict[int, sqlite3.Row]:
+        out: dict[int, sqlite3.Row] = {}
+        for i in range(0, len(ids), 500):
+            part = [int(x) for x in ids[i:i + 500]]
+            marks = ",".join("?" * len(part))
+            for row in self.conn().execute(
+                    f"SELECT chunk_id, doc_id, item_ref, item_title, char_start, char_end, page, "
+                    f"text, header FROM chunks WHERE chunk_id IN ({marks})", part):
+                out[row["chunk_id"]] = row
+        return out
+
+    def text_of(self, doc_id: str) -> str:
+        cache = getattr(self._local, "texts", None)
+        if cache is None:
+            cache = self._local.texts = {}
+        if doc_id not in cache:
+            if len(cache) > 64:
+                cache.clear()
+            row = self.conn().execute("SELECT text FROM documents WHERE doc_id=?",
+                                      (doc_id,)).fetchone()
+            cache[doc_id] = row[0] if row else ""
+        return cache[doc_id]
+
+    def page_at(self, doc_id: str, offset: int) -> int | None:
+        row = self.conn().execute("SELECT page_starts FROM documents WHERE doc_id=?",
+                                  (doc_id,)).fetchone()
+        starts = json.loads(row[0]) if row and row[0] else []
+        if not starts:
+            return None
+        return sum(1 for s in starts if s <= offset) or 1
+
+    def facets(self) -> Facets:
+        metas = list(self.docs.values())
+        dates = sorted(m.date for m in metas if m.date)
+        return Facets(councils=sorted({m.council for m in metas if m.council}),
+                      committees=sorted({m.committee for m in metas if m.committee}),
+                      doc_types=sorted({m.doc_type for m in metas}),
+                      date_min=dates[0] if dates else None, date_max=dates[-1] if dates else None)
+
+    def document_summaries(self, filters: Filters) -> list[DocumentSummary]:
+        allowed = self.matching_docs(filters)
+        metas = [m for m in self.docs.values() if allowed is None or m.doc_id in allowed]
+        metas.sort(key=lambda m: (m.date or "", m.doc_id), reverse=True)
+        return [self._summary(m) for m in metas]
+
+    def _summary(self, m: DocMeta) -> DocumentSummary:
+        return DocumentSummary(doc_id=m.doc_id, title=m.title, council=m.council,
+                               committee=m.committee, doc_type=m.doc_type, date=m.date,
+                               items=m.n_items, chunks=m.n_chunks, resolutions=m.n_resolutions,
+                               source=m.source)
+
+    def document_detail(self, doc_id: str) -> DocumentDetail | None:
+        meta = self.docs.get(doc_id)
+        if meta is None:
+            return None
+        conn = self.conn()
+        row = conn.execute("SELECT text, page_starts FROM documents WHERE doc_id=?",
+                           (doc_id,)).fetchone()
+        items = [dict(r) for r in conn.execute(
+            "SELECT ref, title, char_start, char_end, page FROM items WHERE doc_id=? ORDER BY ord",
+            (doc_id,))]
+        resolutions = [dict(r) for r in conn.execute(
+            "SELECT kind, item_ref, item_title, char_start, char_end, text FROM resolutions "
+            "WHERE doc_id=? ORDER BY char_start", (doc_id,))]
+        attendance = [dict(r) for r in conn.execute(
+            "SELECT name, role, char_start, char_end FROM attendance WHERE doc_id=? ORDER BY id",
+            (doc_id,))]
+        return DocumentDetail(summary=self._summary(meta), text=row["text"], items=items,
+                              resolutions=resolutions, attendance=attendance,
+                              page_starts=json.loads(row["page_starts"] or "[]"))

@@ -1,0 +1,159 @@
+"""The ``scrutiny`` command: one entry point dispatching to the indexer, retriever, API and TUI.
+
+Only the standard library is imported at module level so that ``scrutiny --help`` is instant;
+each subcommand imports what it needs. Errors from the library (``ScrutinyError``) become a
+one-line message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import commands
+
+EXAMPLES = """\
+examples:
+  scrutiny index                      index the bundled corpus/ into .scrutiny-index/
+  scrutiny index ~/minutes --index ~/minutes-index
+  scrutiny ask "What did officers promise about CAMHS waiting times?"
+  scrutiny search "foster carers" --council Barnsley --sort date
+  scrutiny resolutions adoption --since 2012
+  scrutiny serve --port 8000          HTTP API (docs at /docs)
+  scrutiny tui                        terminal chat for councillors
+"""
+
+
+def _add_index_opt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, default=None, metavar="DIR",
+                   help="index directory (default: $SCRUTINY_INDEX or ./.scrutiny-index)")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters")
+    g.add_argument("--council", help="e.g. Walsall")
+    g.add_argument("--committee", help="words of the committee name")
+    g.add_argument("--doc-type", choices=["minutes", "report", "inspection", "peer_review"])
+    g.add_argument("--since", "--date-from", dest="date_from", metavar="DATE",
+                   help="from this date (YYYY-MM-DD, a year, or '14 January 2014')")
+    g.add_argument("--until", "--date-to", dest="date_to", metavar="DATE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scrutiny", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answers about local-government scrutiny records, citing the exact minute "
+                    "item or paragraph. Runs offline.", epilog=EXAMPLES)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build or update the index from folders of records")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+    _add_index_opt(p)
+    p.add_argument("--rebuild", action="store_true", help="ignore the existing index")
+    p.add_argument("--wait", action="store_true", help="wait for another build to finish")
+    p.add_argument("--backend", choices=["torch", "onnx"], help="embedding backend")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("documents", help="list indexed documents")
+    _add_index_opt(p)
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+
+    for name, help_ in (("ask", "answer a question with cited quotes"),
+                        ("search", "ranked passages for a query"),
+                        ("resolutions", "resolutions and agreements on a topic"),
+                        ("prepare", "previous questions, undertakings and recommendations")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("query", nargs="?" if name == "resolutions" else None, default="",
+                       help="the question or topic")
+        _add_index_opt(p)
+        _add_filters(p)
+        p.add_argument("--json", action="store_true", help="print the API's JSON")
+        if name in ("search", "resolutions"):
+            p.add_argument("-k", "--limit", dest="k", type=int, default=10)
+            p.add_argument("--sort", choices=["relevance", "date"],
+                           default="relevance" if name == "search" else "date")
+
+    p = sub.add_parser("serve", help="run the HTTP API")
+    _add_index_opt(p)
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback)")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = sub.add_parser("tui", help="open the terminal chat")
+    _add_index_opt(p)
+
+    p = sub.add_parser("eval", help="measure retrieval and answers on a question file")
+    p.add_argument("questions", type=Path, nargs="+", help="JSONL: {qid, question, evidence}")
+    _add_index_opt(p)
+    p.add_argument("--baseline", action="store_true", help="also run naive and BM25 peers")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", help="verify an index and say how to repair it")
+    _add_index_opt(p)
+
+    p = sub.add_parser("bench", help="benchmarks (see bench/README or --help)")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from indexer.dates import parse_date
+    from indexer.errors import QueryError
+    from retriever.results import Filters
+
+    values: dict[str, Any] = {}
+    for key in ("date_from", "date_to"):
+        raw = getattr(args, key, None)
+        if raw:
+            iso = parse_date(raw)
+            if not iso:
+                raise QueryError(f"--{key.replace('_', '-')} {raw!r} is not a date; use "
+                                 "YYYY-MM-DD or a year.")
+            if key == "date_to" and raw.strip().isdigit():
+                iso = f"{raw.strip()}-12-31"
+            values[key] = iso
+    return Filters(council=getattr(args, "council", None),
+                   committee=getattr(args, "committee", None),
+                   doc_type=getattr(args, "doc_type", None), **values)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    from indexer.config import Settings
+    from indexer.errors import ScrutinyError
+
+    overrides: dict[str, Any] = {"index_dir": getattr(args, "index", None)}
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
+    try:
+        settings = Settings.from_env(**overrides)
+        handler = getattr(commands, f"cmd_{args.command}")
+        return int(handler(args, settings, _filters) or 0)
+    except ScrutinyError as exc:
+        print(f"scrutiny: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("scrutiny: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Thin screens: each composes widgets, routes their messages and calls the app."""

@@ -1,0 +1,107 @@
+"""A list of cited records: label, quote; Enter or a click opens the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from retriever.results import Citation
+
+PREVIEW_CHARS = 320
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The quote on a few lines: whitespace collapsed, cut at a word with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+@dataclass(frozen=True, slots=True)
+class CitationEntry:
+    """One row: ``marker`` is ``[1]`` for answer sources or a kind such as ``RESOLVED``."""
+
+    citation: Citation
+    quote: str = ""
+    marker: str = ""
+
+
+class CitationList(OptionList):
+    """Shows ``CitationEntry`` rows, optionally under section headings."""
+
+    class Opened(Message):
+        """The user chose a record to read."""
+
+        def __init__(self, citation: Citation, quote: str) -> None:
+            super().__init__()
+            self.citation = citation
+            self.quote = quote
+
+    def __init__(self, *, empty_text: str = "", id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self.empty_text = empty_text
+        self.entries: list[CitationEntry] = []
+        self._by_option: dict[str, CitationEntry] = {}
+
+    def on_mount(self) -> None:
+        if not self.entries:
+            self.show_entries([])
+
+    @staticmethod
+    def _prompt(entry: CitationEntry) -> Content:
+        head = Content.assemble(
+            (f"{entry.marker} ", "bold $accent") if entry.marker else "",
+            (entry.citation.label(), "bold"),
+        )
+        if not entry.quote:
+            return head
+        return Content.assemble(head, "\n", (preview(entry.quote), "italic $text-muted"))
+
+    def show_entries(self, entries: list[CitationEntry],
+                     sections: list[tuple[str, list[CitationEntry]]] | None = None) -> None:
+        """Replace the rows; with ``sections``, rows are grouped under disabled headings."""
+        self.clear_options()
+        self._by_option.clear()
+        groups = sections if sections is not None else [("", entries)]
+        self.entries = [e for _, group in groups for e in group]
+        options: list[Option | None] = []
+        for heading, group in groups:
+            if heading:
+                if options:
+                    options.append(None)
+                options.append(Option(Content.styled(heading, "bold $secondary"),
+                                      disabled=True))
+            for entry in group:
+                if options and options[-1] is not None and not options[-1].disabled:
+                    options.append(None)
+                option_id = f"entry-{len(self._by_option)}"
+                self._by_option[option_id] = entry
+                options.append(Option(self._prompt(entry), id=option_id))
+            if heading and not group:
+                options.append(Option(Content.styled("  nothing found", "$text-muted"),
+                                      disabled=True))
+        if not self.entries and self.empty_text and sections is None:
+            options = [Option(Content.styled(self.empty_text, "$text-muted"), disabled=True)]
+        self.add_options(options)
+        first = next((i for i, o in enumerate(self._options) if not o.disabled), None)
+        self.highlighted = first
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self._by_option.get(event.option.id or "")
+        if entry is not None:
+            self.post_message(self.Opened(entry.citation, entry.quote))
+
+    def open_highlighted(self) -> None:
+        """Open the highlighted row, as Enter would."""
+        option = self.highlighted_option
+        entry = self._by_option.get(option.id or "") if option else None
+        if entry is not None:
+            self.post_message(self.Opened(entry.citation, entry.quote))
