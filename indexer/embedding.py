@@ -71,13 +71,19 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         self.name, self.path = resolve_model(model)
         self.backend = backend
         try:
             import torch
 
             torch.set_num_threads(max(1, os.cpu_count() or 1))
+            import transformers
             from sentence_transformers import SentenceTransformer
+
+            transformers.logging.set_verbosity_error()
+            transformers.logging.disable_progress_bar()
 
             kwargs: dict[str, object] = {"device": "cpu"}
             if backend == "onnx":
@@ -91,7 +97,9 @@ class SentenceTransformerEmbedder:
             raise ScrutinyError(f"Cannot load embedding model {self.name!r}: {exc}. Models are "
                                 "loaded from disk only; give a local path in SCRUTINY_MODEL.") \
                 from None
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 384)
         self.max_tokens = int(getattr(self.model, "max_seq_length", 256) or 256)
         self._tokenizer: Tokenizer | None = None
 

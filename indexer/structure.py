@@ -40,6 +40,12 @@ class Heading:
 
 
 def _title_from(rest: str) -> str:
+    from .metadata import smart_title
+
+    return smart_title(_raw_title(rest))
+
+
+def _raw_title(rest: str) -> str:
     rest = _MARKUP.sub("", rest).strip()
     head, sep, _tail = rest.partition(":")
     if sep and 0 < len(head) <= 80:

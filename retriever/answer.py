@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from indexer.sentences import split_sentences
+
 from .followup import resolve
 from .query import understand
 from .results import AskResult, Citation, CitedQuote, Filters
 from .search import Candidate, hybrid
-from indexer.sentences import split_sentences
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 MAX_SENTENCES = 4
 PASSAGES = 6
-W_COSINE, W_LEXICAL, W_TYPE, W_RANK = 0.4, 0.25, 0.15, 0.2
+W_COSINE, W_LEXICAL, W_TYPE, W_RANK = 0.3, 0.35, 0.25, 0.2
 NOT_FOUND = "The records searched do not cover this question."
 
 
@@ -54,6 +55,10 @@ _ASKS = (
     (re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat (?:proportion|percentage|number|"
                 r"share|amount)\b", re.I), _NUMBER),
 )
+
+
+_DECISION = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|undert\w*|promis\w*)",
+                       re.I)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -140,7 +145,9 @@ def answer_question(snap: Snapshot, assistant: Assistant, question: str,
     threshold = assistant.settings.abstain_threshold
     top_dense = max(c.dense for c in cands[:3])
     best = scored[0] if scored else None
-    confidence = 0.5 * top_dense + 0.5 * (best.score if best else 0.0)
+    # How well the records match, not how well a sentence fits the question's form: the
+    # answer-type and rank terms are left out so that "who" questions are not favoured.
+    confidence = (0.6 * top_dense + 0.2 * best.cosine + 0.2 * best.lexical) if best else 0.0
     if best is None or confidence < threshold:
         related = [_citation(snap, c) for c in cands[:3]]
         result = abstain(question, "", related, u.filters)
@@ -189,6 +196,17 @@ def _extend_lead_in(row_text: str, base: int, a: int, b: int, spans: list[tuple[
     return b
 
 
+def _decision_spans(snap: Snapshot, cands: list[Candidate]) -> dict[str, list[tuple[int, int]]]:
+    docs = sorted({c.row["doc_id"] for c in cands if c.row is not None})
+    spans: dict[str, list[tuple[int, int]]] = {}
+    marks = ",".join("?" * len(docs))
+    for doc, a, b in snap.conn().execute(
+            f"SELECT doc_id, char_start, char_end FROM resolutions WHERE doc_id IN ({marks})",
+            docs):
+        spans.setdefault(doc, []).append((a, b))
+    return spans
+
+
 def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
                      terms: list[str], qvec: np.ndarray) -> list[Scored]:
     """Score sentences of the best passages with their stored vectors plus keyword overlap.
@@ -202,6 +220,7 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
     for sid, cid, a, b in snap.sentences_of([c.chunk_id for c in cands]):
         by_chunk.setdefault(cid, []).append((sid, a, b))
     sent_index = snap.sentence_vectors
+    decisions = _decision_spans(snap, cands) if _DECISION.search(question) else None
     pool: list[Scored] = []
     texts: list[str] = []
     for rank, c in enumerate(cands):
@@ -226,7 +245,11 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
     weights = _term_weights(terms, ignore, word_sets)
     for s, text, words in zip(pool, texts, word_sets, strict=True):
         s.lexical = _lexical(words, weights)
-        fit = answer_type_fit(question, text)
+        if decisions is not None:  # "what was resolved": the decision, not the discussion
+            doc = s.cand.row["doc_id"]  # type: ignore[index]
+            fit = 1.0 if any(a <= s.start < b for a, b in decisions.get(doc, ())) else 0.0
+        else:
+            fit = answer_type_fit(question, text)
         s.score = (W_COSINE * s.cosine + W_LEXICAL * s.lexical + W_TYPE * fit
                    + W_RANK / (1 + s.rank))
     pool.sort(key=lambda s: s.score, reverse=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from indexer.config import Settings
 from indexer.errors import NotFoundError, QueryError
+from indexer.layout import check_compatible
 
 from .results import (
     AskResult,
@@ -82,9 +83,10 @@ class Assistant:
                     from indexer.embedding import load_embedder
 
                     manifest = self._snapshot.manifest
-                    self._embedder = load_embedder(manifest.get("model_ref") or
-                                                   self.settings.model,
-                                                   backend=self.settings.backend)
+                    embedder = load_embedder(manifest.get("model_ref") or self.settings.model,
+                                             backend=self.settings.backend)
+                    check_compatible(manifest, dim=embedder.dim)
+                    self._embedder = embedder
         return self._embedder
 
     def warm_up(self) -> None:

@@ -10,6 +10,8 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
+from indexer.sentences import split_sentences
+
 from .query import fts_query, understand
 from .results import (
     Filters,
@@ -19,7 +21,6 @@ from .results import (
     ResolutionsResult,
 )
 from .search import hybrid
-from indexer.sentences import split_sentences
 
 if TYPE_CHECKING:
     from .assistant import Assistant

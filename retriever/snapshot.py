@@ -72,6 +72,7 @@ class Snapshot:
         self.acronyms: dict[str, set[str]] = {}
         for acronym, expansion in conn.execute("SELECT acronym, expansion FROM acronyms"):
             self.acronyms.setdefault(acronym, set()).add(expansion)
+        self._facets: Facets | None = None
         self._chunk_docs: np.ndarray | None = None
         self._chunk_ids: np.ndarray | None = None
 
@@ -217,6 +218,11 @@ class Snapshot:
         return sum(1 for s in starts if s <= offset) or 1
 
     def facets(self) -> Facets:
+        if self._facets is None:
+            self._facets = self._compute_facets()
+        return self._facets
+
+    def _compute_facets(self) -> Facets:
         metas = list(self.docs.values())
         dates = sorted(m.date for m in metas if m.date)
         return Facets(councils=sorted({m.council for m in metas if m.council}),

@@ -63,8 +63,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
                 print(f"  {stage}: {done}/{total}", file=sys.stderr)
 
         return contextlib.nullcontext(), plain
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-        TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), transient=False)
@@ -167,8 +166,7 @@ def cmd_tui(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
-    from retriever.evaluate import baseline_rows, evaluate_assistant, format_table, \
-        load_questions
+    from retriever.evaluate import baseline_rows, evaluate_assistant, format_table, load_questions
 
     questions = [q for path in args.questions for q in load_questions(Path(path))]
     assistant = _open(settings)
