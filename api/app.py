@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from indexer.config import Settings
 
 from . import errors
+from .docs import install_local_docs, local_swagger_ui
 from .routers import ask, chat, documents, health, resolutions, search
 from .state import AppState
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *,
     loads the model (or uses ``embedder``) and warms it up, and starts anyway (503 on data
     endpoints) if there is no index yet."""
     state = AppState(settings, assistant, embedder)
+    swagger_assets = local_swagger_ui()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,6 +89,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *,
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None if swagger_assets else "/docs",
+        redoc_url=None,  # ReDoc would load its script from a CDN
         max_body_size=settings.max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD,
     )
     app.state.scrutiny = state
@@ -100,6 +104,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *,
         app.include_router(module.router)
 
     _document_upload_form(app)
+    if swagger_assets:
+        install_local_docs(app, swagger_assets)
 
     @app.get("/", include_in_schema=False)
     async def root() -> dict[str, str]:

@@ -50,6 +50,6 @@ def load_document(path: Path, source: str, doc_id: str, max_bytes: int,
                    items=items, content_hash=content_hash)
     for item in doc.items:
         item.page = doc.page_at(item.char_start)
-    doc.resolutions = find_resolutions(text, items)
+    doc.resolutions = find_resolutions(text, items, minutes=meta.doc_type == "minutes")
     doc.attendance = find_attendance(text, items)
     return doc, warnings

@@ -58,8 +58,12 @@ def _skip_bullet(text: str, start: int, end: int) -> int:
     return start + m.end() if m else start
 
 
-def find_resolutions(text: str, items: list[Item]) -> list[Resolution]:
-    """``RESOLVED`` / ``It was agreed:`` blocks, inline agreements and undertakings."""
+def find_resolutions(text: str, items: list[Item], minutes: bool = True) -> list[Resolution]:
+    """``RESOLVED`` / ``It was agreed:`` blocks, inline agreements and undertakings.
+
+    Inline agreements and undertakings are read only from minutes: in a report, "it was
+    agreed" narrates history rather than recording a decision of the meeting.
+    """
     out: list[Resolution] = []
     covered: list[tuple[int, int]] = []
     for m in _BLOCK_MARKER.finditer(text):
@@ -82,7 +86,7 @@ def find_resolutions(text: str, items: list[Item]) -> list[Resolution]:
         out.append(Resolution(text=span_text, kind=kind, item_ref=item.ref,
                               item_title=item.title, char_start=start, char_end=end))
         covered.append((start, end))
-    for m in _INLINE_AGREED.finditer(text):
+    for m in (_INLINE_AGREED.finditer(text) if minutes else ()):
         pos = m.start() + m.group(0).lower().find("it was")
         if any(a <= pos < b for a, b in covered):
             continue
@@ -95,7 +99,7 @@ def find_resolutions(text: str, items: list[Item]) -> list[Resolution]:
         out.append(Resolution(text=text[start:end], kind="agreed", item_ref=item.ref,
                               item_title=item.title, char_start=start, char_end=end))
         covered.append((start, end))
-    for m in _UNDERTAKING.finditer(text):
+    for m in (_UNDERTAKING.finditer(text) if minutes else ()):
         if any(a <= m.start() < b for a, b in covered):
             continue
         item = _item_for(items, m.start())

@@ -135,6 +135,13 @@ def _name_sub_items(text: str, headings: list[Heading]) -> list[Heading]:
     return headings
 
 
+def _strong_title(title: str) -> bool:
+    """A title that can only be a heading: capitals, or a short line with no full stop."""
+    letters = [c for c in title if c.isalpha()]
+    caps = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return caps or (len(title) <= 80 and not title.endswith((".", ";", ",", "…")))
+
+
 def _next_line(text: str, pos: int) -> str:
     for line in text[pos:pos + 400].split("\n"):
         line = _MARKUP.sub("", line).strip()
@@ -168,12 +175,13 @@ def _keep_consistent(candidates: list[Heading]) -> list[Heading]:
             kind = "prefix:" + h.key[1]
         elif kind == "num":
             prev = last.get("num")
+            strong = _strong_title(h.title)
             if prev is not None:
                 if h.key[1:] <= prev[1:]:
                     continue
-                if h.key[1] > prev[1] + 3:  # a jump from 5 to 40 is a figure, not an item
-                    continue
-            elif h.key[1] > 30:
+                if h.key[1] > prev[1] + 3 and not strong:
+                    continue  # a jump from 5 to 40 is a figure in the text, not an item
+            elif h.key[1] > 30 and not strong:
                 continue
         last[kind] = h.key
         accepted.append(h)

@@ -110,7 +110,7 @@ async def upload_document(
     cannot use is refused with the reason, and nothing already indexed changes."""
     t0 = time.perf_counter()
     check_dates(date, None)
-    name = uploads.safe_filename(file.filename)  # 415 before reading the body further
+    name = uploads.safe_filename(file.filename)  # 415 before anything is written to disk
     meta = {k: v for k, v in (("title", title), ("council", council), ("committee", committee),
                               ("doc_type", doc_type), ("date", date)) if v}
     staged = await state.run(uploads.stage, file.file, name,

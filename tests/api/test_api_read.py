@@ -54,7 +54,13 @@ def test_openapi_has_examples_and_docs(client: TestClient) -> None:
         assert name in components, name
     assert [n for n, c in components.items() if not c.get("examples")] == []
     assert "HTTPValidationError" not in components  # every 422 is documented as ours
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/openapi.json" in docs.text
+    from api.docs import local_swagger_ui
+
+    if local_swagger_ui() is not None:  # offline page: no CDN, assets served here
+        assert "cdn" not in docs.text
+        assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 # -- search ---------------------------------------------------------------------------------

@@ -1,0 +1,231 @@
+"""Retriever logic on a small made-up corpus with the fake embedder: fusion, filters, query
+parsing, acronyms, verbatim quotes, abstention and follow-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import QueryError, Settings, build_index
+from retriever import Assistant, Filters
+from retriever.query import fts_query, understand
+from retriever.search import Candidate, hybrid
+from tests.fakes import HashEmbedder
+
+LEEDS = """LEEDS CITY COUNCIL
+
+SCRUTINY BOARD (CHILDREN AND FAMILIES)
+
+TUESDAY, 12 MARCH, 2019
+
+Present: Councillor A. Smith (Chair), Councillor B. Jones.
+
+31. FOSTERING RECRUITMENT
+
+Members considered a report on the recruitment of foster carers. The number of in-house foster
+carers had fallen to 212. Members asked why fewer people applied to foster in 2018.
+
+RESOLVED That the Director provide a fostering recruitment plan to the next meeting.
+
+32. CHILD AND ADOLESCENT MENTAL HEALTH SERVICES (CAMHS)
+
+Waiting times for the Child and Adolescent Mental Health Services (CAMHS) had risen to 18 weeks.
+The officer undertook to provide monthly waiting time figures.
+
+RESOLVED That the update be noted.
+"""
+
+YORK = """CITY OF YORK COUNCIL
+
+CHILDREN, EDUCATION AND COMMUNITIES POLICY AND SCRUTINY COMMITTEE
+
+14TH JANUARY 2016
+
+5. LOOKED AFTER CHILDREN SUFFICIENCY
+
+The committee heard that there were 190 LAC in York. Placement stability had improved and the
+sufficiency strategy was on track.
+
+RESOLVED That the sufficiency strategy be endorsed.
+"""
+
+YORK_2 = """CITY OF YORK COUNCIL
+
+CHILDREN, EDUCATION AND COMMUNITIES POLICY AND SCRUTINY COMMITTEE
+
+Thursday 20 July 2017
+
+7. ADOPTION SERVICES
+
+Adoption timeliness had improved; the regional adoption agency would go live in 2018.
+
+RESOLVED That the report be noted and a further update be brought in twelve months.
+"""
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("small-corpus")
+    (corpus / "leeds-2019-03-12.txt").write_text(LEEDS)
+    (corpus / "york-2016-01-14.txt").write_text(YORK)
+    (corpus / "york-2017-07-20.txt").write_text(YORK_2)
+    index = tmp_path_factory.mktemp("small-index") / "index"
+    report = build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
+    assert report.documents_total == 3
+    return index
+
+
+@pytest.fixture(scope="module")
+def small(small_index: Path) -> Assistant:
+    return Assistant.open(small_index, embedder=HashEmbedder())
+
+
+def test_rrf_fuses_dense_and_keyword_rankings(small: Assistant) -> None:
+    u = understand("foster carers recruitment", small.facets().councils,
+                   small.snapshot.acronyms, Filters())
+    cands = hybrid(small.snapshot, small, u)
+    assert cands, "hybrid search found nothing"
+    top = cands[0]
+    assert isinstance(top, Candidate)
+    # Found by both rankers, so it carries both contributions.
+    assert top.dense_rank is not None and top.keyword_rank is not None
+    assert "foster" in top.row["text"].lower()
+    scores = [c.score for c in cands]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_filter_to_a_council_with_a_single_document(small: Assistant) -> None:
+    result = small.search("foster carers", k=5, filters=Filters(council="Leeds"))
+    assert result.hits
+    assert {h.citation.council for h in result.hits} == {"Leeds City Council"}
+    # The filter restricts before ranking: a query that best matches York still returns Leeds.
+    result = small.search("looked after children sufficiency", k=5,
+                          filters=Filters(council="Leeds"))
+    assert result.hits and all(h.citation.council == "Leeds City Council" for h in result.hits)
+
+
+def test_date_and_type_filters(small: Assistant) -> None:
+    hits = small.search("report noted", k=10, filters=Filters(date_from="2017-01-01")).hits
+    assert hits and all(h.citation.date >= "2017-01-01" for h in hits)
+    assert not small.search("adoption", filters=Filters(doc_type="peer_review")).hits
+
+
+def test_sort_by_date_puts_newest_first(small: Assistant) -> None:
+    hits = small.search("resolved report", k=10, sort="date").hits
+    dates = [h.citation.date for h in hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_query_names_council_year_range_and_type() -> None:
+    councils = ["City of York Council", "Leeds City Council"]
+    u = understand("What did York decide about adoption since 2017?", councils, {}, Filters())
+    assert u.filters.council == "City of York Council"
+    assert u.filters.date_from == "2017-01-01"
+    u = understand("What did the peer review say in 2014?", councils, {}, Filters())
+    assert u.doc_type_hint == "peer_review" and u.years == ["2014"]
+    assert u.filters.date_from is None  # "in 2014" boosts; it does not exclude later reports
+    u = understand("What did Cornwall decide?", councils, {}, Filters())
+    assert u.council_missing
+
+
+def test_explicit_filters_win_over_the_question() -> None:
+    u = understand("adoption in York", ["City of York Council", "Leeds City Council"], {},
+                   Filters(council="Leeds City Council"))
+    assert u.filters.council == "Leeds City Council"
+
+
+def test_acronyms_expand_both_ways(small: Assistant) -> None:
+    u = understand("CAMHS waiting times", [], {}, Filters())
+    assert "adolescent" in [t.lower() for t in u.terms]
+    u = understand("child and adolescent mental health services", [], {}, Filters())
+    assert "CAMHS" in u.terms
+    # LAC is expanded, so a question in full words finds the passage that only says "LAC".
+    hits = small.search("looked after children in York", k=3).hits
+    assert hits and "190 LAC" in hits[0].text
+
+
+def test_acronyms_defined_in_the_corpus_are_learned(small: Assistant) -> None:
+    assert "CAMHS" in small.snapshot.acronyms
+
+
+def test_fts_query_is_always_valid_syntax(small: Assistant) -> None:
+    for nasty in ['"', "*", "NEAR(", "AND OR", "'; DROP TABLE chunks; --", "a\"b", "^col:x"]:
+        assert fts_query([nasty]) is None or fts_query([nasty]).startswith('"')
+        small.search(nasty + " foster")  # never raises an FTS syntax error
+
+
+def test_empty_and_overlong_queries_are_rejected(small: Assistant) -> None:
+    with pytest.raises(QueryError):
+        small.search("   ")
+    with pytest.raises(QueryError):
+        small.ask("x" * 1001)
+    with pytest.raises(QueryError):
+        small.search("foster", k=0)
+
+
+def test_every_quote_is_verbatim(small: Assistant) -> None:
+    for q in ("How many foster carers were there?", "What is the CAMHS waiting time?",
+              "What was resolved about adoption?"):
+        result = small.ask(q)
+        for c in result.citations:
+            text = small.document(c.citation.doc_id).text
+            assert text[c.citation.char_start:c.citation.char_end] == c.quote
+
+
+def test_answer_markers_match_citations(small: Assistant) -> None:
+    result = small.ask("How many in-house foster carers were there?")
+    if not result.abstained:
+        for c in result.citations:
+            assert f"[{c.n}]" in result.answer
+
+
+def test_abstains_when_filters_match_nothing(small: Assistant) -> None:
+    result = small.ask("What about foster carers?", filters=Filters(council="Walsall"))
+    assert result.abstained and not result.citations
+    assert "do not cover" in result.answer
+
+
+def test_abstains_for_a_council_not_in_the_index(small: Assistant) -> None:
+    result = small.ask("What did Cornwall Council decide about foster carers?")
+    assert result.abstained and "Cornwall" in result.answer
+
+
+def test_follow_up_carries_topic_and_filters(small: Assistant) -> None:
+    history = [{"role": "user", "content": "What did Leeds say about foster carers?"},
+               {"role": "assistant", "content": "The number of in-house foster carers..."}]
+    result = small.ask("and what was resolved?", history=history)
+    assert result.filters.council == "Leeds City Council"
+    assert all(c.citation.council == "Leeds City Council" for c in result.citations)
+    result = small.ask("and what did York decide?", history=history)
+    assert result.filters.council == "City of York Council"
+
+
+def test_resolutions_newest_first_and_by_topic(small: Assistant) -> None:
+    everything = small.resolutions()
+    dates = [r.citation.date for r in everything.resolutions]
+    assert dates == sorted(dates, reverse=True) and everything.count >= 4
+    fostering = small.resolutions("fostering recruitment plan", sort="relevance")
+    assert fostering.resolutions and "recruitment plan" in fostering.resolutions[0].text
+    kinds = {r.kind for r in everything.resolutions}
+    assert "undertaking" in kinds
+
+
+def test_prepare_finds_questions_and_undertakings(small: Assistant) -> None:
+    prep = small.prepare("foster carers and CAMHS")
+    assert any("asked" in p.quote for p in prep.questions)
+    assert any("undertook" in p.quote for p in prep.undertakings)
+
+
+def test_json_contracts(small: Assistant) -> None:
+    s = small.search("adoption").to_dict()
+    assert set(s) == {"query", "hits", "took_ms"}
+    assert set(s["hits"][0]) == {"rank", "score", "text", "chunk_id", "citation"}
+    assert set(s["hits"][0]["citation"]) == {
+        "doc_id", "title", "council", "committee", "doc_type", "date", "item_ref", "item_title",
+        "source", "char_start", "char_end", "page"}
+    a = small.ask("What was resolved about adoption?").to_dict()
+    assert set(a) == {"question", "answer", "abstained", "citations", "took_ms"}
+    r = small.resolutions().to_dict()
+    assert set(r) == {"resolutions", "count"}
+    assert {"text", "item_ref", "item_title", "citation"} <= set(r["resolutions"][0])
