@@ -236,10 +236,23 @@ def _load_faiss(path: Path, problems: _Problems) -> Any | None:
     try:
         return vectors.load(path)
     except Exception as exc:  # faiss raises RuntimeError with a C++ message on bad files
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        problems.add(f"{path} cannot be read as a FAISS index"
-                     + (f" ({first})" if first else "") + ".")
+        problems.add(f"{path} cannot be read as a FAISS index ({_faiss_reason(exc, path)}).")
         return None
+
+
+def _faiss_reason(exc: Exception, path: Path) -> str:
+    """The useful end of faiss's C++ message ("read error ...: 918 != 41472")."""
+    text = " ".join(str(exc).split())
+    if "read error" in text or "!=" in text:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = -1
+        return f"truncated or corrupt: the file has {size} bytes"
+    if "not recog" in text:
+        return "not a FAISS file: unknown index type"
+    tail = text.rsplit(": ", 1)[-1] if " at /" in text else text
+    return tail[:160] or type(exc).__name__
 
 
 def _faiss_ids(index: Any) -> list[int] | None:

@@ -1,0 +1,109 @@
+"""The retriever on the bundled corpus with the real bundled model: the quality targets, the
+CLI's JSON, and behaviour users rely on (verbatim quotes, abstention, follow-ups)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retriever import Assistant, Filters
+from retriever.evaluate import evaluate_assistant, load_questions, norm
+from tests.conftest import DEV_QA, FIXTURES, ROOT
+
+pytestmark = pytest.mark.integration
+
+EXTRA_QA = FIXTURES / "qa_extra.jsonl"
+OUT_OF_SCOPE = FIXTURES / "qa_out_of_scope.jsonl"
+
+
+@pytest.mark.skipif(not DEV_QA.exists(), reason="../shared/eval/qa_dev.jsonl is not present")
+def test_dev_set_meets_the_quality_targets(assistant: Assistant) -> None:
+    row = evaluate_assistant(assistant, load_questions(DEV_QA))
+    assert row.recall_at_5 >= 0.95, row
+    assert row.mrr_at_10 >= 0.90, row
+    assert row.answer_support is not None and row.answer_support >= 0.85, row
+    assert row.answered_rate is not None and row.answered_rate >= 0.95, row
+
+
+def test_unseen_questions_written_for_this_project(assistant: Assistant) -> None:
+    """Questions not used for tuning: the same pipeline must generalise to them."""
+    row = evaluate_assistant(assistant, load_questions(EXTRA_QA))
+    assert row.recall_at_5 >= 0.9, row
+    assert row.answer_support is not None and row.answer_support >= 0.7, row
+    assert row.answered_rate is not None and row.answered_rate >= 0.95, row
+
+
+def test_abstains_on_out_of_scope_questions(assistant: Assistant) -> None:
+    questions = load_questions(OUT_OF_SCOPE)
+    abstained = sum(assistant.ask(q["question"]).abstained for q in questions)
+    assert abstained / len(questions) >= 0.8
+
+
+def test_quotes_are_verbatim_for_every_question(assistant: Assistant) -> None:
+    questions = load_questions(EXTRA_QA) + (load_questions(DEV_QA) if DEV_QA.exists() else [])
+    for q in questions:
+        result = assistant.ask(q["question"])
+        for c in result.citations:
+            text = assistant.document(c.citation.doc_id).text
+            assert text[c.citation.char_start:c.citation.char_end] == c.quote
+            assert f"[{c.n}]" in result.answer
+
+
+def test_abstained_answer_says_so_and_lists_related_items(assistant: Assistant) -> None:
+    result = assistant.ask("When will the potholes on the high street be repaired?")
+    assert result.abstained and result.citations == []
+    assert result.answer.startswith("The records searched do not cover")
+
+
+def test_follow_up_uses_the_conversation(assistant: Assistant) -> None:
+    first = "What did Bury's group say about IT systems?"
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": assistant.ask(first).answer}]
+    follow = assistant.ask("and what was agreed?", history=history)
+    assert not follow.abstained
+    assert all("Bury" in (c.citation.council or "") for c in follow.citations)
+    other = assistant.ask("and what did Walsall decide?", history=history)
+    assert all("Walsall" in (c.citation.council or "") for c in other.citations)
+
+
+def test_a_filter_to_one_council_returns_only_its_records(assistant: Assistant) -> None:
+    hits = assistant.search("safeguarding improvement", k=10,
+                            filters=Filters(council="Walsall")).hits
+    assert hits and all("Walsall" in h.citation.council for h in hits)
+
+
+def test_resolutions_of_walsall_newest_first(assistant: Assistant) -> None:
+    result = assistant.resolutions("", Filters(council="Walsall"))
+    refs = {r.item_ref for r in result.resolutions}
+    assert {"224/12", "226/12", "227/12", "228/12", "229/12"} <= refs
+    adoption = assistant.resolutions("adoption service", sort="relevance")
+    assert "adoption service" in adoption.resolutions[0].text
+
+
+def _cli(*args: str, index: Path) -> dict:
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-m", "scrutiny", *args, "--index", str(index),
+                          "--json"], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_cli_json_matches_the_api_contract(corpus_index: Path, assistant: Assistant) -> None:
+    question = "Is Barnsley's social care workforce stable?"
+    ask = _cli("ask", question, index=corpus_index)
+    assert set(ask) == {"question", "answer", "abstained", "citations", "took_ms"}
+    expected = assistant.ask(question).to_dict()
+    assert ask["answer"] == expected["answer"]
+    assert norm("Barnsley has a very stable social care workforce") in norm(
+        ask["citations"][0]["quote"])
+    search = _cli("search", "foster carers", "--council", "Barnsley", index=corpus_index)
+    assert search["hits"] and all("Barnsley" in h["citation"]["council"]
+                                  for h in search["hits"])
+    res = _cli("resolutions", "adoption", index=corpus_index)
+    assert set(res) == {"resolutions", "count"} and res["count"] >= 1
