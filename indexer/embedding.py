@@ -86,11 +86,12 @@ class SentenceTransformerEmbedder:
             transformers.logging.disable_progress_bar()
 
             kwargs: dict[str, object] = {"device": "cpu"}
-            if backend == "onnx":
-                from .onnx_export import onnx_model_kwargs
+            if backend == "onnx":  # onnxruntime directly; see indexer/onnx_export.py for why
+                from .onnx_export import load_onnx_encoder
 
-                kwargs.update(backend="onnx", model_kwargs=onnx_model_kwargs(Path(self.path)))
-            self.model = SentenceTransformer(str(self.path), **kwargs)
+                self.model = load_onnx_encoder(Path(self.path))
+            else:
+                self.model = SentenceTransformer(str(self.path), **kwargs)
         except ScrutinyError:
             raise
         except Exception as exc:  # bad path, missing weights, no network for a hub name

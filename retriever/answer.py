@@ -57,8 +57,18 @@ _ASKS = (
 )
 
 
+_MEMBER_ASKED = re.compile(r"\b(?:asked|queried|query|in response to a question|sought "
+                           r"assurance|questions were asked)\b", re.I)
 _DECISION = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|undert\w*|promis\w*)",
                        re.I)
+
+
+_ASKS_DEFINITION = re.compile(r"\bwhat (?:is|are|does|do)\b|\bstands? for\b|\bmean(?:s|ing)?\b|"
+                              r"\bdefin", re.I)
+_DEFINITION_LINE = re.compile(r"^[A-Z][A-Za-z0-9]{1,9}\s*[–—=-]\s*[A-Z][^.;:?!]{3,120}$")
+_ASKS_QUESTIONS = re.compile(r"\bquestions?\b.{0,40}\b(?:asked|raised|put|posed)\b|"
+                             r"\bwhat did (?:members|councillors|the panel|the committee) ask",
+                             re.I)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -136,8 +146,7 @@ def answer_question(snap: Snapshot, assistant: Assistant, question: str,
     allowed = snap.matching_docs(u.filters)
     if allowed is not None and not allowed:
         return abstain(question, "No documents match the filters given.", [], u.filters)
-    embedder = assistant.embedder()
-    qvec = embedder.encode([u.text])[0]
+    qvec = assistant.query_vector(u.text)
     cands = hybrid(snap, assistant, u, qvec=qvec)[:max(k, PASSAGES)]
     if not cands:
         return abstain(question, "", [], u.filters)
@@ -221,6 +230,8 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
         by_chunk.setdefault(cid, []).append((sid, a, b))
     sent_index = snap.sentence_vectors
     decisions = _decision_spans(snap, cands) if _DECISION.search(question) else None
+    asks_questions = bool(_ASKS_QUESTIONS.search(question))
+    asks_definition = bool(_ASKS_DEFINITION.search(question))
     pool: list[Scored] = []
     texts: list[str] = []
     for rank, c in enumerate(cands):
@@ -231,8 +242,10 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
         spans = split_sentences(row["text"], base)
         for a, b in spans:
             text = row["text"][a - base:b - base]
-            if _is_heading(text) or text.rstrip().endswith("?"):
+            if _is_heading(text) or (text.rstrip().endswith("?") and not asks_questions):
                 continue  # headings and questions in the record do not answer a question
+            if _DEFINITION_LINE.match(text.strip()) and not asks_definition:
+                continue  # a glossary line answers "what does X stand for", nothing else
             s = Scored(a, _extend_lead_in(row["text"], base, a, b, spans), c, rank, 0.0)
             sid = stored.get((a, b))
             if sid is not None and sent_index is not None:
@@ -245,7 +258,9 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
     weights = _term_weights(terms, ignore, word_sets)
     for s, text, words in zip(pool, texts, word_sets, strict=True):
         s.lexical = _lexical(words, weights)
-        if decisions is not None:  # "what was resolved": the decision, not the discussion
+        if asks_questions:  # "what questions were asked": the questions themselves
+            fit = 1.0 if text.rstrip().endswith("?") or _MEMBER_ASKED.search(text) else 0.0
+        elif decisions is not None:  # "what was resolved": the decision, not the discussion
             doc = s.cand.row["doc_id"]  # type: ignore[index]
             fit = 1.0 if any(a <= s.start < b for a, b in decisions.get(doc, ())) else 0.0
         else:

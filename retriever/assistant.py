@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from indexer.config import Settings
 from indexer.errors import NotFoundError, QueryError
@@ -62,6 +65,8 @@ class Assistant:
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._swap_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._snapshot: Snapshot = open_snapshot(self.index_dir)
 
     @classmethod
@@ -88,6 +93,21 @@ class Assistant:
                     check_compatible(manifest, dim=embedder.dim)
                     self._embedder = embedder
         return self._embedder
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding; repeated questions (a TUI re-ask, an API retry, the
+        search-then-ask of one question) reuse it instead of running the model again."""
+        with self._cache_lock:
+            vec = self._query_cache.get(text)
+            if vec is not None:
+                self._query_cache.move_to_end(text)
+                return vec
+        vec = self.embedder().encode([text])[0]
+        with self._cache_lock:
+            self._query_cache[text] = vec
+            if len(self._query_cache) > 512:
+                self._query_cache.popitem(last=False)
+        return vec
 
     def warm_up(self) -> None:
         """Load the model and run one query so the first user question is fast."""

@@ -89,7 +89,7 @@ def hybrid(snap: Snapshot, assistant: Assistant, u: Understood, pool: int = POOL
         return []
     allowed_ids = snap.chunk_ids_for(allowed_docs) if allowed_docs is not None else None
     if qvec is None:
-        qvec = assistant.embedder().encode([u.text])[0]
+        qvec = assistant.query_vector(u.text)
     dense = dense_ranking(snap, qvec, allowed_ids, pool, allowed_docs)
     keyword = keyword_ranking(snap, u.terms, allowed_docs, pool)
     fused: dict[int, Candidate] = {}
