@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the HTTP API")
     _add_index_opt(p)
+    p.add_argument("--corpus", type=Path, default=None, metavar="DIR",
+                   help="where uploads are stored (default: $SCRUTINY_CORPUS or corpus/)")
     p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback)")
     p.add_argument("--port", type=int, default=8000)
 
@@ -134,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.config import Settings
     from indexer.errors import ScrutinyError
 
-    overrides: dict[str, Any] = {"index_dir": getattr(args, "index", None)}
+    overrides: dict[str, Any] = {"index_dir": getattr(args, "index", None),
+                                 "corpus_dir": getattr(args, "corpus", None)}
     if getattr(args, "backend", None):
         overrides["backend"] = args.backend
     try:

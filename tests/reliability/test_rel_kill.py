@@ -100,7 +100,7 @@ def test_sigkill_real_cli_with_model(tmp_path: Path, writable_index: Path, corpu
     shutil.copytree(corpus_dir, corpus)
     for seed in sorted(corpus_dir.glob("*.txt"))[:2]:
         (corpus / f"{seed.stem}-copy.txt").write_text(make_variant(seed.read_text(), 3))
-    questions = dev_questions() or [{"question": "foster carers"}]
+    questions = dev_questions()[:8] or [{"question": "foster carers"}]
     before_state = index_state(writable_index)
     assistant = Assistant.open(writable_index, embedder=real_embedder)
     before_answers = answers(assistant, questions)
