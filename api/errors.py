@@ -123,6 +123,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         limit = state.settings.max_upload_mb if state is not None else "the"
         detail = f"The request is larger than the {limit} MB upload limit " \
                  "(SCRUTINY_MAX_UPLOAD_MB)."
+    if exc.status_code == 400 and "parsing the body" in detail:
+        # A body that is not JSON is invalid input like any other: 422, as documented.
+        return JSONResponse(error_body(request, "The request body is not valid JSON (UTF-8)."),
+                            status_code=422)
     return JSONResponse(error_body(request, detail), status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 

@@ -51,7 +51,18 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
         if not root.exists():
             report.skipped.append(SkippedFile(str(root), "path does not exist"))
             continue
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        if root.is_file():
+            files = [root]
+        else:
+            files = []
+            for p in sorted(root.rglob("*")):
+                if p.is_file():
+                    files.append(p)
+                elif p.is_symlink() and not p.exists():
+                    rel = p.relative_to(root).as_posix()
+                    if not any(part.startswith(".") for part in Path(rel).parts):
+                        report.skipped.append(SkippedFile(
+                            rel, "cannot read file: broken link (its target does not exist)"))
         base = root.parent if root.is_file() else root
         for path in files:
             rel = path.relative_to(base).as_posix()
@@ -70,6 +81,16 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
                 continue
             found[rel] = SourceFile(path, rel, st.st_size, st.st_mtime_ns)
     return list(found.values())
+
+
+def _sidecar_stamp(path: Path) -> list[int] | None:
+    from .metadata import sidecar_for
+
+    sidecar = sidecar_for(path)
+    if sidecar is None:
+        return None
+    st = sidecar.stat()
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _embed_hash(model: str, text: str) -> str:
@@ -114,7 +135,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     keep_skips: dict[str, dict[str, Any]] = {}
     for f in files:
         prev = old_docs.get(f.source) or old_skips.get(f.source)
-        if prev and prev["size"] == f.size and prev["mtime_ns"] == f.mtime_ns:
+        if prev and prev["size"] == f.size and prev["mtime_ns"] == f.mtime_ns \
+                and prev.get("sidecar") == _sidecar_stamp(f.path):
             digest = prev["hash"]
         else:
             try:
@@ -123,7 +145,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
                 report.skipped.append(SkippedFile(f.source, f"cannot read file: {exc.strerror}"))
                 continue
         if f.source in old_docs and old_docs[f.source]["hash"] == digest:
-            keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns)
+            keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns,
+                                  sidecar=_sidecar_stamp(f.path))
             report.unchanged.append(f.source)
         elif f.source in old_skips and old_skips[f.source]["hash"] == digest:
             keep_skips[f.source] = old_skips[f.source]
@@ -261,7 +284,8 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
         doc_id = make_doc_id(f.source)
         if doc_id in used_ids:
             doc_id = f"{doc_id}-{f.path.suffix.lstrip('.').lower()}"
-        stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns}
+        stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
+                 "sidecar": _sidecar_stamp(f.path)}
         try:
             doc, warnings = load_document(f.path, f.source, doc_id,
                                           settings.max_file_mb * 1024 * 1024, digest)

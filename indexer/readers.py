@@ -189,6 +189,9 @@ _DROP_HINTS = re.compile(r"(^|[-_ ])(nav|menu|breadcrumb|footer|header|cookie|sk
                          r"sidebar|banner)([-_ ]|$)", re.I)
 
 
+_ITEM_NUMBER = re.compile(r"(?:[A-Z]{1,6}[ .]?)?\d{1,4}[a-z]?(?:[./]\d{1,4})*\.?")
+
+
 def _read_html(html: str) -> ReadResult:
     """Main content of a council web page (e.g. ModernGov), items kept on their own lines."""
     if len(html) > MAX_HTML_DEPTH_CHARS:
@@ -211,8 +214,11 @@ def _read_html(html: str) -> ReadResult:
     lines: list[str] = []
     current: list[str] = []
 
-    def flush() -> None:
+    def flush(final: bool = False) -> None:
         line = re.sub(r"[ \t\u00a0]+", " ", "".join(current)).strip()
+        if not final and _ITEM_NUMBER.fullmatch(line):
+            current[:] = [line, " "]  # a ModernGov number cell: keep it with its title
+            return
         if line:
             lines.append(line)
         current.clear()
@@ -226,5 +232,5 @@ def _read_html(html: str) -> ReadResult:
                 current.append("  ")
             else:
                 flush()
-    flush()
+    flush(final=True)
     return ReadResult(text=normalise_text("\n\n".join(lines)), title_hint=title)

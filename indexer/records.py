@@ -13,7 +13,7 @@ _BLOCK_MARKER = re.compile(
     r"^[ \t]*(?:[-•*][ \t]+)?(?:\*\*)?(?P<kind>RESOLVED|Resolved|IT WAS (?:ALSO )?AGREED|"
     r"It was (?:also )?agreed|AGREED|Agreed|DECISION|Decision|RECOMMENDED|Recommended)\b"
     r"(?:\*\*)?(?P<rest>[^\n]*)$", re.M)
-_LIST_START = re.compile(r"^[ \t]*(?:[-•*&]|\(?[0-9ivxa-h]{1,4}[.)]|that\b|and\b|[a-z])", re.I)
+_LIST_START = re.compile(r"^[ \t]*(?:[-•*&]|\(?[0-9ivxa-hIVXA-H]{1,4}[.)]|(?i:that|and)\b|[a-z])")
 _INLINE_AGREED = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^- )|(?<=\n- ))[^.;\n]{0,120}?"
                             r"\b(?:it was (?:also )?agreed|it was resolved)\b[^;\n]*?(?:[.;]|$)",
                             re.I | re.M)
@@ -77,7 +77,11 @@ def find_resolutions(text: str, items: list[Item], minutes: bool = True) -> list
         if rest and len(rest) > 2 and rest[0].islower() and not rest.lower().startswith("that"):
             continue  # "agreed to..." inside prose is not a decision block
         start = m.start("kind") - (2 if text[m.start("kind") - 2:m.start("kind")] == "**" else 0)
-        end = _block_end(text, m.end(), item.char_end)
+        if any(a <= start < b for a, b in covered):
+            continue
+        bulleted = bool(re.match(r"[ \t]*[-•*][ \t]", text[m.start():m.start("kind")]))
+        end = m.end() if bulleted and len(rest) > 12 else _block_end(
+            text, m.end(), item.char_end, content_seen=len(rest.strip(" :-–")) > 12)
         span_text = text[start:end]
         if len(span_text.strip()) < 12:
             continue
@@ -113,11 +117,10 @@ def find_resolutions(text: str, items: list[Item], minutes: bool = True) -> list
     return out
 
 
-def _block_end(text: str, pos: int, limit: int) -> int:
+def _block_end(text: str, pos: int, limit: int, content_seen: bool = False) -> int:
     """A decision block runs through its first paragraph and any list that follows it."""
     paragraphs = list(re.finditer(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", text[pos:limit]))
     end = pos
-    content_seen = False
     for p in paragraphs:
         chunk = p.group(0)
         if not content_seen:
@@ -181,6 +184,8 @@ def find_attendance(text: str, items: list[Item]) -> list[Attendee]:
     return people
 
 
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!Mrs)(?<!Cllr)(?<![\s.][A-Z])"
+                           r"\.\s+(?=[A-Z][a-z]+\s+[a-z])")
 _NAME_SPLIT = re.compile(r"\s*(?:;|,(?![^(]*\))|\band\b|\n)\s*")
 
 
@@ -204,6 +209,9 @@ def _split_list(text: str, start: int, segment: str, role: str) -> list[Attendee
     if re.search(r"\bfrom\s+", segment) and role == "apologies":
         offset = segment.find("from") + 5
         start, segment = start + offset, segment[offset:]
+    stop = _SENTENCE_END.search(segment)
+    if stop:
+        segment = segment[:stop.start() + 1]
     pos = 0
     for part in _NAME_SPLIT.split(segment):
         idx = segment.find(part, pos) if part else -1

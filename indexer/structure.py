@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from .models import Item
 
 _MARKUP = re.compile(r"</?u>|\*\*|__|<[^>]+>")
-_BULLET = r"^[ \t]*(?:[-•*·][ \t]+)?"
+_MD = r"(?:#{1,6}[ \t]+)?(?:\*\*|__)?"  # a Markdown heading marker or bold before the number
+_BULLET = r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-•*·][ \t]+)?(?:\*\*|__)?"
 
 MINUTE_SLASH = re.compile(_BULLET + r"(?P<ref>\d{1,4}/\d{2,4})\.?[ \t]+(?P<rest>\S.*)$", re.M)
 MINUTE_PREFIX = re.compile(_BULLET + r"(?P<ref>[A-Z]{1,6}[ .]?\d{1,3}[a-z]?(?:/\d{2,4})?)\.?"
                            r"[ \t]+(?P<rest>\S.*)$", re.M)
 DECIMAL = re.compile(_BULLET + r"(?P<ref>\d{1,3}(?:\.\d{1,3}){1,3})\.?[ \t]+(?P<rest>\S.*)$",
                      re.M)
-INTEGER = re.compile(r"^[ \t]*(?P<ref>\d{1,3})[.)][ \t]+(?P<rest>\S.*)$", re.M)
-INTEGER_CAPS = re.compile(r"^[ \t]*(?P<ref>\d{1,3})[ \t]+(?P<rest>[A-Z][A-Z &',-]{3,}.*)$", re.M)
-APPENDIX = re.compile(r"^[ \t]*(?P<ref>(?:Appendix|Annex|Schedule)[ \t]+[0-9A-Z]{1,3})\b"
+INTEGER = re.compile(r"^[ \t]*" + _MD + r"(?P<ref>\d{1,3})[.)][ \t]+(?P<rest>\S.*)$", re.M)
+INTEGER_CAPS = re.compile(r"^[ \t]*" + _MD
+                          + r"(?P<ref>\d{1,3})[ \t]+(?P<rest>[A-Z][A-Z &',-]{3,}.*)$", re.M)
+APPENDIX = re.compile(r"^[ \t]*" + _MD
+                      + r"(?P<ref>(?:Appendix|Annex|Schedule)[ \t]+[0-9A-Z]{1,3})\b"
                       r"[ \t]*[-–:.]?[ \t]*(?P<rest>.*)$", re.M | re.I)
 ROMAN = re.compile(r"^[ \t]*(?P<ref>\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)[.)]?)[ \t]+"
                    r"(?P<rest>[A-Z].*\?)[ \t]*$", re.M)
@@ -155,10 +158,21 @@ def _keep_consistent(candidates: list[Heading]) -> list[Heading]:
     accepted: list[Heading] = []
     last: dict[str, tuple] = {}
     seen_starts: set[int] = set()
-    for h in candidates:
+    chain_next: int | None = None  # next number of a list that restarted inside an item
+    for i, h in enumerate(candidates):
         if h.start in seen_starts:
             continue
         kind = h.key[0]
+        if kind == "num" and len(h.key) == 3 and h.key[2] == 0:
+            prev = last.get("num")
+            if prev is not None and h.key[1:] <= prev[1:]:
+                chain_next = h.key[1] + 1
+                continue
+            if chain_next == h.key[1] and any(
+                    o.key == h.key and o.start > h.start for o in candidates[i + 1:]):
+                chain_next += 1  # "3." of a resolution list; the real item 3 comes later
+                continue
+            chain_next = None
         if kind == "appendix":
             last.pop("num", None)  # numbering restarts inside each appendix
         elif kind == "roman":
@@ -238,7 +252,9 @@ def build_items(text: str, headings: list[Heading]) -> list[Item]:
         end = len(text)
         for later in headings[i + 1:]:
             if later.level <= h.level:
-                end = later.start
+                # End at the start of the next heading's line, so markup before its number
+                # ("**3. Title**", "## 3. Title") does not trail this item.
+                end = max(h.start, text.rfind("\n", h.start, later.start) + 1) or later.start
                 break
         items.append(Item(ref=h.ref, title=h.title, char_start=h.start,
                           char_end=_rstrip_end(text, h.start, end), level=h.level))

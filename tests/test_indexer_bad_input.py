@@ -98,8 +98,6 @@ def test_skipped_files_are_reported_again_on_the_next_run(tmp_path: Path, fake_e
     assert [(s.path, s.reason) for s in again.skipped] == [("empty.txt", "empty file")]
 
 
-@pytest.mark.xfail(strict=True, reason="build.discover keeps only p.is_file() under a folder, so "
-                   "a dangling symlink (an unreadable file) is dropped silently, not reported")
 def test_unreadable_file_in_a_folder_is_reported(tmp_path: Path, fake_embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -200,8 +200,6 @@ def test_text_and_markdown_in_any_encoding(tmp_path: Path, name: str, tokenizer)
     _check_chunks(doc, tokenizer.count)
 
 
-@pytest.mark.xfail(strict=True, reason="structure.py heading patterns do not allow a Markdown "
-                   "'#' heading marker or '**' before the minute number, so no items are found")
 @pytest.mark.parametrize("style", ["## {ref} {title}", "**{ref} {title}**"])
 def test_markdown_headings_are_items(tmp_path: Path, style: str) -> None:
     text = MINUTES
@@ -268,9 +266,6 @@ def test_moderngov_page_drops_chrome(tmp_path: Path) -> None:
     assert "Apologies were received from Councillor Brown." in doc.text
 
 
-@pytest.mark.xfail(strict=True, reason="readers._read_html puts a ModernGov item-number cell "
-                   "('<td><p>2.</p></td>') on its own line, apart from the title cell, so no "
-                   "minute items are recognised")
 def test_moderngov_item_table_keeps_item_structure(tmp_path: Path, tokenizer) -> None:
     path = tmp_path / "moderngov.html"
     path.write_text(MODERNGOV, encoding="utf-8")

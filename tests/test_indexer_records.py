@@ -323,9 +323,6 @@ The next meeting will be on 5 June 2019.
 """
 
 
-@pytest.mark.xfail(strict=True, reason="structure._keep_consistent accepts '3. The Panel receive"
-                   " ...' from a resolution list in item 2 as item 3, then rejects the real item"
-                   " '3. Fostering Services'")
 def test_resolution_list_that_runs_past_the_item_number_is_not_an_item() -> None:
     items = _items(LIST_IN_EARLY_ITEM)
     by = _by_ref(items)
@@ -437,8 +434,6 @@ Chair
 """
 
 
-@pytest.mark.xfail(strict=True, reason="records._LIST_START matches any letter under re.I, so a "
-                   "RESOLVED block swallows every following paragraph to the end of its item")
 def test_resolution_block_ends_before_following_prose() -> None:
     _items_, found = _resolutions(BLOCK_THEN_PROSE)
     texts = {(r.kind, r.item_ref): r.text for r in found}
@@ -448,9 +443,6 @@ def test_resolution_block_ends_before_following_prose() -> None:
     assert texts[("undertaking", "1.")].startswith("The Head of Service undertook to provide")
 
 
-@pytest.mark.xfail(strict=True, reason="a bulleted '- It was also agreed' line opens a block "
-                   "that runs on through the next agreement and the Resolved block, so the same "
-                   "decision is reported two or three times")
 def test_resolutions_never_overlap() -> None:
     text = """Minutes of the Scrutiny Panel held on 13 September 2012
 
@@ -517,9 +509,6 @@ def test_officers_one_per_line_keep_names_not_job_titles() -> None:
     assert present == ["Councillor Southworth (in the Chair)", "Councillor Caserta"]
 
 
-@pytest.mark.xfail(strict=True, reason="records._split_list does not stop at the end of the "
-                   "sentence, so 'Apologies were received from X. The café budget ...' yields "
-                   "the attendee 'X. The café budget ...'")
 def test_apologies_sentence_in_prose_gives_names_only() -> None:
     text = ("Minutes of the Audit Committee held on 5 June 2019\n\n"
             "Present: Councillor Smith (Chair), Councillor Jones\n\n1. Apologies\n\n"

@@ -188,9 +188,6 @@ def test_seed_chunks_fit_the_model_with_their_header(records: sqlite3.Connection
                            for h in walsall)
 
 
-@pytest.mark.xfail(strict=True, reason="records._block_end/_LIST_START: a '- It was also agreed'"
-                   " bullet opens a block that runs through the following Resolved block, so "
-                   "Walsall 226/12 and 227/12 report overlapping, duplicated resolutions")
 def test_seed_resolutions_do_not_overlap(records: sqlite3.Connection) -> None:
     spans: dict[str, list[tuple[int, int]]] = {}
     for doc_id, a, b in records.execute("SELECT doc_id, char_start, char_end FROM resolutions"):
@@ -201,8 +198,6 @@ def test_seed_resolutions_do_not_overlap(records: sqlite3.Connection) -> None:
             assert b1 <= a2, doc_id
 
 
-@pytest.mark.xfail(strict=True, reason="records._LIST_START matches any capital under re.I, so "
-                   "Bury CS.05's 'It was agreed' block swallows the Chair's signature")
 def test_seed_resolution_excludes_signature(records: sqlite3.Connection) -> None:
     texts = [t for (t,) in records.execute("SELECT text FROM resolutions WHERE item_ref='CS.05'")]
     assert texts and not any("SOUTHWORTH" in t for t in texts)

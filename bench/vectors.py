@@ -1,0 +1,204 @@
+"""Search-layer scale test on GENERATED vectors: exact (flat) vs HNSW as the indexer builds them.
+
+Why generated: embedding 1M-5M chunks of text takes hours on this CPU, and the search layer's
+cost depends only on the count and dimension of the vectors. The vectors are random but
+clustered (a Gaussian mixture around many centroids, L2-normalised, 384-d like MiniLM), because
+real sentence embeddings are clustered and uniform noise would make HNSW look worse than it is;
+queries are perturbed data points. Every result says ``"vectors": "generated"``.
+
+Indexes come from ``indexer.vectors`` (the exact types the indexer writes) and are searched one
+query at a time through ``indexer.vectors.search`` (how the retriever calls them). Blocks are
+regenerated from their seed rather than kept, so peak memory is one index plus one block.
+
+    python -m bench.vectors --n 1000000 [--out result.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer import vectors
+
+DIM = 384
+BLOCK = 100_000
+
+
+def _block(i: int, n: int, centroids: np.ndarray, seed: int) -> np.ndarray:
+    rng = np.random.default_rng([seed, i])
+    size = min(BLOCK, n - i * BLOCK)
+    assign = rng.integers(0, len(centroids), size)
+    x = centroids[assign] + rng.standard_normal((size, DIM), dtype="float32") * 0.06
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x
+
+
+def _centroids(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng([seed, 10**9])
+    c = rng.standard_normal((max(64, n // 2000), DIM), dtype="float32")
+    return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+
+def _queries(n: int, centroids: np.ndarray, seed: int, count: int) -> np.ndarray:
+    base = _block(0, n, centroids, seed)
+    rng = np.random.default_rng([seed, 7])
+    q = base[rng.integers(0, len(base), count)] + rng.standard_normal(
+        (count, DIM), dtype="float32") * 0.03
+    return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype("float32")
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(q * len(s))) - 1))]
+
+
+def _latency(index: Any, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
+             threads: int = 1) -> tuple[dict[str, float], list[np.ndarray]]:
+    """Single-query latency. One OpenMP thread per query unless told otherwise: with two,
+    a busy CPU makes faiss wait at its barriers (measured ~9x slower on 50k vectors)."""
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
+    lat, ids = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        _s, found = vectors.search(index, q, k, allowed)
+        lat.append((time.perf_counter() - t0) * 1000)
+        ids.append(found)
+    return {"p50_ms": round(statistics.median(lat), 2), "p95_ms": round(_pct(lat, 0.95), 2)}, ids
+
+
+def _fill(index: Any, n: int, centroids: np.ndarray, seed: int, log: Any) -> float:
+    t0 = time.perf_counter()
+    for i in range((n + BLOCK - 1) // BLOCK):
+        x = _block(i, n, centroids, seed)
+        index.add_with_ids(x, np.arange(i * BLOCK, i * BLOCK + len(x), dtype="int64"))
+        log(f"  added {min(n, (i + 1) * BLOCK):,}/{n:,} ({time.perf_counter() - t0:.0f}s)")
+    return time.perf_counter() - t0
+
+
+def _size_and_reload(index: Any, tmp: Path) -> tuple[Any, float, float]:
+    """Index file size (MB) and the RSS the reloaded index adds (what a server pays)."""
+    path = tmp / "index.faiss"
+    vectors.save(index, path)
+    size = path.stat().st_size / 2**20
+    del index
+    gc.collect()
+    before = _rss_mb()
+    loaded = vectors.load(path)
+    added = _rss_mb() - before
+    path.unlink()
+    return loaded, size, added
+
+
+def run(n: int, queries: int = 200, seed: int = 0, k: int = 10, hnsw: bool = True,
+        checkpoints: tuple[int, ...] = (100_000, 250_000, 500_000), log: Any = None) -> dict:
+    """Flat latency at ``checkpoints`` and at ``n``; HNSW build time, latency and recall@k."""
+    import faiss
+
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    centroids = _centroids(n, seed)
+    qs = _queries(n, centroids, seed, queries)
+    rng = np.random.default_rng([seed, 3])
+    allowed = np.sort(rng.choice(n, size=max(k, n // 100), replace=False)).astype("int64")
+    out: dict[str, Any] = {"vectors": "generated (clustered Gaussian mixture, L2-normalised)",
+                           "n": n, "dim": DIM, "queries": queries, "k": k,
+                           "faiss_threads": faiss.omp_get_max_threads(), "flat": {},
+                           "flat_checkpoints": []}
+    base_rss = _rss_mb()
+    out["process_base_rss_mb"] = round(base_rss, 1)
+    flat, _kind = vectors.new_index(DIM, 0, ann_threshold=n + 1)
+    t0 = time.perf_counter()
+    for i in range((n + BLOCK - 1) // BLOCK):
+        x = _block(i, n, centroids, seed)
+        flat.add_with_ids(x, np.arange(i * BLOCK, i * BLOCK + len(x), dtype="int64"))
+        if flat.ntotal in checkpoints and flat.ntotal < n:
+            lat, _ = _latency(flat, qs[:100], k)
+            out["flat_checkpoints"].append({"n": flat.ntotal, **lat})
+            log(f"  flat @ {flat.ntotal:,}: {lat}")
+    build = time.perf_counter() - t0
+    faiss.omp_set_num_threads(2)
+    truth = flat.search(qs, k)[1]
+    lat, _ = _latency(flat, qs, k)
+    lat2, _ = _latency(flat, qs[:50], k, threads=2)
+    flt, _ = _latency(flat, qs[:50], k, allowed)
+    with tempfile.TemporaryDirectory() as tmp:
+        flat, size, rss = _size_and_reload(flat, Path(tmp))
+    out["flat"] = {"build_s": round(build, 1), **lat, "omp_threads_2": lat2,
+                   "filtered_1pct": flt, "file_mb": round(size, 1), "rss_added_mb": round(rss, 1)}
+    out["flat_checkpoints"].append({"n": n, **lat})
+    log(f"  flat @ {n:,}: {out['flat']}")
+    del flat
+    gc.collect()
+    if hnsw:
+        index, kind = vectors.new_index(DIM, n, ann_threshold=0)
+        faiss.omp_set_num_threads(2)  # building is batch work: use both cores
+        build = _fill(index, n, centroids, seed, log)
+        lat, found = _latency(index, qs, k)
+        lat2, _ = _latency(index, qs[:50], k, threads=2)
+        flt, _ = _latency(index, qs[:50], k, allowed)
+        recall = float(np.mean([len(set(f.tolist()) & set(t.tolist())) / k
+                                for f, t in zip(found, truth, strict=True)]))
+        with tempfile.TemporaryDirectory() as tmp:
+            index, size, rss = _size_and_reload(index, Path(tmp))
+        out["hnsw"] = {"type": kind, "build_s": round(build, 1), **lat,
+                       "omp_threads_2": lat2, "recall_at_10": round(recall, 4),
+                       "filtered_1pct": flt,
+                       "file_mb": round(size, 1), "rss_added_mb": round(rss, 1),
+                       "efSearch": 128, "efConstruction": 80, "M": 32}
+        log(f"  hnsw @ {n:,}: {out['hnsw']}")
+        del index
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def recommend_threshold(results: list[dict], budget_ms: float = 20.0) -> dict[str, Any]:
+    """Largest measured count whose flat p95 stays within ``budget_ms`` per index searched.
+
+    A query searches two indexes (chunks and sentences), and the rest of the query path needs
+    its share of the 100 ms p95 target, so one flat search may cost about a fifth of it.
+    """
+    points = sorted({(c["n"], c["p95_ms"]) for r in results for c in r["flat_checkpoints"]})
+    ok = [n for n, p95 in points if p95 <= budget_ms]
+    per_million = [p95 / (n / 1e6) for n, p95 in points if n >= 250_000]
+    slope = statistics.median(per_million) if per_million else None
+    linear = int(budget_ms / slope * 1e6) if slope else None
+    return {"budget_ms": budget_ms, "measured": [{"n": n, "flat_p95_ms": p} for n, p in points],
+            "largest_measured_within_budget": max(ok) if ok else None,
+            "flat_p95_ms_per_million": round(slope, 1) if slope else None,
+            "linear_estimate": linear}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="search-layer scale test on generated vectors")
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--no-hnsw", action="store_true")
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args(argv)
+    result = run(a.n, a.queries, hnsw=not a.no_hnsw)
+    text = json.dumps(result, indent=1)
+    if a.out:
+        a.out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
