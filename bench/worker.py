@@ -139,10 +139,11 @@ def task_index(a: dict[str, Any]) -> dict[str, Any]:
             "index_mb": dir_mb(Path(a["index_dir"]))}
 
 
-def _dev(path: str | None) -> list[dict[str, Any]]:
-    if not path or not Path(path).is_file():
-        return []
-    return [json.loads(x) for x in Path(path).read_text().splitlines() if x.strip()]
+def _dev(path: str | list[str] | None) -> list[dict[str, Any]]:
+    """Questions from one file or several (missing files are skipped, not an error)."""
+    paths = [path] if isinstance(path, str) else list(path or [])
+    return [json.loads(x) for p in paths if Path(p).is_file()
+            for x in Path(p).read_text().splitlines() if x.strip()]
 
 
 def task_serve(a: dict[str, Any]) -> dict[str, Any]:

@@ -153,6 +153,10 @@ def _check_manifest(gen_dir: Path, problems: _Problems) -> dict[str, Any] | None
     dim = manifest.get("dim")
     if not isinstance(dim, int) or dim <= 0:
         problems.add(f"{path} has no valid vector dimension (dim={dim!r}).")
+    generation = manifest.get("generation")
+    if generation is not None and generation != gen_dir.name:
+        problems.add(f"{path} belongs to generation {generation!r}, not {gen_dir.name} (copied "
+                     "in from another generation?).")
     return manifest
 
 

@@ -148,13 +148,19 @@ def _optimise(src: Path, dst: Path, model_path: Path) -> None:
 
 def _quantise(src: Path, dst: Path, isa: str) -> None:
     """Dynamic int8 (weights per channel; activations quantised at run time, no calibration)."""
+    import logging
+
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                     # without VNNI the u8*s8 kernels can saturate: use 7-bit weights
-                     reduce_range=isa in ("avx2", "avx512"),
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    logging.disable(logging.WARNING)  # "consider pre-processing": not needed for dynamic int8
+    try:
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                         # without VNNI the u8*s8 kernels can saturate: use 7-bit weights
+                         reduce_range=isa in ("avx2", "avx512"),
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def resolve_precision(precision: str = "auto") -> str:
@@ -260,6 +266,12 @@ class OnnxEncoder:
         return out
 
 
-def load_onnx_encoder(model_path: Path, precision: str = "auto") -> OnnxEncoder:
-    """What ``SentenceTransformerEmbedder`` uses for ``backend="onnx"``."""
-    return OnnxEncoder(Path(model_path), precision=precision)
+def load_onnx_encoder(model_path: Path, precision: str | None = None) -> OnnxEncoder:
+    """What ``SentenceTransformerEmbedder`` uses for ``backend="onnx"``.
+
+    Precision: ``$SCRUTINY_ONNX_PRECISION`` (auto | fp32 | int8), default auto = int8 where
+    the CPU has int8 kernels. fp32 gives torch's vectors exactly; int8 is ~2x faster again
+    and kept recall@5 and answer support on the dev questions (see docs/scaling.md).
+    """
+    chosen = precision or os.environ.get("SCRUTINY_ONNX_PRECISION") or "auto"
+    return OnnxEncoder(Path(model_path), precision=chosen)

@@ -153,3 +153,151 @@ def index_state(index: Path) -> dict[str, Any]:
     manifest = layout.read_manifest(gen)
     return {"generation": gen.name, "counts": manifest.get("counts"),
             "documents": sorted(manifest.get("documents", {}))}
+
+
+# -- sample and adversarial files for the reader fuzzing ------------------------------------------
+
+MINUTES_LINES = (
+    "WALSALL METROPOLITAN BOROUGH COUNCIL",
+    "Children's Services Scrutiny Panel",
+    "Thursday, 13 September 2012 at 6.00 p.m.",
+    "Present: Councillor Smith (Chair), Councillors Jones and Patel.",
+    "224/12 Apologies",
+    "Apologies were received from Councillor Brown.",
+    "226/12 Foster carers recruitment",
+    "Officers reported that 14 new foster carers had been approved since April.",
+    "RESOLVED that the report be noted and a further update be brought in March.",
+)
+
+
+def sample_pdf(pages: int = 2, encrypt: str | None = None) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt)
+    pdf.setTitle("Minutes of the panel")
+    for page in range(pages):
+        y = 800
+        for line in MINUTES_LINES:
+            pdf.drawString(60, y, f"{line} (page {page + 1})")
+            y -= 20
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def sample_docx(paragraphs: int = 3) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Minutes"
+    for _ in range(paragraphs):
+        for line in MINUTES_LINES:
+            document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "226/12"
+    table.cell(0, 1).text = "Foster carers"
+    table.cell(1, 0).text = "227/12"
+    table.cell(1, 1).text = "Adoption scorecard"
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def sample_html() -> bytes:
+    body = "".join(f"<p>{line}</p>" for line in MINUTES_LINES)
+    return (f"<!DOCTYPE html><html><head><title>Minutes</title><script>var x = 1;</script>"
+            f"</head><body><nav id='main-nav'><a href='/'>Home</a></nav><main>"
+            f"<h1>Minutes</h1>{body}<table><tr><td>226/12</td><td>Foster carers</td></tr>"
+            f"</table></main><footer>Cookie policy</footer></body></html>").encode()
+
+
+def docx_bomb(expanded_mb: int = 300) -> bytes:
+    """A DOCX whose document.xml inflates to ``expanded_mb`` MB (about 0.1% of it on disk)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            block = b"<w:p>" + b"a" * (1024 * 1024 - 5)
+            for _ in range(expanded_mb):
+                fh.write(block)
+    return buf.getvalue()
+
+
+def lying_docx_bomb(expanded_mb: int = 64) -> bytes:
+    """A real DOCX whose document.xml inflates to ``expanded_mb`` MB while every header
+    claims 1000 bytes, so a check of the declared sizes alone would let it through."""
+    import io
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(sample_docx(1))) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    xml = parts["word/document.xml"]
+    at = xml.index(b"</w:t>")
+    parts["word/document.xml"] = xml[:at] + b"a" * (expanded_mb * 1024 * 1024) + xml[at:]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    data = bytearray(buf.getvalue())
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (pos := data.find(sig, start)) >= 0:
+            struct.pack_into("<I", data, pos + offset, 1000)
+            start = pos + 4
+    return bytes(data)
+
+
+def deep_html(depth: int) -> bytes:
+    return (b"<html><body>" + b"<div><span>" * depth + b"deep minutes text"
+            + b"</span></div>" * depth + b"</body></html>")
+
+
+def mixed_encodings() -> bytes:
+    return ("Minutes of the meeting \u2013 caf\u00e9 r\u00e9sum\u00e9\n".encode()
+            + "Councillor M\u00fcller (Chair) na\u00efve\n".encode("latin-1")
+            + "\u4f1a\u8bae\u7eaa\u8981 meeting notes\n".encode("gbk")
+            + "\u0417\u0430\u0441\u0435\u0434\u0430\u043d\u0438\u0435\n".encode("koi8-r")
+            + "RESOLVED that the report be noted.\n".encode("utf-16-le")
+            + b"\xff\xfe\xfd broken bytes \x80\x81\n")
+
+
+def adversarial_files(long_line_mb: int = 2) -> dict[str, bytes]:
+    """Name -> bytes of every kind of bad input the issue lists (test-friendly sizes)."""
+    pdf = sample_pdf(3)
+    docx_bytes = sample_docx()
+    return {
+        "random.pdf": os.urandom(5000),
+        "random.docx": os.urandom(5000),
+        "random.html": os.urandom(5000),
+        "random.txt": os.urandom(50_000),
+        "truncated.pdf": pdf[: len(pdf) // 2],
+        "truncated-header.pdf": pdf[:20],
+        "no-trailer.pdf": pdf.replace(b"trailer", b"xxxxxxx").replace(b"startxref", b"xxxxxxxxx"),
+        "encrypted.pdf": sample_pdf(1, encrypt="secret"),
+        "truncated.docx": docx_bytes[: len(docx_bytes) // 2],
+        "not-zip.docx": b"PK\x03\x04" + b"\x00" * 100,
+        "bomb.docx": docx_bomb(300),
+        "lying-bomb.docx": lying_docx_bomb(64),
+        "deep.html": deep_html(20_000),
+        "unclosed.html": b"<html><body>" + b"<b><i><u>" * 10_000 + b"text",
+        "malformed.html": b"<html><body><p>Minutes<table><tr><td>226/12<td>x</p></div></html",
+        "scripts-only.html": b"<html><script>" + b"x=1;" * 1000 + b"</script></html>",
+        "nul.txt": b"Minutes\x00of the\x00 meeting\x00" * 500,
+        "nul.html": b"<p>Minutes\x00 of the meeting</p>" * 200,
+        "mixed-encodings.txt": mixed_encodings() * 50,
+        "utf16-odd.txt": "\ufeffMinutes of the meeting".encode("utf-16-le")[:-1],
+        "empty.txt": b"",
+        "whitespace.md": b"   \n\n\t  \n",
+        "long-line.txt": b"minutes council resolved " * (long_line_mb * 1024 * 1024 // 25),
+        "control.md": bytes(range(32)) * 100 + b"# Minutes\nRESOLVED that it be noted.",
+    }
