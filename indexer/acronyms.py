@@ -7,6 +7,57 @@ from __future__ import annotations
 
 import re
 
+# Children's-services acronyms that users and records mix freely. Shared by the indexer (to
+# embed a passage together with the long forms of the acronyms it uses) and the retriever
+# (to expand a question both ways).
+ACRONYMS: dict[str, tuple[str, ...]] = {
+    "LAC": ("looked after children", "looked after child"),
+    "CiC": ("children in care", "child in care"),
+    "CLA": ("children looked after",),
+    "CAMHS": ("child and adolescent mental health services", "child and adolescent mental health"),
+    "MASH": ("multi-agency safeguarding hub",),
+    "PLO": ("public law outline",),
+    "IRO": ("independent reviewing officer",),
+    "LSCB": ("local safeguarding children board",),
+    "BSCB": ("barnsley safeguarding children board",),
+    "WSCB": ("walsall safeguarding children board",),
+    "S47": ("section 47",),
+    "S20": ("section 20",),
+    "CP": ("child protection",),
+    "CPP": ("child protection plan",),
+    "CIN": ("child in need", "children in need"),
+    "EHA": ("early help assessment",),
+    "SEND": ("special educational needs and disabilities", "special educational needs"),
+    "SEN": ("special educational needs",),
+    "EHCP": ("education health and care plan",),
+    "CSE": ("child sexual exploitation",),
+    "CSC": ("children's social care",),
+    "DfE": ("department for education",),
+    "LGA": ("local government association",),
+    "Ofsted": ("office for standards in education",),
+    "DCS": ("director of children's services",),
+    "OSC": ("overview and scrutiny committee",),
+    "SCR": ("serious case review",),
+    "LADO": ("local authority designated officer",),
+    "NEET": ("not in education employment or training",),
+    "UASC": ("unaccompanied asylum seeking children",),
+    "YOT": ("youth offending team",),
+    "CAFCASS": ("children and family court advisory and support service",),
+    "SGO": ("special guardianship order",),
+    "TF": ("troubled families",),
+    "TF2": ("troubled families 2",),
+    "GM": ("greater manchester",),
+    "DWP": ("department for work and pensions",),
+    "SPA": ("single point of access",),
+    "KPI": ("key performance indicator",),
+    "JTAI": ("joint targeted area inspection",),
+    "ILACS": ("inspection of local authority children's services",),
+    "SMART": ("specific measurable achievable realistic timely",),
+    "BMBC": ("barnsley metropolitan borough council",),
+    "CYP": ("children and young people",),
+}
+
+
 _PAREN = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|in|&)\s+)*){1,8})\((?P<a>[A-Z]"
                     r"[A-Za-z0-9]{1,7})\)")
 _GLOSSARY = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?(?P<a>[A-Z][A-Za-z]{1,7})[ \t]*[-–—:=][ \t]*"
@@ -44,3 +95,24 @@ def learn_acronyms(text: str) -> dict[str, str]:
         if _initials_fit(m["a"], words[:10]):
             found.setdefault(m["a"], full)
     return found
+
+
+_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,7}\b")
+
+
+def gloss(text: str, learned: dict[str, str] | None = None, limit: int = 4) -> str:
+    """Long forms of the acronyms a text uses, e.g. "(LAC: looked after children)".
+
+    Appended to the text that is embedded (never to what is quoted), so a passage saying only
+    "530 LAC" is found by a question about looked after children.
+    """
+    found: list[str] = []
+    for token in dict.fromkeys(_TOKEN.findall(text)):
+        forms = ACRONYMS.get(token)
+        if forms is None and learned and token in learned and token.isupper():
+            forms = (learned[token],)
+        if forms and token != token.lower():
+            found.append(f"{token}: {forms[0]}")
+        if len(found) >= limit:
+            break
+    return f" ({'; '.join(found)})" if found else ""

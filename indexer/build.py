@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import layout, store, vectors
-from .acronyms import learn_acronyms
+from .acronyms import gloss, learn_acronyms
 from .chunking import chunk_document
 from .config import Settings
 from .document import file_hash, load_document, make_doc_id
@@ -196,8 +196,8 @@ class Pending:
     sentences: list[list[tuple[int, int, str]]]  # per chunk: (start, end, embed hash)
 
 
-def _sentence_units(model_name: str, chunk: Any, texts: dict[str, str]
-                    ) -> list[tuple[int, int, str]]:
+def _sentence_units(model_name: str, chunk: Any, texts: dict[str, str],
+                    learned: dict[str, str]) -> list[tuple[int, int, str]]:
     """Sentences of a chunk, each embedded on its own so that a short factual answer is not
     drowned out by the rest of its passage."""
     units = []
@@ -205,8 +205,9 @@ def _sentence_units(model_name: str, chunk: Any, texts: dict[str, str]
         sentence = chunk.text[a - chunk.char_start:b - chunk.char_start]
         if len(sentence.split()) < 4:
             continue
-        h = _embed_hash(model_name, "sentence\0" + sentence)
-        texts.setdefault(h, sentence)
+        embedded = sentence + gloss(sentence, learned)
+        h = _embed_hash(model_name, "sentence\0" + embedded)
+        texts.setdefault(h, embedded)
         units.append((a, b, h))
     return units
 
@@ -303,12 +304,14 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
             report.skipped.append(SkippedFile(f.source, f"warning: {w}"))
         used_ids.add(doc_id)
         chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
+        learned = learn_acronyms(doc.text)
         hashes = []
         for c in chunks:
-            h = _embed_hash(model_name, c.embed_text)
-            texts.setdefault(h, c.embed_text)
+            embedded = c.embed_text + gloss(c.text, learned)
+            h = _embed_hash(model_name, embedded)
+            texts.setdefault(h, embedded)
             hashes.append(h)
-        sentences = [_sentence_units(model_name, c, texts) for c in chunks]
+        sentences = [_sentence_units(model_name, c, texts, learned) for c in chunks]
         pending.append(Pending(doc, chunks, hashes, sentences))
         entries[f.source] = dict(stamp, doc_id=doc_id)
         report.indexed.append(f.source)

@@ -7,52 +7,7 @@ itself are learned at index time and added to these.
 
 from __future__ import annotations
 
-ACRONYMS: dict[str, tuple[str, ...]] = {
-    "LAC": ("looked after children", "looked after child"),
-    "CiC": ("children in care", "child in care"),
-    "CLA": ("children looked after",),
-    "CAMHS": ("child and adolescent mental health services", "child and adolescent mental health"),
-    "MASH": ("multi-agency safeguarding hub",),
-    "PLO": ("public law outline",),
-    "IRO": ("independent reviewing officer",),
-    "LSCB": ("local safeguarding children board",),
-    "BSCB": ("barnsley safeguarding children board",),
-    "WSCB": ("walsall safeguarding children board",),
-    "S47": ("section 47",),
-    "S20": ("section 20",),
-    "CP": ("child protection",),
-    "CPP": ("child protection plan",),
-    "CIN": ("child in need", "children in need"),
-    "EHA": ("early help assessment",),
-    "SEND": ("special educational needs and disabilities", "special educational needs"),
-    "SEN": ("special educational needs",),
-    "EHCP": ("education health and care plan",),
-    "CSE": ("child sexual exploitation",),
-    "CSC": ("children's social care",),
-    "DfE": ("department for education",),
-    "LGA": ("local government association",),
-    "Ofsted": ("office for standards in education",),
-    "DCS": ("director of children's services",),
-    "OSC": ("overview and scrutiny committee",),
-    "SCR": ("serious case review",),
-    "LADO": ("local authority designated officer",),
-    "NEET": ("not in education employment or training",),
-    "UASC": ("unaccompanied asylum seeking children",),
-    "YOT": ("youth offending team",),
-    "CAFCASS": ("children and family court advisory and support service",),
-    "SGO": ("special guardianship order",),
-    "TF": ("troubled families",),
-    "TF2": ("troubled families 2",),
-    "GM": ("greater manchester",),
-    "DWP": ("department for work and pensions",),
-    "SPA": ("single point of access",),
-    "KPI": ("key performance indicator",),
-    "JTAI": ("joint targeted area inspection",),
-    "ILACS": ("inspection of local authority children's services",),
-    "SMART": ("specific measurable achievable realistic timely",),
-    "BMBC": ("barnsley metropolitan borough council",),
-    "CYP": ("children and young people",),
-}
+from indexer.acronyms import ACRONYMS
 
 STOPWORDS = frozenset("""
 a about above after again against all am an and any are aren't as at be because been before
