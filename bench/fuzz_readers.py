@@ -111,7 +111,7 @@ def big_files(dest: Path) -> list[Path]:
         while fh.tell() < 50 * MB:
             fh.write(line)
     with target("nul-50mb.txt").open("wb") as fh:
-        block = (b"Minutes\x00\x00of the\x00meeting " * 4096)[:MB]
+        block = (b"Minutes\x00\x00of the\x00meeting " * (MB // 26 + 1))[:MB]
         for _ in range(50):
             fh.write(block)
     with target("mixed-20mb.txt").open("wb") as fh:
@@ -150,28 +150,40 @@ def big_docx(expanded_mb: int) -> bytes:
 # -- the per-file worker ---------------------------------------------------------------------------
 
 def worker(path: Path) -> dict[str, Any]:
-    """Read, recognise and chunk one file as a build would; print one JSON line."""
+    """Read, recognise and chunk one file as a build would. Prints a JSON line after each
+    stage (so a timeout still says how far it got); the last line is the result."""
     from indexer.chunking import chunk_document
     from indexer.document import load_document
     from indexer.embedding import load_tokenizer
     from indexer.errors import ReadError
+    from indexer.readers import read_document
 
     count = load_tokenizer(None).count
     out: dict[str, Any] = {"file": path.name, "bytes": path.stat().st_size}
+
+    def stage(name: str, since: float) -> None:
+        out[f"t_{name}"] = round(time.perf_counter() - since, 2)
+        out["stage"] = name
+        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(json.dumps(out), flush=True)
+
     t0 = time.perf_counter()
     try:
+        read_document(path, 256 * MB)  # timed alone: the reader's own cost
+        stage("read", t0)
+        t1 = time.perf_counter()
         doc, _ = load_document(path, path.name, "fuzz", 256 * MB, "hash")
+        stage("recognise", t1)
     except ReadError as exc:
         out.update(outcome="skipped", reason=str(exc))
     except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
         out.update(outcome="skipped", reason=f"could not be parsed ({type(exc).__name__})")
     else:
-        out["t_load"] = round(time.perf_counter() - t0, 2)
         out["chars"] = len(doc.text)
-        t1 = time.perf_counter()
+        t2 = time.perf_counter()
         chunks = chunk_document(doc, count, 200, 32)
-        out.update(outcome="indexed", chunks=len(chunks),
-                   t_chunk=round(time.perf_counter() - t1, 2))
+        out.update(outcome="indexed", chunks=len(chunks))
+        stage("chunk", t2)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return out
@@ -187,9 +199,15 @@ def run_worker(path: Path, timeout: float, mem_limit_mb: int) -> dict[str, Any]:
         done = subprocess.run([sys.executable, __file__, "--worker", str(path)],
                               capture_output=True, text=True, timeout=timeout,
                               env=subprocess_env(), preexec_fn=limit)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as exc:
+        partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        lines = [line for line in partial.splitlines() if line.startswith("{")]
+        last = json.loads(lines[-1]) if lines else {}
         return {"file": path.name, "bytes": path.stat().st_size, "outcome": "TIMEOUT",
-                "seconds": round(time.perf_counter() - t0, 1), "rss_mb": None}
+                "seconds": round(time.perf_counter() - t0, 1), "rss_mb": last.get("rss_mb"),
+                "reason": f"still running after {timeout:.0f}s; stages done: "
+                          + (", ".join(f"{k[2:]} {v}s" for k, v in last.items()
+                                       if k.startswith("t_")) or "none")}
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]

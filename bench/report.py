@@ -66,6 +66,9 @@ def size_table(r: dict[str, Any]) -> str:
     row("index: chunks/s", ours_cps, naive_cps, None, _ratio(ours_cps, naive_cps),
         f">={t['index_speedup_vs_naive']:.0f}x naive {_check(speed >= 2 if speed else None)}"
         if size >= 100 else "")
+    if o.get("cpu_s") and n.get("cpu_s"):
+        a, b = o["chunks"] / o["cpu_s"], n["chunks"] / n["cpu_s"]
+        row("index: chunks per CPU-second", a, b, None, _ratio(a, b))
     row("index: texts embedded/s (chunks+sentences)", o["texts_embedded"] / o["build_s"],
         naive_cps)
     row("chunks / sentence vectors / cache hits", f"{o['chunks']}/{o['sentences']}/"
@@ -123,7 +126,8 @@ def vectors_table(results: list[dict[str, Any]], rec: dict[str, Any] | None) -> 
             x = r.get(kind)
             if not x:
                 continue
-            rss = r["process_base_rss_mb"] + x["rss_added_mb"]
+            # older results: RSS the reloaded index added to this process's own base
+            rss = x.get("serving_rss_mb") or r["process_base_rss_mb"] + x["rss_added_mb"]
             tgt = ""
             if kind == "hnsw" and r["n"] >= 1_000_000:
                 tgt = (f"p50<{t['vec_search_p50_ms']:.0f} "
@@ -135,6 +139,10 @@ def vectors_table(results: list[dict[str, Any]], rec: dict[str, Any] | None) -> 
                          f"{x['filtered_1pct']['p50_ms']:>8.2f} "
                          f"{_f(x.get('recall_at_10', 1.0), 3):>6} {x['file_mb']:>8.0f} "
                          f"{rss:>7.0f}  {tgt}")
+        for e in (r.get("hnsw") or {}).get("ef_sweep", []):
+            lines.append(f"{'':>10} {'  ef=' + str(e['efSearch']):<7} {'':>8} "
+                         f"{e['p50_ms']:>7.2f} {e['p95_ms']:>7.2f} {'':>8} {'':>8} "
+                         f"{e['recall_at_10']:>6.3f}")
     if rec:
         pts = ", ".join(f"{p['n']:,}: {p['flat_p95_ms']} ms" for p in rec["measured"])
         lines.append(f"flat p95 by size: {pts}")

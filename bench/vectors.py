@@ -106,18 +106,34 @@ def _fill(index: Any, n: int, centroids: np.ndarray, seed: int, log: Any) -> flo
     return time.perf_counter() - t0
 
 
-def _size_and_reload(index: Any, tmp: Path) -> tuple[Any, float, float]:
-    """Index file size (MB) and the RSS the reloaded index adds (what a server pays)."""
+SERVE_PROBE = """
+import resource, sys, numpy as np, faiss
+index = faiss.read_index(sys.argv[1])
+faiss.omp_set_num_threads(1)
+index.search(np.random.default_rng(0).standard_normal((5, index.d)).astype("float32"), 10)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _size_and_reload(box: list[Any], tmp: Path) -> tuple[Any, float, float]:
+    """Index file size (MB), and the peak RSS of a fresh process that loads the index and
+    searches it (what a server pays); then the index reloaded here for timing.
+
+    The index comes in a one-item list so that the only reference can be dropped before the
+    copy is loaded (otherwise peak memory is twice the index)."""
+    import subprocess
+
     path = tmp / "index.faiss"
-    vectors.save(index, path)
+    vectors.save(box[0], path)
     size = path.stat().st_size / 2**20
-    del index
+    box.clear()
     gc.collect()
-    before = _rss_mb()
+    probe = subprocess.run([sys.executable, "-c", SERVE_PROBE, str(path)], check=True,
+                           capture_output=True, text=True)
+    serving = float(probe.stdout.strip().splitlines()[-1])
     loaded = vectors.load(path)
-    added = _rss_mb() - before
     path.unlink()
-    return loaded, size, added
+    return loaded, size, serving
 
 
 def run(n: int, queries: int = 200, seed: int = 0, k: int = 10, hnsw: bool = True,
@@ -153,9 +169,11 @@ def run(n: int, queries: int = 200, seed: int = 0, k: int = 10, hnsw: bool = Tru
     lat2, _ = _latency(flat, qs[:50], k, threads=2)
     flt, _ = _latency(flat, qs[:50], k, allowed)
     with tempfile.TemporaryDirectory() as tmp:
-        flat, size, rss = _size_and_reload(flat, Path(tmp))
+        box, flat = [flat], None
+        flat, size, rss = _size_and_reload(box, Path(tmp))
     out["flat"] = {"build_s": round(build, 1), **lat, "omp_threads_2": lat2,
-                   "filtered_1pct": flt, "file_mb": round(size, 1), "rss_added_mb": round(rss, 1)}
+                   "filtered_1pct": flt, "file_mb": round(size, 1),
+                   "serving_rss_mb": round(rss, 1)}
     out["flat_checkpoints"].append({"n": n, **lat})
     log(f"  flat @ {n:,}: {out['flat']}")
     del flat
@@ -177,11 +195,12 @@ def run(n: int, queries: int = 200, seed: int = 0, k: int = 10, hnsw: bool = Tru
             log(f"  hnsw efSearch={ef}: {sweep[-1]}")
         inner.hnsw.efSearch = 128
         with tempfile.TemporaryDirectory() as tmp:
-            index, size, rss = _size_and_reload(index, Path(tmp))
+            box, index = [index], None
+            index, size, rss = _size_and_reload(box, Path(tmp))
         out["hnsw"] = {"type": kind, "build_s": round(build, 1), **lat,
                        "omp_threads_2": lat2, "recall_at_10": round(recall, 4),
                        "filtered_1pct": flt,
-                       "file_mb": round(size, 1), "rss_added_mb": round(rss, 1),
+                       "file_mb": round(size, 1), "serving_rss_mb": round(rss, 1),
                        "efSearch": 128, "efConstruction": 80, "M": 32, "ef_sweep": sweep}
         log(f"  hnsw @ {n:,}: {out['hnsw']}")
         del index
@@ -195,7 +214,12 @@ def recommend_threshold(results: list[dict], budget_ms: float = 20.0) -> dict[st
     A query searches two indexes (chunks and sentences), and the rest of the query path needs
     its share of the 100 ms p95 target, so one flat search may cost about a fifth of it.
     """
-    points = sorted({(c["n"], c["p95_ms"]) for r in results for c in r["flat_checkpoints"]})
+    # Contention on a shared machine only ever adds time: the fastest run at each size is the
+    # best estimate of what flat search itself costs.
+    best: dict[int, float] = {}
+    for c in (c for r in results for c in r["flat_checkpoints"]):
+        best[c["n"]] = min(best.get(c["n"], float("inf")), c["p95_ms"])
+    points = sorted(best.items())
     ok = [n for n, p95 in points if p95 <= budget_ms]
     per_million = [p95 / (n / 1e6) for n, p95 in points if n >= 250_000]
     slope = statistics.median(per_million) if per_million else None

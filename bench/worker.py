@@ -118,10 +118,47 @@ def make_embedder(backend: str, threads: int | None = None) -> Any:
     return emb
 
 
+def _trie_regex(words: list[str]) -> str:
+    """One regex over many literal names, shaped as a trie so that each text position is
+    rejected after a character or two instead of trying every name in turn."""
+    import re
+
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def patch_gazetteer() -> None:
+    """Bench-only experiment (``fast_gazetteer``): the council matcher as a trie regex, which
+    finds the same matches ~1000x faster; measures what the proposed fix would save."""
+    import re
+
+    from indexer import gazetteer
+
+    pattern, table = gazetteer._matcher()
+    names = sorted(table, key=len, reverse=True)
+    fast = re.compile(r"\b(?:" + _trie_regex(names) + r")\b", re.I)
+    gazetteer._matcher = lambda: (fast, table)  # type: ignore[assignment]
+
+
 def task_index(a: dict[str, Any]) -> dict[str, Any]:
     from indexer.build import build_index
     from indexer.config import Settings
 
+    if a.get("fast_gazetteer"):
+        patch_gazetteer()
     t0 = time.perf_counter()
     embedder = make_embedder(a["backend"])
     load_s = time.perf_counter() - t0
@@ -130,13 +167,15 @@ def task_index(a: dict[str, Any]) -> dict[str, Any]:
                         batch_size=int(a.get("batch_size", 64)))
     report = build_index([Path(a["corpus"])], settings, embedder=embedder, rebuild=True)
     total = time.perf_counter() - t0
-    gen = sorted(Path(a["index_dir"]).glob("gen-*"))[-1]
+    current = (Path(a["index_dir"]) / "CURRENT").read_text().strip()
+    gen = Path(a["index_dir"]) / current if current else sorted(
+        Path(a["index_dir"]).glob("gen-*"))[-1]
     counts = json.loads((gen / "manifest.json").read_text()).get("counts", {})
     return {"model_load_s": round(load_s, 2), "build_s": round(total, 2),
             "documents": report.documents_total, "chunks": report.chunks_total,
             "sentences": counts.get("sentences"), "texts_embedded": report.chunks_embedded,
             "texts_from_cache": report.chunks_reused, "skipped": len(report.skipped),
-            "index_mb": dir_mb(Path(a["index_dir"]))}
+            "index_mb": dir_mb(gen)}  # the live generation; older ones are kept for a while
 
 
 def _dev(path: str | list[str] | None) -> list[dict[str, Any]]:
@@ -286,6 +325,8 @@ def main() -> int:
     task, args = sys.argv[1], json.loads(sys.argv[2])
     result = TASKS[task](args)
     result["peak_rss_mb"] = peak_rss_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU time survives a busy machine
+    result["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     print("BENCH-RESULT " + json.dumps(result), flush=True)
     return 0
 

@@ -179,10 +179,20 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             raise IndexWriteError(f"Cannot write the index at {index_dir}: the disk is full. "
                                   "The previous index, if any, is unchanged.") from None
         raise
+    except RuntimeError as exc:  # faiss reports a failed write as RuntimeError, not OSError
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        if "write" not in str(exc).lower():
+            raise
+        raise IndexWriteError(f"Cannot write the index at {index_dir}: the disk is full or not "
+                              "writable. The previous index, if any, is unchanged.") from None
     except BaseException:
         shutil.rmtree(gen_dir, ignore_errors=True)
         raise
-    layout.publish(index_dir, gen_name)
+    try:
+        layout.publish(index_dir, gen_name)
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)  # never leave an unpublished generation
+        raise
     layout.prune(index_dir)
 
 

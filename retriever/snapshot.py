@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from indexer import layout, store
+from indexer.errors import IndexCorruptError
 from indexer.gazetteer import council_matches
 
 from .results import (
@@ -46,10 +47,17 @@ def current_generation(index_dir: Path) -> str | None:
 
 
 def open_snapshot(index_dir: Path) -> Snapshot:
+    """Open the live generation; a damaged one is an ``IndexCorruptError`` that says how to
+    repair it, never a raw SQLite error."""
     gen_dir = layout.generation_path(index_dir)
     manifest = layout.read_manifest(gen_dir)
     layout.check_compatible(manifest)
-    return Snapshot(gen_dir, manifest)
+    try:
+        return Snapshot(gen_dir, manifest)
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorruptError(
+            f"The index at {index_dir} is damaged ({exc}). Run `scrutiny check` for details "
+            f"and `{layout.BUILD_COMMAND} --rebuild` to repair it.") from None
 
 
 class Snapshot:

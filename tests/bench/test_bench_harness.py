@@ -26,17 +26,17 @@ def _digest(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synthetic")
-    g = generate(out, 4, seed=7, include_seed=False)
-    assert g.synthetic >= 10 and g.bytes > 300_000
+    g = generate(out, 3, seed=7, include_seed=False)
+    assert g.synthetic >= 8 and g.bytes > 250_000
     return out
 
 
 def test_generator_is_deterministic(tmp_path: Path, synthetic: Path) -> None:
     again = tmp_path / "again"
-    generate(again, 4, seed=7, include_seed=False)
+    generate(again, 3, seed=7, include_seed=False)
     assert _digest(again) == _digest(synthetic)
     other = tmp_path / "other"
-    generate(other, 4, seed=8, include_seed=False)
+    generate(other, 3, seed=8, include_seed=False)
     assert _digest(other) != _digest(synthetic)
 
 
@@ -50,7 +50,7 @@ def test_scale_includes_the_seed_corpus(tmp_path: Path, corpus_dir: Path) -> Non
 def test_generated_documents_are_recognised(synthetic: Path) -> None:
     from indexer.document import load_document
 
-    files = sorted(synthetic.rglob("*.txt"))
+    files = sorted(synthetic.rglob("*.txt"))[:8]  # council detection costs ~1 s a document
     kinds, refs = set(), set()
     for f in files:
         doc, _ = load_document(f, f.name, f.stem, 2**26)
@@ -105,9 +105,10 @@ def test_run_writes_json_with_expected_keys(tmp_path: Path) -> None:
 def test_vector_layer_small(tmp_path: Path) -> None:
     from bench.vectors import recommend_threshold, run
 
-    result = run(20_000, queries=10, checkpoints=())
+    result = run(5_000, queries=10, checkpoints=())
     assert result["vectors"].startswith("generated")
     assert result["hnsw"]["recall_at_10"] >= 0.9
-    assert result["flat"]["file_mb"] > 20_000 * 384 * 4 / 2**20 * 0.9
+    assert result["flat"]["file_mb"] > 5_000 * 384 * 4 / 2**20 * 0.9
+    assert [e["efSearch"] for e in result["hnsw"]["ef_sweep"]] == [64, 128, 256, 512]
     rec = recommend_threshold([result])
-    assert rec["measured"][0]["n"] == 20_000
+    assert rec["measured"][0]["n"] == 5_000

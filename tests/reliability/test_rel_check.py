@@ -101,6 +101,7 @@ REPAIRED_BY_CLI = {"records truncated", "vectors deleted", "CURRENT escapes",
                    "chunk text edited"}
 
 
+@pytest.mark.integration
 def test_good_indexes_pass(seed_fake_index: Path, corpus_index: Path) -> None:
     assert check_index(seed_fake_index) == []
     assert check_index(corpus_index) == []

@@ -77,6 +77,7 @@ def test_fuzzed_queries_fake_index(fake_assistant: Assistant, text: str, what: s
     _call(fake_assistant, what, text)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("what", ["search", "ask", "resolutions"])
 def test_nasty_queries_real_model(assistant: Assistant, what: str) -> None:
     for text in NASTY:
@@ -99,6 +100,7 @@ def _assert_clean(response, text: str) -> None:
         assert body["detail"]
 
 
+@pytest.mark.integration
 def test_nasty_queries_over_http(client: TestClient) -> None:
     for text in NASTY:
         if "\ud800" in text:
@@ -114,6 +116,7 @@ def test_nasty_queries_over_http(client: TestClient) -> None:
                                                     "committee": text[:200]}), text)
 
 
+@pytest.mark.integration
 def test_lone_surrogates_in_json_body(client: TestClient) -> None:
     """A JSON body may carry an escaped lone surrogate (\\ud800) that Python decodes."""
     for body in ('{"question": "\\ud800 foster"}', '{"question": "\\udfff"}',

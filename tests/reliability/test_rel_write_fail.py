@@ -79,12 +79,6 @@ STAGES = {
     "manifest": None,  # patched below: Path.write_text of manifest.json only
     "publish CURRENT": lambda mp: mp.setattr(os, "replace", _enospc),
 }
-KNOWN_BUGS = {
-    "faiss save (faiss RuntimeError)": "indexer/vectors.save lets faiss's RuntimeError escape "
-                                       "instead of an OSError -> IndexWriteError",
-    "publish CURRENT": "indexer/build._build_locked leaves the unpublished generation behind "
-                       "when layout.publish fails",
-}
 
 
 @pytest.mark.parametrize("stage", list(STAGES))
@@ -107,20 +101,13 @@ def test_write_failure_at_each_stage(stage: str, fake_index: Path, changed_corpu
         build_index([changed_corpus], Settings(index_dir=fake_index), embedder=hash_embedder)
     except IndexWriteError as exc:
         message = str(exc)
-    except Exception as exc:
-        if stage in KNOWN_BUGS:
-            pytest.xfail(f"{KNOWN_BUGS[stage]} (got {type(exc).__name__})")
+    except Exception:
         raise
     else:
         pytest.fail(f"{stage}: the build reported success")
     monkeypatch.undo()
     assert "disk is full" in message and "unchanged" in message, message
-    try:
-        _assert_old_intact(fake_index, before, answers, hash_embedder)
-    except AssertionError:
-        if stage in KNOWN_BUGS:
-            pytest.xfail(KNOWN_BUGS[stage])
-        raise
+    _assert_old_intact(fake_index, before, answers, hash_embedder)
     # Space again: the next build completes.
     report = build_index([changed_corpus], Settings(index_dir=fake_index),
                          embedder=hash_embedder)
@@ -157,7 +144,6 @@ def test_full_disk_tmpfs(small_disk, seed_fake_index: Path, changed_corpus: Path
     stages (copying records, writing SQLite, FAISS, the manifest, CURRENT) all fail cleanly."""
     gen = layout.generation_path(seed_fake_index)
     gen_size = sum(p.stat().st_size for p in gen.iterdir())
-    known: list[str] = []
     outcomes = []
     # A fine sweep near 1.0 so every stage's failure is met even when index sizes change.
     for headroom in (0.05, 0.5, *(round(0.86 + 0.02 * i, 2) for i in range(10)), 1.2):
@@ -174,19 +160,7 @@ def test_full_disk_tmpfs(small_disk, seed_fake_index: Path, changed_corpus: Path
         except IndexWriteError as exc:
             outcomes.append((headroom, "IndexWriteError"))
             assert "disk is full" in str(exc)
-        except RuntimeError as exc:
-            if "faiss" not in str(exc):
-                raise
-            outcomes.append((headroom, "faiss RuntimeError"))
-            known.append(KNOWN_BUGS["faiss save (faiss RuntimeError)"])
-        try:
-            _assert_old_intact(index, before, answers, hash_embedder)
-        except AssertionError:
-            stray = [p.name for p in index.glob("gen-*")]
-            if index_state(index) == before and check_index(index) == [] and len(stray) == 2:
-                known.append(KNOWN_BUGS["publish CURRENT"])
-            else:
-                raise
+        _assert_old_intact(index, before, answers, hash_embedder)
     print("tmpfs outcomes:", outcomes)
     assert any(o == "IndexWriteError" for _, o in outcomes)
     # Through the CLI: one line, no traceback.
@@ -196,5 +170,3 @@ def test_full_disk_tmpfs(small_disk, seed_fake_index: Path, changed_corpus: Path
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip().startswith("scrutiny: Cannot write the index")
     assert check_index(disk / "index") == []
-    if known:
-        pytest.xfail("; ".join(sorted(set(known))))
