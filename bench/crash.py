@@ -43,9 +43,11 @@ from rel_helpers import (  # noqa: E402
     PYTHON,
     SCRUTINY,
     answers,
+    build_and_kill,
     dev_questions,
     index_state,
     make_corpus,
+    random_kill_point,
     subprocess_env,
 )
 
@@ -114,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=10, help="corpus size, x the seeds")
     parser.add_argument("--embedder", choices=["real", "fake"], default="real")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--points", choices=["time", "events"], default=None,
+                        help="kill after a random delay (default with the real model) or at a "
+                             "random progress event plus jitter (default with --embedder fake; "
+                             "reaches the short save/publish window more often)")
     parser.add_argument("--complete-each", action="store_true",
                         help="after each kill, also run the next build to completion")
     parser.add_argument("--questions", type=int, default=20, help="dev questions compared")
@@ -151,10 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(base, live)
     survived = 0
     rows: list[dict[str, Any]] = []
+    points = args.points or ("events" if args.embedder == "fake" else "time")
+    if points == "events" and args.embedder != "fake":
+        raise SystemExit("--points events needs --embedder fake (progress lines on stdout)")
     for n in range(1, args.kills + 1):
-        delay = rng.uniform(0.0, whole * 1.05)
         before = index_state(live)
-        killed, stage, took = kill_once(args.embedder, corpus, live, delay)
+        if points == "events":
+            event, delay = random_kill_point(rng, n_docs)
+            outcome = build_and_kill(corpus, live, event, delay)
+            killed, stage = outcome.killed, outcome.at
+        else:
+            delay = rng.uniform(0.0, whole * 1.05)
+            killed, stage, _took = kill_once(args.embedder, corpus, live, delay)
         problems = check_index(live)
         state = index_state(live) if not problems else None
         verdict, landed = "ok", ""
@@ -181,11 +195,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(trial, ignore_errors=True)
         ok = verdict == "ok"
         survived += ok
-        row = {"kill": n, "delay_s": round(delay, 2), "killed": killed, "stage": stage,
+        row = {"kill": n, "point": f"{delay:.2f}s" if points == "time" else stage,
+               "killed": killed, "stage": stage,
                "result": landed if ok else verdict, "ok": ok}
         rows.append(row)
-        print(f"  kill {n:>2}: after {delay:5.1f}s ({'SIGKILL' if killed else 'finished'}"
-              f", last stage done: {stage}) -> {row['result']}", flush=True)
+        where = (f"after {delay:5.1f}s, last stage done: {stage}" if points == "time"
+                 else f"at event {stage}")
+        print(f"  kill {n:>2}: {'SIGKILL' if killed else 'finished'} {where} -> "
+              f"{row['result']}", flush=True)
         if state is not None and state != base_state:
             shutil.rmtree(live)
             shutil.copytree(base, live)

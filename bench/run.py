@@ -10,10 +10,12 @@ flat FAISS; BM25 alone). It prints one table per size and writes ``bench-<N>x-<b
 ``Settings.ann_threshold``; ``--compare-backends`` measures torch vs ONNX fp32/int8 embedding
 speed and dev-set quality on the seed corpus.
 
-    scrutiny bench --sizes 1,100 --backend onnx
-    scrutiny bench --vectors 1000000,5000000
-    scrutiny bench --compare-backends
-    scrutiny bench --sizes 1 --quick --backend fake     # seconds; what CI and tests run
+    scrutiny bench -- --sizes 1,100 --backend onnx
+    scrutiny bench -- --vectors 1000000,5000000
+    scrutiny bench -- --compare-backends
+    scrutiny bench -- --sizes 1 --quick --backend fake  # seconds; what CI and tests run
+
+(``--`` until the ``scrutiny`` CLI passes options through to ``bench``; it is ignored here.)
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ def _ints(text: str) -> list[int]:
 def parse(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="scrutiny bench", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.splitlines()[14:]))
+                                 epilog=__doc__[__doc__.index("    scrutiny bench"):])
     ap.add_argument("--sizes", default="", help="corpus sizes as multiples of the seed corpus, "
                     "e.g. 1,10,100,1000")
     ap.add_argument("--backend", choices=BACKENDS, default="torch",

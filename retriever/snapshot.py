@@ -156,8 +156,12 @@ class Snapshot:
         if filters.is_empty():
             return None
         out = []
+        councils: set[str | None] = set()
+        if filters.council:  # resolve the name once per distinct council, not per document
+            councils = {c for c in {m.council for m in self.docs.values()}
+                        if council_matches(filters.council, c)}
         for meta in self.docs.values():
-            if filters.council and not council_matches(filters.council, meta.council):
+            if filters.council and meta.council not in councils:
                 continue
             if filters.committee and filters.committee.lower() not in (meta.committee or
                                                                         "").lower():
