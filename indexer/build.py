@@ -26,7 +26,7 @@ from .chunking import chunk_document
 from .config import Settings
 from .document import file_hash, load_document, make_doc_id
 from .embedding import Embedder, load_embedder, load_tokenizer, resolve_model
-from .errors import IndexWriteError, ReadError, ScrutinyError
+from .errors import IndexCorruptError, IndexWriteError, ReadError, ScrutinyError
 from .models import BuildReport, SkippedFile
 from .readers import SUPPORTED
 from .sentences import split_sentences
@@ -110,9 +110,16 @@ def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | N
     return report
 
 
+def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
+    return IndexCorruptError(f"The live index at {index_dir} is damaged ({str(exc)[:160]}), so "
+                             "it cannot be updated in place. Run `scrutiny index --rebuild` to "
+                             "build it afresh (`scrutiny check` shows what is wrong).")
+
+
 def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report: BuildReport,
                   embedder: Embedder | None, progress: ProgressFn | None, rebuild: bool) -> None:
     notify = progress or (lambda stage, done, total: None)
+    layout.prune(index_dir)  # generations left by killed builds must not pile up
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
     old_gen: Path | None = None
     manifest: dict[str, Any] = {}
@@ -173,16 +180,16 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     except OSError as exc:
         shutil.rmtree(gen_dir, ignore_errors=True)
         raise layout.write_error(index_dir, exc) from None
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:
         shutil.rmtree(gen_dir, ignore_errors=True)
-        if "full" in str(exc) or "disk" in str(exc):
+        if "full" in str(exc):
             raise IndexWriteError(f"Cannot write the index at {index_dir}: the disk is full. "
                                   "The previous index, if any, is unchanged.") from None
-        raise
+        raise _damaged(index_dir, exc) from None
     except RuntimeError as exc:  # faiss reports a failed write as RuntimeError, not OSError
         shutil.rmtree(gen_dir, ignore_errors=True)
         if "write" not in str(exc).lower():
-            raise
+            raise _damaged(index_dir, exc) from None
         raise IndexWriteError(f"Cannot write the index at {index_dir}: the disk is full or not "
                               "writable. The previous index, if any, is unchanged.") from None
     except BaseException:

@@ -100,8 +100,17 @@ class Snapshot:
                 if self._vectors is None:
                     from indexer import vectors
 
-                    self._vectors = vectors.load(self.gen_dir / layout.VECTORS)
+                    self._vectors = self._load(vectors, layout.VECTORS)
         return self._vectors
+
+    def _load(self, vectors: Any, name: str) -> Any:
+        try:
+            return vectors.load(self.gen_dir / name)
+        except RuntimeError as exc:  # faiss: missing or truncated file
+            raise IndexCorruptError(
+                f"The index's {name} is missing or damaged ({str(exc)[:120]}). Run "
+                f"`scrutiny check` for details and `{layout.BUILD_COMMAND} --rebuild` to "
+                "repair it.") from None
 
     @property
     def sentence_vectors(self) -> Any:
@@ -112,7 +121,8 @@ class Snapshot:
                     from indexer import vectors
 
                     path = self.gen_dir / layout.SENTENCE_VECTORS
-                    self._sentence_vectors = vectors.load(path) if path.is_file() else False
+                    self._sentence_vectors = (self._load(vectors, layout.SENTENCE_VECTORS)
+                                              if path.is_file() else False)
         return self._sentence_vectors or None
 
     def sentence_rows(self, sent_ids: list[int]) -> dict[int, tuple[int, int, int]]:
