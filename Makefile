@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What did the Walsall panel resolve about sharing feedback from service users?
 
-.PHONY: install demo test lint eval bench serve tui clean
+.PHONY: install demo test lint audit eval bench serve tui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Needs the network (PyPI JSON API, OSV): not part of `make test`; see the README.
+audit: install
+	$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' > $(VENV)/requirements.lock
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r $(VENV)/requirements.lock
 
 eval: install
 	$(BIN)/scrutiny index --quiet

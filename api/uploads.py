@@ -1,7 +1,8 @@
 """Adding and removing source files through the API without ever losing indexed work.
 
-An upload is staged outside the corpus and read with the indexer's own reader first, so a
-corrupt or unsupported file never enters the corpus. The corpus then changes by one file and
+An upload is staged outside the corpus and read with the indexer's own reader first, in a child
+process with memory and time limits, so a corrupt, hostile or unsupported file never enters the
+corpus. The corpus then changes by one file and
 the indexer's incremental build embeds only that file. A removal moves the file aside and puts
 it back if the rebuild fails. Both refuse to run when the server's corpus directory does not
 hold the files the index was built from, because a rebuild from the wrong directory would
@@ -169,10 +170,11 @@ def _target_for(corpus: Path, name: str, digest: str) -> tuple[Path, bool]:
 
 def ingest(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
     """Validate, store and index one staged upload; the corpus is untouched on any failure."""
-    from indexer.readers import read_document
+    from indexer.validate import read_isolated
 
     settings = state.settings
-    read_document(staged, max_bytes=settings.max_file_mb * MB)  # ReadError -> 422
+    # ReadError -> 422; a child process, so a hostile file cannot exhaust the server
+    read_isolated(staged, max_bytes=settings.max_file_mb * MB, max_text_mb=settings.max_text_mb)
     check_corpus_matches(state)
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)

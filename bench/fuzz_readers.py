@@ -2,10 +2,11 @@
 time and memory, and the rest of the corpus is indexed.
 
 Generates random and mutated PDF/DOCX/HTML/TXT files, the adversarial set of the test suite,
-and the big cases (a 200 MB text file, a 50 MB single line, a DOCX just under the 200 MB
-expansion limit and a bomb over it, a 200 000-deep HTML page, a 45 MB HTML page, 50 MB of NUL
-bytes, 20 MB of mixed encodings, a 1000-page PDF). Each file goes through the indexer's own
-per-file pipeline in a fresh subprocess (read -> recognise -> chunk with the model's
+and the big cases (a 200 MB text file, a 50 MB single line, 9 MB of text and a 9 MB single
+line (just under the 10 MB text limit, so they go all the way through), DOCX bodies of 20 MB
+(under the 25 MB limit) and 150 MB, a 300 MB bomb, a 200 000-deep HTML page, a 45 MB HTML page,
+50 MB of NUL bytes, 20 MB of mixed encodings, a 1000-page PDF). Each file goes through the
+indexer's own per-file pipeline in a fresh subprocess (read -> recognise -> chunk with the model's
 tokenizer), under a time limit and optionally an address-space limit, and the time and peak
 RSS are recorded. ``--build`` then indexes all the small files plus the seeds in one build
 (fake embedder) and checks each was indexed or skipped with a reason. ``--atheris RUNS`` adds
@@ -110,6 +111,12 @@ def big_files(dest: Path) -> list[Path]:
         line = seeds.replace(b"\r", b" ").replace(b"\n", b" ")
         while fh.tell() < 50 * MB:
             fh.write(line)
+    with target("big-9mb.txt").open("wb") as fh:
+        while fh.tell() < 9 * MB - len(seeds):
+            fh.write(seeds)
+    with target("line-9mb.txt").open("wb") as fh:
+        while fh.tell() < 9 * MB - len(line):
+            fh.write(line)
     with target("nul-50mb.txt").open("wb") as fh:
         block = (b"Minutes\x00\x00of the\x00meeting " * (MB // 26 + 1))[:MB]
         for _ in range(50):
@@ -126,13 +133,14 @@ def big_files(dest: Path) -> list[Path]:
             fh.write(para)
         fh.write(b"</main></body></html>")
     target("bomb-300mb.docx").write_bytes(docx_bomb(300))
+    target("docx-20mb-text.docx").write_bytes(big_docx(20))
     target("docx-150mb-text.docx").write_bytes(big_docx(150))
     target("pdf-1000-pages.pdf").write_bytes(sample_pdf(1000))
     return made
 
 
 def big_docx(expanded_mb: int) -> bytes:
-    """A valid DOCX whose text expands to ``expanded_mb`` MB: under the 200 MB limit."""
+    """A valid DOCX whose body expands to ``expanded_mb`` MB (the limit is 25 MB)."""
     with zipfile.ZipFile(io.BytesIO(sample_docx(1))) as src:
         parts = {name: src.read(name) for name in src.namelist()}
     xml = parts["word/document.xml"]

@@ -118,47 +118,10 @@ def make_embedder(backend: str, threads: int | None = None) -> Any:
     return emb
 
 
-def _trie_regex(words: list[str]) -> str:
-    """One regex over many literal names, shaped as a trie so that each text position is
-    rejected after a character or two instead of trying every name in turn."""
-    import re
-
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
-def patch_gazetteer() -> None:
-    """Bench-only experiment (``fast_gazetteer``): the council matcher as a trie regex, which
-    finds the same matches ~1000x faster; measures what the proposed fix would save."""
-    import re
-
-    from indexer import gazetteer
-
-    pattern, table = gazetteer._matcher()
-    names = sorted(table, key=len, reverse=True)
-    fast = re.compile(r"\b(?:" + _trie_regex(names) + r")\b", re.I)
-    gazetteer._matcher = lambda: (fast, table)  # type: ignore[assignment]
-
-
 def task_index(a: dict[str, Any]) -> dict[str, Any]:
     from indexer.build import build_index
     from indexer.config import Settings
 
-    if a.get("fast_gazetteer"):
-        patch_gazetteer()
     t0 = time.perf_counter()
     embedder = make_embedder(a["backend"])
     load_s = time.perf_counter() - t0

@@ -306,7 +306,8 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
                  "sidecar": _sidecar_stamp(f.path)}
         try:
             doc, warnings = load_document(f.path, f.source, doc_id,
-                                          settings.max_file_mb * 1024 * 1024, digest)
+                                          settings.max_file_mb * 1024 * 1024, digest,
+                                          max_text_mb=settings.max_text_mb)
         except ReadError as exc:
             reason = str(exc)
         except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:

@@ -13,6 +13,7 @@ from .structure import leaf_segments
 
 MODEL_TOKENS = 256
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+WINDOW_CHARS = 20_000  # long items are split in windows: the splitter is superlinear in length
 
 
 def make_header(doc: Document, item: Item) -> str:
@@ -42,24 +43,45 @@ def chunk_document(doc: Document, count: Callable[[str], int], chunk_tokens: int
             header = header[:200]
             header_tokens = count(header) + 1
         budget = max(32, min(chunk_tokens, MODEL_TOKENS - SPECIAL_TOKENS - header_tokens))
-        segment = doc.text[start:end]
-        if count(segment) <= budget:
-            pieces = [segment.strip()]
-        else:
-            pieces = _splitter(budget, overlap, count).split_text(segment)
-        cursor = 0
-        for piece in pieces:
-            if not piece.strip():
-                continue
-            found = segment.find(piece, cursor)
-            if found == -1:  # the splitter normalised something; fall back to a search from 0
-                found = segment.find(piece)
-                if found == -1:
+        for w_start, w_end in windows(doc.text, start, end):
+            segment = doc.text[w_start:w_end]
+            if count(segment) <= budget:
+                pieces = [segment.strip()]
+            else:
+                pieces = _splitter(budget, overlap, count).split_text(segment)
+            cursor = 0
+            for piece in pieces:
+                if not piece.strip():
                     continue
-            cursor = found + max(1, len(piece) // 2)
-            a, b = start + found, start + found + len(piece)
-            assert doc.text[a:b] == piece
-            chunks.append(Chunk(doc_id=doc.doc_id, item_ref=item.ref, item_title=item.title,
-                                char_start=a, char_end=b, text=piece, header=header,
-                                page=doc.page_at(a)))
+                found = segment.find(piece, cursor)
+                if found == -1:  # the splitter normalised something; search from the start
+                    found = segment.find(piece)
+                    if found == -1:
+                        continue
+                cursor = found + max(1, len(piece) // 2)
+                a, b = w_start + found, w_start + found + len(piece)
+                assert doc.text[a:b] == piece
+                chunks.append(Chunk(doc_id=doc.doc_id, item_ref=item.ref,
+                                    item_title=item.title, char_start=a, char_end=b, text=piece,
+                                    header=header, page=doc.page_at(a)))
     return chunks
+
+
+def windows(text: str, start: int, end: int, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into spans of at most ``size`` characters at the best natural
+    break (paragraph, line, sentence, word), so that one enormous item or a file that is a
+    single 50 MB line costs time and memory in proportion to its length."""
+    spans: list[tuple[int, int]] = []
+    while end - start > size:
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            found = text.rfind(sep, start + size // 2, start + size)
+            if found != -1:
+                cut = found + len(sep)
+                break
+        if cut == -1:
+            cut = start + size
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans

@@ -59,6 +59,7 @@ class Settings:
     max_upload_mb: int = 25  # SCRUTINY_MAX_UPLOAD_MB
     cors_origins: tuple[str, ...] = ()  # SCRUTINY_CORS_ORIGINS (comma separated)
     max_file_mb: int = 256  # SCRUTINY_MAX_FILE_MB: larger source files are skipped
+    max_text_mb: int = 10  # SCRUTINY_MAX_TEXT_MB: documents with more text are skipped
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -79,6 +80,7 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("SCRUTINY_CORS_ORIGINS", "").split(",")
                                if o.strip()),
             max_file_mb=_env_int("SCRUTINY_MAX_FILE_MB", 256),
+            max_text_mb=_env_int("SCRUTINY_MAX_TEXT_MB", 10),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean) if clean else base

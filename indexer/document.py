@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .metadata import apply_sidecar, recognise, sidecar_for
 from .models import Document
-from .readers import read_document
+from .readers import MAX_TEXT_MB, read_document
 from .records import find_attendance, find_resolutions
 from .structure import build_items, find_headings
 
@@ -34,12 +34,13 @@ def make_doc_id(relative: str) -> str:
 
 
 def load_document(path: Path, source: str, doc_id: str, max_bytes: int,
-                  content_hash: str = "") -> tuple[Document, list[str]]:
+                  content_hash: str = "", max_text_mb: int = MAX_TEXT_MB
+                  ) -> tuple[Document, list[str]]:
     """Read and recognise one file; returns the document and any sidecar warnings.
 
     Raises ``ReadError`` when the file cannot be read.
     """
-    read = read_document(path, max_bytes=max_bytes)
+    read = read_document(path, max_bytes=max_bytes, max_text_mb=max_text_mb)
     text = read.text
     meta = recognise(text, source, read.title_hint)
     warnings = apply_sidecar(meta, path)

@@ -44,9 +44,33 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[Council, int]]]:
             key = name.lower()
             if key not in table or table[key][1] < weight:
                 table[key] = (council, weight)
-    names = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+    pattern = re.compile(r"\b(?:" + trie_regex(list(table)) + r")\b", re.I)
     return pattern, table
+
+
+def trie_regex(words: list[str]) -> str:
+    """One regex over many literal names, shaped as a trie.
+
+    A flat alternation of ~1,700 names tries every name at every position of a document
+    (3.5 s for 2 MB of text); as a trie each position is rejected after a character or two.
+    Greedy optional branches keep the longest name that ends on a word boundary, as the
+    longest-first alternation did.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _accept(text: str, match: re.Match[str], council: Council, weight: int) -> bool:

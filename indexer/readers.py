@@ -15,8 +15,12 @@ from pathlib import Path
 from .errors import ReadError
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_HTML_DEPTH_CHARS = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_DOCX_UNCOMPRESSED = 256 * MB  # all parts, images included
+MAX_DOCX_XML = 25 * MB  # word/document.xml: python-docx holds ~80 bytes per byte of it
+MAX_HTML_DEPTH_CHARS = 50 * MB
+MAX_TEXT_MB = 10  # extracted text per document; a 1,000-page report is ~4 MB
+MAX_GARBAGE_SHARE = 0.10  # undecodable or control characters: a binary file named .txt
 
 
 @dataclass(slots=True)
@@ -26,8 +30,13 @@ class ReadResult:
     title_hint: str = ""
 
 
-def read_document(path: Path, max_bytes: int = 256 * 1024 * 1024) -> ReadResult:
-    """Read one file; raises ``ReadError`` with a reason a user can act on."""
+def read_document(path: Path, max_bytes: int = 256 * MB,
+                  max_text_mb: int = MAX_TEXT_MB) -> ReadResult:
+    """Read one file; raises ``ReadError`` with a reason a user can act on.
+
+    Both limits bound the time and memory one file may cost: every later stage is linear in
+    the text, and the text limit is checked before any of them runs.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: "
@@ -46,17 +55,37 @@ def read_document(path: Path, max_bytes: int = 256 * 1024 * 1024) -> ReadResult:
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
     if suffix == ".pdf":
-        result = _read_pdf(data)
+        result = _read_pdf(data, max_text_mb)
     elif suffix == ".docx":
         result = _read_docx(data)
     elif suffix in (".html", ".htm"):
-        result = _read_html(decode_bytes(data))
+        result = _read_html(_decode_text(data, max_text_mb))
     else:
-        result = ReadResult(text=normalise_text(decode_bytes(data)))
+        result = ReadResult(text=normalise_text(_decode_text(data, max_text_mb)))
+    _check_length(result.text, max_text_mb)
     if not result.text.strip():
         raise ReadError("no text found (a scanned PDF without a text layer needs OCR first)"
                         if suffix == ".pdf" else "no text found")
     return result
+
+
+def _check_length(text: str, max_text_mb: int) -> None:
+    if len(text) > max_text_mb * MB:
+        raise ReadError(f"the document's text is {len(text) // MB} MB; the limit is "
+                        f"{max_text_mb} MB of text per document (SCRUTINY_MAX_TEXT_MB)")
+
+
+def _decode_text(data: bytes, max_text_mb: int) -> str:
+    """Decode a text or HTML file, refusing what is not text before any costly stage."""
+    text = decode_bytes(data)
+    _check_length(text, max_text_mb)
+    sample = text[:MB]
+    if sample:
+        bad = sample.count("\ufffd") + len(_CONTROL.findall(sample))
+        if bad / len(sample) > MAX_GARBAGE_SHARE:
+            raise ReadError(f"not text: {100 * bad // len(sample)}% of its characters are "
+                            "undecodable or control characters (a binary file named as text?)")
+    return text
 
 
 def decode_bytes(data: bytes) -> str:
@@ -65,6 +94,9 @@ def decode_bytes(data: bytes) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    utf16 = _bomless_utf16(data[:4096])
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -79,6 +111,19 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark (some Windows exports): Latin text then has a
+    NUL in every other byte, which would otherwise decode as UTF-8 full of control codes."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -88,7 +133,7 @@ def normalise_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def _read_pdf(data: bytes) -> ReadResult:
+def _read_pdf(data: bytes, max_text_mb: int = MAX_TEXT_MB) -> ReadResult:
     import io
     import logging
 
@@ -116,6 +161,9 @@ def _read_pdf(data: bytes) -> ReadResult:
             page_starts.append(offset)
             parts.append(page_text)
             offset += len(page_text) + 2
+            if offset > max_text_mb * MB:  # stop extracting as soon as the limit is passed
+                raise ReadError(f"the document's text is over {max_text_mb} MB; the limit is "
+                                f"{max_text_mb} MB of text per document (SCRUTINY_MAX_TEXT_MB)")
         title = ""
         try:
             title = str((reader.metadata or {}).get("/Title") or "")
@@ -135,9 +183,13 @@ def _read_docx(data: bytes) -> ReadResult:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(info.file_size for info in zf.infolist())
             if total > MAX_DOCX_UNCOMPRESSED:
-                raise ReadError("DOCX expands to more than 200 MB (possible zip bomb)")
+                raise ReadError(f"DOCX expands to more than {MAX_DOCX_UNCOMPRESSED // MB} MB "
+                                "(possible zip bomb)")
             if "word/document.xml" not in zf.namelist():
                 raise ReadError("corrupt DOCX (no word/document.xml)")
+            if zf.getinfo("word/document.xml").file_size > MAX_DOCX_XML:
+                raise ReadError(f"DOCX body expands to more than {MAX_DOCX_XML // MB} MB "
+                                "(possible zip bomb, or split the document)")
     except zipfile.BadZipFile:
         raise ReadError("corrupt DOCX (not a zip archive)") from None
     try:

@@ -133,12 +133,15 @@ def test_each_adversarial_file(tmp_path: Path, bad_files: dict[str, bytes]) -> N
 
 
 def test_twenty_mb_single_line(tmp_path: Path) -> None:
+    """Refused by the text limit at once; read whole when the limit is raised."""
     path = tmp_path / "line.txt"
     with path.open("wb") as fh:
         for _ in range(20):
             fh.write(b"the panel resolved to note the report " * 27_594)  # ~1 MB, no newline
     t0 = time.perf_counter()
-    result = read_or_refuse(path)
+    refused = read_or_refuse(path)
+    assert isinstance(refused, ReadError) and "SCRUTINY_MAX_TEXT_MB" in str(refused)
+    result = read_document(path, max_text_mb=32)
     assert isinstance(result, ReadResult) and "\n" not in result.text
     assert time.perf_counter() - t0 < PER_FILE_SECONDS
 
