@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	# The CPU build of torch first: a plain `torch` requirement would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# Export the bundled model for ONNX Runtime once (~10 s), so the first index is not slower.
+	HF_HUB_OFFLINE=1 $(BIN)/python -m indexer.onnx_export
 	touch $(STAMP)
 
 install: $(STAMP)

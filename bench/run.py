@@ -185,9 +185,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
                                  epilog=__doc__[__doc__.index("    scrutiny bench"):])
     ap.add_argument("--sizes", default="", help="corpus sizes as multiples of the seed corpus, "
                     "e.g. 1,10,100,1000")
-    ap.add_argument("--backend", choices=BACKENDS, default="torch",
-                    help="our embedding backend (the naive peer always uses torch)")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--backend", choices=BACKENDS, default="onnx",
+                    help="our embedding backend (default: the product's, ONNX fp32; the naive "
+                    "peer always uses torch)")
+    ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--vectors", default="", help="search-layer test sizes, e.g. 1000000,5000000")
     ap.add_argument("--compare-backends", action="store_true")
     ap.add_argument("--compare", default="torch,onnx-fp32,onnx-int8",

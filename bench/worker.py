@@ -93,6 +93,7 @@ class OnnxEmbedder:
 
         self.name, self.dim, self.max_tokens = DEFAULT_MODEL, 384, 256
         self._enc = OnnxEncoder(bundled_model_path(), precision=precision, threads=threads)
+        self.variant = "int8" if self._enc.precision == "int8" else ""
         self._tok = Tokenizer(bundled_model_path())
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
@@ -127,7 +128,7 @@ def task_index(a: dict[str, Any]) -> dict[str, Any]:
     load_s = time.perf_counter() - t0
     settings = Settings(index_dir=Path(a["index_dir"]), corpus_dir=Path(a["corpus"]),
                         backend=a["backend"] if a["backend"] in ("torch", "onnx") else "torch",
-                        batch_size=int(a.get("batch_size", 64)))
+                        batch_size=int(a.get("batch_size", 16)))
     report = build_index([Path(a["corpus"])], settings, embedder=embedder, rebuild=True)
     total = time.perf_counter() - t0
     current = (Path(a["index_dir"]) / "CURRENT").read_text().strip()

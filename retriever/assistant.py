@@ -89,7 +89,8 @@ class Assistant:
 
                     manifest = self._snapshot.manifest
                     embedder = load_embedder(manifest.get("model_ref") or self.settings.model,
-                                             backend=self.settings.backend)
+                                             backend=self.settings.backend,
+                                             precision=self.settings.onnx_precision)
                     check_compatible(manifest, dim=embedder.dim)
                     self._embedder = embedder
         return self._embedder
