@@ -10,12 +10,14 @@ flat FAISS; BM25 alone). It prints one table per size and writes ``bench-<N>x-<b
 ``Settings.ann_threshold``; ``--compare-backends`` measures torch vs ONNX fp32/int8 embedding
 speed and dev-set quality on the seed corpus.
 
-    scrutiny bench -- --sizes 1,100 --backend onnx
-    scrutiny bench -- --vectors 1000000,5000000
-    scrutiny bench -- --compare-backends
-    scrutiny bench -- --sizes 1 --quick --backend fake  # seconds; what CI and tests run
+    scrutiny bench --sizes 1,100                        # ours on the default backend
+    scrutiny bench --sizes 100 --backend onnx-int8 --resume   # reuses the naive run
+    scrutiny bench --vectors 1000000,5000000
+    scrutiny bench --compare-backends
+    scrutiny bench --sizes 1 --quick                    # ~40 s, real model: `make bench-ci`
+    scrutiny bench --sizes 1 --quick --backend fake     # seconds; what the tests run
 
-(``--`` until the ``scrutiny`` CLI passes options through to ``bench``; it is ignored here.)
+(A leading ``--``, as in older instructions, is accepted and ignored.)
 """
 
 from __future__ import annotations

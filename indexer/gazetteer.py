@@ -121,15 +121,27 @@ def find_council_in_query(text: str, known: list[str] | None = None) -> str | No
     return None
 
 
+@lru_cache(maxsize=1)
+def _councils_by_name() -> dict[str, frozenset[int]]:
+    """Every lower-cased name, formal name and alias -> the councils it can mean."""
+    table: dict[str, set[int]] = {}
+    for i, entry in enumerate(councils()):
+        for name in (entry.name, entry.formal, *entry.aliases):
+            table.setdefault(name.lower(), set()).add(i)
+    return {name: frozenset(ids) for name, ids in table.items()}
+
+
+@lru_cache(maxsize=8192)
 def council_matches(filter_value: str, council: str | None) -> bool:
-    """Whether a stored council satisfies a filter typed as "Walsall" or its formal name."""
+    """Whether a stored council satisfies a filter typed as "Walsall" or its formal name.
+
+    Cached, and a dictionary lookup rather than a walk over the gazetteer: a filtered search
+    asks this once for every distinct council in the index (130 ms per query at 100x before).
+    """
     if not council:
         return False
     f, c = filter_value.strip().lower(), council.lower()
     if f == c or f in c:
         return True
-    for entry in councils():
-        names = {entry.name.lower(), entry.formal.lower(), *(a.lower() for a in entry.aliases)}
-        if f in names and c in names:
-            return True
-    return False
+    table = _councils_by_name()
+    return bool(table.get(f, frozenset()) & table.get(c, frozenset()))

@@ -30,7 +30,7 @@ import numpy as np
 
 from .errors import ScrutinyError
 
-EXPORT_VERSION = "1"  # bump when the exported graph changes, so caches are rebuilt
+EXPORT_VERSION = "2"  # bump when the exported graph changes, so caches are rebuilt
 PRECISIONS = ("auto", "fp32", "int8")
 
 
@@ -147,7 +147,12 @@ def _optimise(src: Path, dst: Path, model_path: Path) -> None:
 
 
 def _quantise(src: Path, dst: Path, isa: str) -> None:
-    """Dynamic int8 (weights per channel; activations quantised at run time, no calibration)."""
+    """Dynamic int8 (weights per channel; activations quantised at run time, no calibration).
+
+    Only the MatMuls (projections and feed-forward) are quantised; the fused attention stays
+    fp32. Measured on the seed corpus (35 questions): quantising attention too was 2.0x fp32's
+    speed but lost 2 first-place hits; MatMuls only is 1.6x with the same recall@1.
+    """
     import logging
 
     import onnx
@@ -156,6 +161,7 @@ def _quantise(src: Path, dst: Path, isa: str) -> None:
     logging.disable(logging.WARNING)  # "consider pre-processing": not needed for dynamic int8
     try:
         quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"],
                          # without VNNI the u8*s8 kernels can saturate: use 7-bit weights
                          reduce_range=isa in ("avx2", "avx512"),
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
@@ -264,16 +270,26 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 16, normalize_embeddings: bool = True,
                convert_to_numpy: bool = True, show_progress_bar: bool = False,
-               threads: int | None = None) -> np.ndarray:
-        """Normalised float32 vectors, one row per text (pooling/normalising are in the graph)."""
-        session = self._session(threads)
+               threads: int | None = None, parallel: bool | None = None) -> np.ndarray:
+        """Normalised float32 vectors, one row per text (pooling/normalising are in the graph).
+
+        With ``parallel`` (the default for more than one thread), batches run side by side,
+        each on one single-threaded session, instead of one after another on a session that
+        splits every matrix product across threads: measured 1.2-1.3x more texts per second
+        on 2 cores, because a small batch leaves threads waiting on each other.
+        """
+        threads = threads or self.threads
         out = np.zeros((len(texts), self._dim), dtype="float32")
         if not texts:
             return out
         encs = self._tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
-        for start in range(0, len(order), max(1, batch_size)):
-            rows = order[start:start + batch_size]
+        step = max(1, batch_size)
+        batches = [order[i:i + step] for i in range(0, len(order), step)]
+        side_by_side = (threads > 1 and len(batches) > 1) if parallel is None else parallel
+        session = self._session(1 if side_by_side else threads)
+
+        def run(rows: list[int]) -> np.ndarray:
             width = max(1, max(len(encs[i].ids) for i in rows))
             ids = np.zeros((len(rows), width), dtype="int64")
             mask = np.zeros((len(rows), width), dtype="int64")
@@ -282,7 +298,17 @@ class OnnxEncoder:
                 ids[r, :n] = encs[i].ids
                 mask[r, :n] = 1
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            out[rows] = session.run(None, {k: feed[k] for k in self._inputs})[0]
+            return session.run(None, {k: feed[k] for k in self._inputs})[0]
+
+        if side_by_side:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=threads) as pool:  # onnxruntime frees the GIL
+                for rows, vecs in zip(batches, pool.map(run, batches), strict=True):
+                    out[rows] = vecs
+        else:
+            for rows in batches:
+                out[rows] = run(rows)
         return out
 
 

@@ -112,6 +112,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model and run one query so the first user question is fast."""
+        self._snapshot.warm()
         self.search("warm up", k=1)
 
     def refresh(self) -> bool:
@@ -126,7 +127,9 @@ class Assistant:
         with self._swap_lock:
             if current_generation(self.index_dir) == self._snapshot.generation:
                 return False
-            self._snapshot = open_snapshot(self.index_dir)
+            fresh = open_snapshot(self.index_dir)
+            fresh.warm()  # before the swap, so no request pays for it
+            self._snapshot = fresh
         return True
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ so a council with one document still gets its best passages, not what survives a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -69,9 +70,12 @@ def keyword_ranking(snap: Snapshot, terms: list[str], allowed_docs: list[str] | 
     if allowed_docs is not None:
         if not allowed_docs:
             return []
-        marks = ",".join("?" * len(allowed_docs))
-        sql += f" AND f.rowid IN (SELECT chunk_id FROM chunks WHERE doc_id IN ({marks}))"
-        params.extend(allowed_docs)
+        # A join on the documents, passed as one JSON value: no limit on how many, and at
+        # 100x with 500 documents allowed it took 25 ms where `rowid IN (subquery)` took 10-30 s.
+        sql = ("SELECT f.rowid, bm25(chunks_fts, 1.0, 0.4) AS s FROM chunks_fts f "
+               "JOIN chunks c ON c.chunk_id = f.rowid WHERE chunks_fts MATCH ? "
+               "AND c.doc_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(allowed_docs))
     sql += " ORDER BY s LIMIT ?"
     params.append(pool)
     try:

@@ -81,8 +81,8 @@ class Snapshot:
         for acronym, expansion in conn.execute("SELECT acronym, expansion FROM acronyms"):
             self.acronyms.setdefault(acronym, set()).add(expansion)
         self._facets: Facets | None = None
-        self._chunk_docs: np.ndarray | None = None
-        self._chunk_ids: np.ndarray | None = None
+        self._doc_codes = {doc_id: i for i, doc_id in enumerate(self.docs)}
+        self._id_tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- connections and vectors -------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -148,11 +148,13 @@ class Snapshot:
                 f"WHERE chunk_id IN ({marks})", part))
         return out
 
+    def warm(self) -> None:
+        """Read what a filtered search needs, so the first filtered question is not slow."""
+        self._ids_for("chunks", [])
+        self._ids_for("sentences", [])
+
     def sentence_ids_for(self, doc_ids: list[str]) -> np.ndarray:
-        marks = ",".join("?" * len(doc_ids))
-        rows = self.conn().execute(f"SELECT sent_id FROM sentences WHERE doc_id IN ({marks})",
-                                   doc_ids).fetchall() if doc_ids else []
-        return np.asarray([r[0] for r in rows], dtype="int64")
+        return self._ids_for("sentences", doc_ids)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -186,12 +188,27 @@ class Snapshot:
         return out
 
     def chunk_ids_for(self, doc_ids: list[str]) -> np.ndarray:
-        if self._chunk_ids is None:
-            rows = self.conn().execute("SELECT chunk_id, doc_id FROM chunks").fetchall()
-            self._chunk_ids = np.asarray([r[0] for r in rows], dtype="int64")
-            self._chunk_docs = np.asarray([r[1] for r in rows], dtype=object)
-        mask = np.isin(self._chunk_docs, np.asarray(doc_ids, dtype=object))  # type: ignore[arg-type]
-        return self._chunk_ids[mask]
+        return self._ids_for("chunks", doc_ids)
+
+    def _ids_for(self, table: str, doc_ids: list[str]) -> np.ndarray:
+        """Vector ids of the given documents, for FAISS's pre-filter.
+
+        The (id, document) table is read once per snapshot and documents are held as integer
+        codes: a per-query SQL read of 80k sentence ids, or ``np.isin`` over strings, cost
+        more than the search itself at 100x.
+        """
+        table_ids = self._id_tables.get(table)
+        if table_ids is None:
+            key = "chunk_id" if table == "chunks" else "sent_id"
+            rows = self.conn().execute(f"SELECT {key}, doc_id FROM {table}").fetchall()
+            ids = np.fromiter((r[0] for r in rows), dtype="int64", count=len(rows))
+            codes = np.fromiter((self._doc_codes.get(r[1], -1) for r in rows), dtype="int32",
+                                count=len(rows))
+            table_ids = self._id_tables[table] = (ids, codes)
+        ids, codes = table_ids
+        wanted = np.fromiter((self._doc_codes[d] for d in doc_ids if d in self._doc_codes),
+                             dtype="int32")
+        return ids[np.isin(codes, wanted)]
 
     # -- records -----------------------------------------------------------------------------
     def count_documents(self) -> int:

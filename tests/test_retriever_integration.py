@@ -77,6 +77,22 @@ def test_a_filter_to_one_council_returns_only_its_records(assistant: Assistant) 
     assert hits and all("Walsall" in h.citation.council for h in hits)
 
 
+def test_a_filter_allowing_very_many_documents_keeps_its_keyword_matches(
+        assistant: Assistant) -> None:
+    """A broad filter (say, every document since 2010 in a national collection) allows tens of
+    thousands of documents; keyword matches must still come back, and only from them (they
+    are passed as one JSON value: a subquery over that many took 10-30 s per search)."""
+    from retriever.search import keyword_ranking
+
+    snap = assistant.snapshot
+    walsall = [d for d, m in snap.docs.items() if "Walsall" in (m.council or "")]
+    allowed = walsall + [f"not-indexed-{i}" for i in range(40_000)]
+    hits = keyword_ranking(snap, ["panel", "feedback"], allowed, pool=20)
+    assert hits
+    rows = snap.chunks([cid for cid, _ in hits])
+    assert {r["doc_id"] for r in rows.values()} <= set(walsall)
+
+
 def test_resolutions_of_walsall_newest_first(assistant: Assistant) -> None:
     result = assistant.resolutions("", Filters(council="Walsall"))
     refs = {r.item_ref for r in result.resolutions}
