@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	# Export the bundled model for ONNX Runtime once (~10 s), so the first index is not slower.
-	HF_HUB_OFFLINE=1 $(BIN)/python -m indexer.onnx_export
+	HF_HUB_OFFLINE=1 $(BIN)/python -c 'from indexer.onnx_export import main; main()'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -332,11 +332,10 @@ def vector_variant(backend: str, precision: str | None) -> str:
     return "int8" if resolve_precision(precision or "fp32") == "int8" else ""
 
 
-if __name__ == "__main__":  # `python -m indexer.onnx_export [fp32|int8]`: export ahead of time
-    import sys
-
+def main(argv: list[str] | None = None) -> None:
+    """Export ahead of time (``make install`` does): ``main(["int8"])`` for the int8 model."""
     from .embedding import resolve_model
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    _name, _path = resolve_model(os.environ.get("SCRUTINY_MODEL"))
-    print(export_model(Path(_path), sys.argv[1] if len(sys.argv) > 1 else "fp32"))
+    _name, path = resolve_model(os.environ.get("SCRUTINY_MODEL"))
+    print(export_model(Path(path), (argv or ["fp32"])[0]))
