@@ -23,7 +23,7 @@ import numpy as np
 from . import layout, store, vectors
 from .acronyms import gloss, learn_acronyms
 from .chunking import chunk_document
-from .config import Settings
+from .config import BACKENDS, Settings
 from .document import file_hash, load_document, make_doc_id
 from .embedding import Embedder, load_embedder, load_tokenizer, resolve_model
 from .errors import (
@@ -144,6 +144,10 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     notify = progress or (lambda stage, done, total: None)
     layout.prune(index_dir)  # generations left by killed builds must not pile up
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
+    if embedder is None and settings.backend not in BACKENDS:
+        raise ScrutinyError(f"Unknown backend {settings.backend!r}; choose one of "
+                            + ", ".join(BACKENDS))
+    variant = _variant(embedder, settings)  # a bad precision fails here, before any work
     old_gen: Path | None = None
     manifest: dict[str, Any] = {}
     if not rebuild and layout.current_generation(index_dir):
@@ -151,7 +155,7 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             old_gen = layout.generation_path(index_dir)
             manifest = layout.read_manifest(old_gen)
             layout.check_compatible(manifest, model=model_name)
-            _check_variant(manifest, _variant(embedder, settings))
+            _check_variant(manifest, variant)
             if not (old_gen / layout.RECORDS).is_file() or not (old_gen / layout.VECTORS).is_file():
                 raise ScrutinyError("incomplete generation")
         except ScrutinyError as exc:

@@ -179,3 +179,19 @@ def test_missing_index_is_a_one_line_error(tmp_path: Path) -> None:
     err = result.stderr.strip()
     assert len(err.splitlines()) == 1 and "scrutiny index" in err
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("setting", "words"), [
+    ({"onnx_precision": "int4"}, "precision must be one of"),
+    ({"backend": "tensorflow"}, "Unknown backend"),
+])
+def test_a_bad_model_setting_fails_before_any_work(tmp_path: Path, setting: dict,
+                                                   words: str) -> None:
+    from indexer.errors import ScrutinyError
+
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    calls: list[str] = []
+    with pytest.raises(ScrutinyError, match=words):
+        build_index([tmp_path / "good.txt"], Settings(index_dir=tmp_path / "index", **setting),
+                    progress=lambda stage, done, total: calls.append(stage))
+    assert calls == [] and not list((tmp_path / "index").glob("gen-*"))
