@@ -23,9 +23,9 @@ import numpy as np
 from . import layout, store, vectors
 from .acronyms import gloss, learn_acronyms
 from .chunking import chunk_document
-from .config import BACKENDS, Settings
+from .config import Settings
 from .document import file_hash, load_document, make_doc_id
-from .embedding import Embedder, load_embedder, load_tokenizer, resolve_model
+from .embedding import Embedder, check_backend, load_embedder, load_tokenizer, resolve_model
 from .errors import (
     IndexCorruptError,
     IndexIncompatibleError,
@@ -144,9 +144,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     notify = progress or (lambda stage, done, total: None)
     layout.prune(index_dir)  # generations left by killed builds must not pile up
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
-    if embedder is None and settings.backend not in BACKENDS:
-        raise ScrutinyError(f"Unknown backend {settings.backend!r}; choose one of "
-                            + ", ".join(BACKENDS))
+    if embedder is None:
+        check_backend(settings.backend)
     variant = _variant(embedder, settings)  # a bad precision fails here, before any work
     old_gen: Path | None = None
     manifest: dict[str, Any] = {}

