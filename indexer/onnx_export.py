@@ -139,11 +139,18 @@ def _optimise(src: Path, dst: Path, model_path: Path) -> None:
     if cfg.get("model_type") not in ("bert", "roberta", "distilbert", "xlm-roberta", "mpnet"):
         shutil.copyfile(src, dst)
         return
+    import logging
+
     from onnxruntime.transformers.optimizer import optimize_model
 
-    opt = optimize_model(str(src), model_type="bert", num_heads=int(cfg["num_attention_heads"]),
-                         hidden_size=int(cfg["hidden_size"]), opt_level=1)
-    opt.save_model_to_file(str(dst))
+    logging.disable(logging.INFO)  # "Fused Gelu: 6" etc. would land in the user's terminal or log
+    try:
+        opt = optimize_model(str(src), model_type="bert",
+                             num_heads=int(cfg["num_attention_heads"]),
+                             hidden_size=int(cfg["hidden_size"]), opt_level=1)
+        opt.save_model_to_file(str(dst))
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _quantise(src: Path, dst: Path, isa: str) -> None:

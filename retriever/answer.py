@@ -49,7 +49,14 @@ _WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|\b(?:19|20)\d\d\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"hundred|thousand|half|quarter)\b", re.I)
+# Minutes name the chair in the attendance line ("Councillor X (in the Chair)", "Councillors
+# Worton (Chair), ..."), so a question about who chaired wants that designation, not just a name.
+_CHAIR_NAMED = re.compile(r"\(in the Chair\)|\((?:Vice[- ])?Chair(?:man|woman|person)?\)|"
+                          r"\bChair(?:man|woman|person)?:\s*(?:Councillor|Cllr)|\bchaired by\b|"
+                          r"\bin the Chair\b", re.I)
 _ASKS = (
+    (re.compile(r"\bwho\b.{0,20}\b(?:chaired|chairs|chairing|in the chair)\b|"
+                r"\bwho (?:was|is) (?:the )?chair(?:man|woman|person)?\b", re.I), _CHAIR_NAMED),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member)", re.I), _PERSON),
     (re.compile(r"^\s*when\b|\bwhat (?:date|time|day|year)|\bhow long ago", re.I), _WHEN),
     (re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat (?:proportion|percentage|number|"

@@ -93,6 +93,17 @@ def test_a_filter_allowing_very_many_documents_keeps_its_keyword_matches(
     assert {r["doc_id"] for r in rows.values()} <= set(walsall)
 
 
+@pytest.mark.parametrize(("question", "named"), [
+    ("Who chaired the Bury meeting?", "Susan Southworth (in the Chair)"),
+    ("Who was the chair of the Barnsley scrutiny committee?", "Worton (Chair)"),
+])
+def test_who_chaired_is_answered_from_the_attendance_line(assistant: Assistant, question: str,
+                                                          named: str) -> None:
+    """Not from the first sentence that happens to name somebody at the meeting."""
+    result = assistant.ask(question)
+    assert not result.abstained and named in result.citations[0].quote
+
+
 def test_resolutions_of_walsall_newest_first(assistant: Assistant) -> None:
     result = assistant.resolutions("", Filters(council="Walsall"))
     refs = {r.item_ref for r in result.resolutions}

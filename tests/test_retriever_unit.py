@@ -229,3 +229,16 @@ def test_json_contracts(small: Assistant) -> None:
     r = small.resolutions().to_dict()
     assert set(r) == {"resolutions", "count"}
     assert {"text", "item_ref", "item_title", "citation"} <= set(r["resolutions"][0])
+
+
+@pytest.mark.parametrize(("question", "sentence", "fit"), [
+    ("Who chaired the meeting?", "Present: Councillor A Smith (in the Chair); Councillor B", 1.0),
+    ("Who chaired the meeting?", "Ahmed Ajmi, Projects Officer, attended the meeting.", 0.0),
+    ("Who was the chairman?", "Councillors Worton (Chair), G. Carr, Lofts", 1.0),
+    ("Who attended the meeting?", "Ahmed Ajmi, Projects Officer, attended the meeting.", 1.0),
+])
+def test_a_who_chaired_question_wants_the_chair_designation(question: str, sentence: str,
+                                                            fit: float) -> None:
+    from retriever.answer import answer_type_fit
+
+    assert answer_type_fit(question, sentence) == fit
