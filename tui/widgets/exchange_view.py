@@ -69,8 +69,9 @@ class ExchangeView(Vertical):
             lines.append(Content.styled("The nearest records are listed under Sources; "
                                         "they do not answer the question.", "italic"))
         if self.show_timing:
-            lines.append(Content.styled(f"answered in {result.took_ms / 1000:.1f} s",
-                                        "$text-muted"))
+            took = (f"{result.took_ms:.0f} ms" if result.took_ms < 1000
+                    else f"{result.took_ms / 1000:.1f} s")
+            lines.append(Content.styled(f"answered in {took}", "$text-muted"))
         sources = self.query_one(".sources-line", Static)
         sources.update(Content("\n").join(lines))
         sources.display = bool(lines)
