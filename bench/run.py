@@ -37,7 +37,7 @@ from . import report
 ROOT = Path(__file__).resolve().parent.parent
 DEV_QA = ROOT.parent / "shared" / "eval" / "qa_dev.jsonl"
 EXTRA_QA = ROOT / "tests" / "data" / "qa_extra.jsonl"
-BACKENDS = ("torch", "onnx", "onnx-fp32", "onnx-int8", "fake")
+BACKENDS = ("torch", "onnx", "onnx-fp32", "onnx-int8", "fast", "fake")
 
 
 def _log(msg: str) -> None:
@@ -188,8 +188,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--sizes", default="", help="corpus sizes as multiples of the seed corpus, "
                     "e.g. 1,10,100,1000")
     ap.add_argument("--backend", choices=BACKENDS, default="onnx",
-                    help="our embedding backend (default: the product's, ONNX fp32; the naive "
-                    "peer always uses torch)")
+                    help="our embedding backend (default: the product's, ONNX fp32; fast: what "
+                    "`scrutiny index --fast` does; the naive peer always uses torch)")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--vectors", default="", help="search-layer test sizes, e.g. 1000000,5000000")
     ap.add_argument("--compare-backends", action="store_true")

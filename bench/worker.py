@@ -107,8 +107,8 @@ def make_embedder(backend: str, threads: int | None = None) -> Any:
     """torch | onnx (the product's ONNX path) | onnx-fp32 | onnx-int8 | fake."""
     if backend == "fake":
         return FakeEmbedder()
-    if backend in ("onnx-fp32", "onnx-int8"):
-        return OnnxEmbedder(backend.split("-")[1], threads)
+    if backend in ("onnx-fp32", "onnx-int8", "fast"):
+        return OnnxEmbedder("int8" if backend == "fast" else backend.split("-")[1], threads)
     from indexer.embedding import load_embedder
 
     emb = load_embedder(backend=backend)
@@ -127,8 +127,9 @@ def task_index(a: dict[str, Any]) -> dict[str, Any]:
     embedder = make_embedder(a["backend"])
     load_s = time.perf_counter() - t0
     settings = Settings(index_dir=Path(a["index_dir"]), corpus_dir=Path(a["corpus"]),
-                        backend=a["backend"] if a["backend"] in ("torch", "onnx") else "torch",
-                        batch_size=int(a.get("batch_size", 16)))
+                        backend="torch" if a["backend"] == "torch" else "onnx",
+                        batch_size=int(a.get("batch_size", 16)),
+                        chunk_vectors="sentences" if a["backend"] == "fast" else "text")
     report = build_index([Path(a["corpus"])], settings, embedder=embedder, rebuild=True)
     total = time.perf_counter() - t0
     current = (Path(a["index_dir"]) / "CURRENT").read_text().strip()

@@ -7,23 +7,22 @@ nothing changed returns before the model is loaded. Atomic: see ``layout``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import layout, store, vectors
-from .acronyms import gloss, learn_acronyms
+from .acronyms import learn_acronyms
 from .chunking import chunk_document
-from .config import Settings
+from .config import CHUNK_VECTORS, Settings
 from .document import file_hash, load_document, make_doc_id
 from .embedding import Embedder, check_backend, load_embedder, load_tokenizer, resolve_model
 from .errors import (
@@ -36,7 +35,7 @@ from .errors import (
 from .models import BuildReport, SkippedFile
 from .onnx_export import vector_variant
 from .readers import SUPPORTED
-from .sentences import split_sentences
+from .units import Units, vectors_from_sentences
 
 ProgressFn = Callable[[str, int, int], None]
 IGNORED_SUFFIXES = (".meta.json",)
@@ -100,10 +99,6 @@ def _sidecar_stamp(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _embed_hash(model: str, text: str) -> str:
-    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
-
-
 def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | None = None,
                 progress: ProgressFn | None = None, rebuild: bool = False,
                 wait: bool = False) -> BuildReport:
@@ -120,17 +115,40 @@ def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | N
 def _variant(embedder: Embedder | None, settings: Settings) -> str:
     if embedder is not None:
         return str(getattr(embedder, "variant", ""))
-    return vector_variant(settings.backend, settings.onnx_precision)
+    return vector_variant(settings.backend, settings.onnx_precision or "fp32")
 
 
-def _check_variant(manifest: dict[str, Any], variant: str) -> None:
-    """int8 and fp32 vectors of the same text differ: one index never mixes them."""
+def _check_settings(settings: Settings) -> None:
+    """Bad values fail before any work, not half way through a long build."""
+    if settings.chunk_vectors not in ("", *CHUNK_VECTORS):
+        raise ScrutinyError("SCRUTINY_CHUNK_VECTORS must be one of " + ", ".join(CHUNK_VECTORS))
+    if settings.backend != "onnx" and settings.onnx_precision == "int8":
+        raise ScrutinyError("int8 vectors (SCRUTINY_ONNX_PRECISION=int8, or --fast) need the "
+                            "ONNX backend, not " + settings.backend)
+
+
+def _follow_index(settings: Settings, manifest: dict[str, Any],
+                  embedder: Embedder | None) -> Settings:
+    """Settings left unset take the values the index was built with (or the defaults for a new
+    index), so an update never mixes two kinds of vector and never needs them repeated."""
     built = manifest.get("vectors", "fp32")
-    if built != (variant or "fp32"):
-        raise IndexIncompatibleError(
-            f"This index holds {built} vectors but SCRUTINY_ONNX_PRECISION gives "
-            f"{variant or 'fp32'} ones. Rebuild it with `{layout.BUILD_COMMAND} --rebuild`, or "
-            f"set SCRUTINY_ONNX_PRECISION={built}.")
+    precision = settings.onnx_precision or ("int8" if built == "int8" else "fp32")
+    chunk_vectors = settings.chunk_vectors or manifest.get("chunk_vectors", "text")
+    if manifest:
+        variant = _variant(embedder, replace(settings, onnx_precision=precision)) or "fp32"
+        if variant != built:
+            raise IndexIncompatibleError(
+                f"This index holds {built} vectors but this build asks for {variant} ones "
+                "(--fast or SCRUTINY_ONNX_PRECISION). Rebuild it with "
+                f"`{layout.BUILD_COMMAND} --rebuild` and the same options, or drop them to "
+                "update the index as it was built.")
+        if chunk_vectors != manifest.get("chunk_vectors", "text"):
+            raise IndexIncompatibleError(
+                f"This index's passage vectors come from {manifest.get('chunk_vectors', 'text')}"
+                f", but this build asks for {chunk_vectors} (--fast or SCRUTINY_CHUNK_VECTORS). "
+                f"Rebuild it with `{layout.BUILD_COMMAND} --rebuild` and the same options, or "
+                "drop them to update the index as it was built.")
+    return replace(settings, onnx_precision=precision, chunk_vectors=chunk_vectors)
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
@@ -146,7 +164,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
     if embedder is None:
         check_backend(settings.backend)
-    variant = _variant(embedder, settings)  # a bad precision fails here, before any work
+    _variant(embedder, settings)  # a bad precision fails here, before any work
+    _check_settings(settings)
     old_gen: Path | None = None
     manifest: dict[str, Any] = {}
     if not rebuild and layout.current_generation(index_dir):
@@ -154,13 +173,15 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             old_gen = layout.generation_path(index_dir)
             manifest = layout.read_manifest(old_gen)
             layout.check_compatible(manifest, model=model_name)
-            _check_variant(manifest, variant)
+            settings = _follow_index(settings, manifest, embedder)
             if not (old_gen / layout.RECORDS).is_file() or not (old_gen / layout.VECTORS).is_file():
                 raise ScrutinyError("incomplete generation")
         except ScrutinyError as exc:
             if isinstance(exc, IndexIncompatibleError):
                 raise
             old_gen, manifest = None, {}  # unreadable: rebuild from scratch, say so
+    if old_gen is None:
+        settings = _follow_index(settings, {}, embedder)
     files = discover(paths, report)
     old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
     old_skips: dict[str, dict[str, Any]] = manifest.get("skipped", {})
@@ -240,22 +261,6 @@ class Pending:
     sentences: list[list[tuple[int, int, str]]]  # per chunk: (start, end, embed hash)
 
 
-def _sentence_units(model_name: str, chunk: Any, texts: dict[str, str],
-                    learned: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Sentences of a chunk, each embedded on its own so that a short factual answer is not
-    drowned out by the rest of its passage."""
-    units = []
-    for a, b in split_sentences(chunk.text, chunk.char_start):
-        sentence = chunk.text[a - chunk.char_start:b - chunk.char_start]
-        if len(sentence.split()) < 4:
-            continue
-        embedded = sentence + gloss(sentence, learned)
-        h = _embed_hash(model_name, "sentence\0" + embedded)
-        texts.setdefault(h, embedded)
-        units.append((a, b, h))
-    return units
-
-
 def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
                       report: BuildReport, notify: ProgressFn,
                       changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
@@ -267,10 +272,15 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         removed = store.delete_documents(conn, stale_ids)
         count = (embedder.count_tokens if embedder is not None
                  else load_tokenizer(settings.model).count)
-        texts: dict[str, str] = {}
+        units = Units(model_name, settings.chunk_vectors)
         pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
-                                              count, model_name, texts)
-        embedder, dim, vecs = _embed(conn, texts, embedder, settings, report, notify, old_gen)
+                                              count, units)
+        embedder, dim, vecs = _embed(conn, units.texts, embedder, settings, report, notify,
+                                     old_gen)
+        if units.derived:
+            derived = vectors_from_sentences(units.derived, vecs)
+            store.store_vectors(conn, derived)
+            vecs.update(derived)
         new_chunks: tuple[list[int], list[np.ndarray]] = ([], [])
         new_sents: tuple[list[int], list[np.ndarray]] = ([], [])
         for p in pending:
@@ -302,7 +312,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
     manifest = {
         "schema_version": layout.SCHEMA_VERSION, "model": model_name,
         "model_ref": settings.model, "dim": dim, "backend": settings.backend,
-        "vectors": _variant(embedder, settings) or "fp32",
+        "vectors": _variant(embedder, settings) or "fp32", "chunk_vectors": settings.chunk_vectors,
         "chunking": {"chunk_tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap,
                      "tokenizer": "model word pieces", "max_model_tokens": 256},
         "faiss": {"type": kind, "count": total_chunks, "sentences": total_sents},
@@ -318,8 +328,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
 def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
                    keep_skips: dict[str, dict[str, Any]], settings: Settings,
                    report: BuildReport, notify: ProgressFn, count: Callable[[str], int],
-                   model_name: str, texts: dict[str, str]
-                   ) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
+                   units: Units) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
     """Read, recognise and chunk every new or changed file; bad files are skipped with a
     reason and never stop the build."""
     used_ids = {v["doc_id"] for v in keep.values()}
@@ -351,13 +360,8 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
         used_ids.add(doc_id)
         chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
         learned = learn_acronyms(doc.text)
-        hashes = []
-        for c in chunks:
-            embedded = c.embed_text + gloss(c.text, learned)
-            h = _embed_hash(model_name, embedded)
-            texts.setdefault(h, embedded)
-            hashes.append(h)
-        sentences = [_sentence_units(model_name, c, texts, learned) for c in chunks]
+        sentences = [units.sentences(c, learned) for c in chunks]
+        hashes = [units.passage(c, learned, s) for c, s in zip(chunks, sentences, strict=True)]
         pending.append(Pending(doc, chunks, hashes, sentences))
         entries[f.source] = dict(stamp, doc_id=doc_id)
         report.indexed.append(f.source)

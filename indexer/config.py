@@ -11,6 +11,7 @@ from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (bundled)"
 BACKENDS = ("onnx", "torch")
+CHUNK_VECTORS = ("text", "sentences")
 
 
 def _project_root() -> Path:
@@ -51,7 +52,10 @@ class Settings:
     corpus_dir: Path = field(default_factory=default_corpus_dir)  # SCRUTINY_CORPUS
     model: str = DEFAULT_MODEL  # SCRUTINY_MODEL: a sentence-transformers name or path
     backend: str = "onnx"  # SCRUTINY_BACKEND: onnx | torch
-    onnx_precision: str = "fp32"  # SCRUTINY_ONNX_PRECISION: fp32 | int8 | auto
+    # Both below: empty = what the index being updated was built with (fp32 / text if new),
+    # so `scrutiny index` after `scrutiny index --fast` keeps one kind of vector in the index.
+    onnx_precision: str = ""  # SCRUTINY_ONNX_PRECISION: fp32 | int8 | auto
+    chunk_vectors: str = ""  # SCRUTINY_CHUNK_VECTORS: text | sentences (see docs/scaling.md)
     chunk_tokens: int = 200  # SCRUTINY_CHUNK_TOKENS: passage tokens (header gets the rest)
     chunk_overlap: int = 32  # SCRUTINY_CHUNK_OVERLAP
     batch_size: int = 16  # SCRUTINY_BATCH_SIZE: fastest on 2 cores (bench --compare-backends)
@@ -72,7 +76,8 @@ class Settings:
             else default_corpus_dir(),
             model=env.get("SCRUTINY_MODEL") or DEFAULT_MODEL,
             backend=env.get("SCRUTINY_BACKEND") or "onnx",
-            onnx_precision=env.get("SCRUTINY_ONNX_PRECISION") or "fp32",
+            onnx_precision=env.get("SCRUTINY_ONNX_PRECISION") or "",
+            chunk_vectors=env.get("SCRUTINY_CHUNK_VECTORS") or "",
             chunk_tokens=_env_int("SCRUTINY_CHUNK_TOKENS", 200),
             chunk_overlap=_env_int("SCRUTINY_CHUNK_OVERLAP", 32),
             batch_size=_env_int("SCRUTINY_BATCH_SIZE", 16),

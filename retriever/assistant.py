@@ -63,6 +63,7 @@ class Assistant:
         self.index_dir = Path(index_dir)
         self.settings = settings or Settings.from_env(index_dir=self.index_dir)
         self._embedder = embedder
+        self._loads_embedder = embedder is None
         self._embedder_lock = threading.Lock()
         self._swap_lock = threading.Lock()
         self._cache_lock = threading.Lock()
@@ -88,9 +89,11 @@ class Assistant:
                     from indexer.embedding import load_embedder
 
                     manifest = self._snapshot.manifest
+                    # Questions are embedded like the index's passages unless told otherwise.
+                    precision = self.settings.onnx_precision or (
+                        "int8" if manifest.get("vectors") == "int8" else "fp32")
                     embedder = load_embedder(manifest.get("model_ref") or self.settings.model,
-                                             backend=self.settings.backend,
-                                             precision=self.settings.onnx_precision)
+                                             backend=self.settings.backend, precision=precision)
                     check_compatible(manifest, dim=embedder.dim)
                     self._embedder = embedder
         return self._embedder
@@ -129,11 +132,23 @@ class Assistant:
                 return False
             fresh = open_snapshot(self.index_dir)
             fresh.warm()  # before the swap, so no request pays for it
+            rebuilt_as = fresh.manifest.get("vectors")
+            if self._loads_embedder and rebuilt_as != self._snapshot.manifest.get("vectors"):
+                # rebuilt with --fast or without it: questions must follow the new vectors
+                with self._embedder_lock, self._cache_lock:
+                    self._embedder = None
+                    self._query_cache.clear()
             self._snapshot = fresh
         return True
 
     def close(self) -> None:
         self._snapshot.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # -- read-only views ---------------------------------------------------------------------
     def health(self) -> Health:

@@ -10,7 +10,9 @@ callback, flushed, so a parent process can kill the build at a chosen stage.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,9 @@ def main(argv: list[str]) -> int:
     from tests.fakes import HashEmbedder
 
     original = build.build_index
+    # A test that needs the build to still be running a second later slows it down here
+    # instead of hoping the machine is slow enough.
+    delay = float(os.environ.get("FAKE_CLI_PROGRESS_DELAY") or 0)
 
     def build_with_fake(paths: list[Path], settings: Any, **kwargs: Any) -> Any:
         kwargs["embedder"] = kwargs.get("embedder") or HashEmbedder()
@@ -32,6 +37,7 @@ def main(argv: list[str]) -> int:
 
         def progress(stage: str, done: int, total: int) -> None:
             print(f"progress {stage} {done} {total}", flush=True)
+            time.sleep(delay)
             if outer is not None:
                 outer(stage, done, total)
 

@@ -32,7 +32,8 @@ def _start_holder(corpus: Path, index: Path) -> subprocess.Popen[str]:
     """A build in another process, returned once it holds the lock (first progress line)."""
     proc = subprocess.Popen([PYTHON, str(FAKE_CLI), "index", str(corpus), "--index", str(index),
                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env=subprocess_env(), cwd=ROOT)
+                            text=True, env=dict(subprocess_env(), FAKE_CLI_PROGRESS_DELAY="0.2"),
+                            cwd=ROOT)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.startswith("progress "), line
