@@ -54,9 +54,10 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _CHAIR_NAMED = re.compile(r"\(in the Chair\)|\((?:Vice[- ])?Chair(?:man|woman|person)?\)|"
                           r"\bChair(?:man|woman|person)?:\s*(?:Councillor|Cllr)|\bchaired by\b|"
                           r"\bin the Chair\b", re.I)
+_ASKS_CHAIR = re.compile(r"\bwho\b.{0,20}\b(?:chaired|chairs|chairing|in the chair)\b|"
+                         r"\bwho (?:was|is) (?:the )?chair(?:man|woman|person)?\b", re.I)
 _ASKS = (
-    (re.compile(r"\bwho\b.{0,20}\b(?:chaired|chairs|chairing|in the chair)\b|"
-                r"\bwho (?:was|is) (?:the )?chair(?:man|woman|person)?\b", re.I), _CHAIR_NAMED),
+    (_ASKS_CHAIR, _CHAIR_NAMED),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member)", re.I), _PERSON),
     (re.compile(r"^\s*when\b|\bwhat (?:date|time|day|year)|\bhow long ago", re.I), _WHEN),
     (re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat (?:proportion|percentage|number|"
@@ -167,10 +168,23 @@ def answer_question(snap: Snapshot, assistant: Assistant, question: str,
     if best is None or confidence < threshold:
         related = [_citation(snap, c) for c in cands[:3]]
         result = abstain(question, "", related, u.filters)
+    elif _ASKS_CHAIR.search(question) and not any(
+            _CHAIR_NAMED.search(_text(s)) for s in scored):
+        # Minutes that list who was present without marking the chair do not say who chaired;
+        # quoting "The Chair informed Members..." would look like an answer and is not one.
+        related = [_citation(snap, c) for c in cands[:3]]
+        result = abstain(question, "The records found do not name who chaired.", related,
+                         u.filters)
     else:
         result = _compose(snap, question, scored, u.filters)
     result.confidence = confidence
     return result
+
+
+def _text(s: Scored) -> str:
+    row = s.cand.row
+    assert row is not None
+    return str(row["text"][s.start - row["char_start"]:s.end - row["char_start"]])
 
 
 def _citation(snap: Snapshot, c: Candidate, start: int | None = None,

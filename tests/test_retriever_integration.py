@@ -104,6 +104,15 @@ def test_who_chaired_is_answered_from_the_attendance_line(assistant: Assistant, 
     assert not result.abstained and named in result.citations[0].quote
 
 
+def test_who_chaired_says_not_found_when_the_minutes_do_not_mark_the_chair(
+        assistant: Assistant) -> None:
+    """Walsall's minutes list who was present but not who chaired."""
+    result = assistant.ask("Who chaired the Walsall meeting?")
+    assert result.abstained and not result.citations
+    assert "do not name who chaired" in result.answer
+    assert result.related and all("Walsall" in (c.council or "") for c in result.related)
+
+
 def test_resolutions_of_walsall_newest_first(assistant: Assistant) -> None:
     result = assistant.resolutions("", Filters(council="Walsall"))
     refs = {r.item_ref for r in result.resolutions}
