@@ -148,8 +148,8 @@ def run_vectors(counts: list[int], a: argparse.Namespace) -> dict[str, Any]:
     linear = rec["linear_estimate"] or rec["largest_measured_within_budget"] or 200_000
     rec["recommended"] = max(50_000, linear // 50_000 * 50_000)
     rec["why"] = (f"flat p95 grows ~{rec['flat_p95_ms_per_million']} ms per million vectors; "
-                  f"it stays <= {rec['budget_ms']:.0f} ms per index up to here, and a query "
-                  "searches both the chunk and the sentence index")
+                  f"it stays <= {rec['budget_ms']:.0f} ms up to here, which leaves the rest "
+                  "of the 100 ms p95 budget to the keyword search and the records")
     return {"vectors": results, "ann_threshold": rec}
 
 

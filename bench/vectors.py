@@ -209,10 +209,11 @@ def run(n: int, queries: int = 200, seed: int = 0, k: int = 10, hnsw: bool = Tru
 
 
 def recommend_threshold(results: list[dict], budget_ms: float = 20.0) -> dict[str, Any]:
-    """Largest measured count whose flat p95 stays within ``budget_ms`` per index searched.
+    """Largest measured count whose flat p95 stays within ``budget_ms``.
 
-    A query searches two indexes (chunks and sentences), and the rest of the query path needs
-    its share of the 100 ms p95 target, so one flat search may cost about a fifth of it.
+    The rest of the query path (keyword search, reading the candidates and their sentence
+    vectors, answer scoring) needs its share of the 100 ms p95 target, so the vector search
+    may cost about a fifth of it.
     """
     # Contention on a shared machine only ever adds time: the fastest run at each size is the
     # best estimate of what flat search itself costs.

@@ -282,28 +282,24 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
             store.store_vectors(conn, derived)
             vecs.update(derived)
         new_chunks: tuple[list[int], list[np.ndarray]] = ([], [])
-        new_sents: tuple[list[int], list[np.ndarray]] = ([], [])
         for p in pending:
-            ids, sent_ids = store.insert_document(conn, p.doc, p.chunks, p.hashes,
-                                                  learn_acronyms(p.doc.text), p.sentences)
+            ids, _sent_ids = store.insert_document(conn, p.doc, p.chunks, p.hashes,
+                                                   learn_acronyms(p.doc.text), p.sentences)
             new_chunks[0].extend(ids)
             new_chunks[1].extend(vecs[h] for h in p.hashes)
-            new_sents[0].extend(i for i, _ in sent_ids)
-            new_sents[1].extend(vecs[h] for _, h in sent_ids)
         store.prune_cache(conn)
         conn.execute("COMMIT")
         total_chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         total_sents = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         total_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        notify("saving", 0, 2)
+        notify("saving", 0, 1)
+        # Sentence vectors stay in the records' embedding cache only: questions read those of
+        # their candidate passages (retriever.snapshot.sentences_of), so no sentence index is
+        # built or held in memory.
         chunk_index, kind = _vectors_for(old_gen, layout.VECTORS, conn, "chunks", settings, dim,
                                          total_chunks, removed[0], *new_chunks)
         vectors.save(chunk_index, gen_dir / layout.VECTORS)
         del chunk_index
-        sent_index, _ = _vectors_for(old_gen, layout.SENTENCE_VECTORS, conn, "sentences",
-                                     settings, dim, total_sents, removed[1], *new_sents)
-        vectors.save(sent_index, gen_dir / layout.SENTENCE_VECTORS)
-        del sent_index
     finally:
         conn.close()
     keep.update(new_entries)
@@ -315,14 +311,14 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         "vectors": _variant(embedder, settings) or "fp32", "chunk_vectors": settings.chunk_vectors,
         "chunking": {"chunk_tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap,
                      "tokenizer": "model word pieces", "max_model_tokens": 256},
-        "faiss": {"type": kind, "count": total_chunks, "sentences": total_sents},
+        "faiss": {"type": kind, "count": total_chunks},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "generation": gen_dir.name, "counts": {"documents": total_docs, "chunks": total_chunks,
                                                "sentences": total_sents},
         "documents": keep, "skipped": keep_skips, "pid": os.getpid(),
     }
     (gen_dir / layout.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    notify("saving", 2, 2)
+    notify("saving", 1, 1)
 
 
 def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],

@@ -76,8 +76,7 @@ def check_index(index_dir: Path) -> list[str]:
         dim = int(manifest.get("dim") or 0) if manifest else 0
         _check_vectors(gen_dir, layout.VECTORS, "chunks", "chunk_id", conn, counts["chunks"],
                        dim, problems, required=True)
-        _check_vectors(gen_dir, layout.SENTENCE_VECTORS, "sentences", "sent_id", conn,
-                       counts["sentences"], dim, problems, required=counts["sentences"] > 0)
+        _check_sentence_vectors(conn, dim, gen_dir, problems)
         _check_fts(counts, gen_dir, problems)
         _check_spans(conn, problems)
     finally:
@@ -303,17 +302,31 @@ def _check_vectors(gen_dir: Path, filename: str, table: str, key: str,
                      f"{', '.join(map(str, unindexed[:5]))}).")
 
 
+def _check_sentence_vectors(conn: sqlite3.Connection, dim: int, gen_dir: Path,
+                            problems: _Problems) -> None:
+    """Sentence vectors live in the embedding cache; questions read them from there."""
+    missing, wrong = conn.execute(
+        "SELECT SUM(e.hash IS NULL), SUM(e.hash IS NOT NULL AND length(e.vec) != ?) "
+        "FROM sentences s LEFT JOIN embed_cache e ON e.hash = s.embed_hash",
+        (4 * dim,)).fetchone()
+    if missing:
+        problems.add(f"{missing} sentence rows have no vector in {gen_dir / layout.RECORDS}'s "
+                     "embedding cache.")
+    if wrong and dim:
+        problems.add(f"{wrong} sentence vectors in {gen_dir / layout.RECORDS} are not "
+                     f"{dim}-dimensional.")
+
+
 def _check_vector_files_only(gen_dir: Path, manifest: dict[str, Any] | None,
                              problems: _Problems) -> None:
     """Without records to compare with, at least say whether the vector files are readable."""
-    for filename in (layout.VECTORS, layout.SENTENCE_VECTORS):
+    for filename in (layout.VECTORS,):
         path = gen_dir / filename
         if not path.is_file():
-            if filename == layout.VECTORS:
-                problems.add(f"{path} is missing.")
+            problems.add(f"{path} is missing.")
             continue
         index = _load_faiss(path, problems)
-        if index is not None and manifest is not None and filename == layout.VECTORS:
+        if index is not None and manifest is not None:
             stated = (manifest.get("counts") or {}).get("chunks")
             if stated is not None and stated != index.ntotal:
                 problems.add(f"{path} holds {index.ntotal} vectors but the manifest says "

@@ -30,7 +30,6 @@ LOCK = ".lock"
 MANIFEST = "manifest.json"
 RECORDS = "records.sqlite"
 VECTORS = "vectors.faiss"
-SENTENCE_VECTORS = "sentences.faiss"
 BUILD_COMMAND = "scrutiny index"
 
 

@@ -5,8 +5,8 @@ passage still ranks the passage first). A passage's own vector comes either from
 reading the passage (``chunk_vectors="text"``, the default) or, for large collections, from its
 sentences' vectors and its header's (``"sentences"``): the model then reads each token once
 instead of twice, which halves indexing time. Measured on 35 questions at 100x the bundled
-corpus: MRR@10 0.821 -> 0.819, recall@1 0.743 -> 0.771, recall@5 0.943 -> 0.886
-(docs/scaling.md).
+corpus (with the int8 model, as ``--fast`` uses it): MRR@10 0.830 -> 0.836, recall@1 0.743 ->
+0.771, recall@5 0.943 -> 0.886 (docs/scaling.md).
 """
 
 from __future__ import annotations

@@ -246,10 +246,6 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
     """
     ignore = {w.lower() for c in snap.facets().councils for w in c.split()}
     ignore |= {"council", "councils", "borough", "metropolitan", "committee", "panel", "group"}
-    by_chunk: dict[int, list[tuple[int, int, int]]] = {}
-    for sid, cid, a, b in snap.sentences_of([c.chunk_id for c in cands]):
-        by_chunk.setdefault(cid, []).append((sid, a, b))
-    sent_index = snap.sentence_vectors
     decisions = _decision_spans(snap, cands) if _DECISION.search(question) else None
     asks_questions = bool(_ASKS_QUESTIONS.search(question))
     asks_definition = bool(_ASKS_DEFINITION.search(question))
@@ -259,7 +255,7 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
         row = c.row
         assert row is not None
         base = row["char_start"]
-        stored = {(a, b): sid for sid, a, b in by_chunk.get(c.chunk_id, [])}
+        stored = {(a, b): vec for a, b, vec in c.sentences}
         spans = split_sentences(row["text"], base)
         for a, b in spans:
             text = row["text"][a - base:b - base]
@@ -268,9 +264,9 @@ def _score_sentences(snap: Snapshot, question: str, cands: list[Candidate],
             if _DEFINITION_LINE.match(text.strip()) and not asks_definition:
                 continue  # a glossary line answers "what does X stand for", nothing else
             s = Scored(a, _extend_lead_in(row["text"], base, a, b, spans), c, rank, 0.0)
-            sid = stored.get((a, b))
-            if sid is not None and sent_index is not None:
-                s.cosine = float(sent_index.reconstruct(int(sid)) @ qvec)
+            vec = stored.get((a, b))
+            if vec is not None:
+                s.cosine = float(vec @ qvec)
             else:
                 s.cosine = c.dense * 0.8
             pool.append(s)

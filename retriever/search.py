@@ -1,5 +1,9 @@
 """Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) rankings fused by reciprocal rank.
 
+Candidates come from the passage vectors and the keyword index; each candidate's dense score is
+then the better of its passage's cosine and its best sentence's, so a short answer inside a
+long passage still ranks the passage first.
+
 Filters are applied before ranking on both sides (a FAISS ID selector and an SQL restriction),
 so a council with one document still gets its best passages, not what survives a top-10 cut.
 """
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,30 +37,17 @@ SENTENCE_WEIGHT = 1.0
 class Candidate:
     chunk_id: int
     score: float
-    dense: float  # cosine similarity with the question (0 when not in the dense pool)
+    dense: float  # cosine with the question: the passage's or its best sentence's
     dense_rank: int | None
     keyword_rank: int | None
     row: sqlite3.Row | None = None
+    sentences: list[tuple[int, int, np.ndarray]] = field(default_factory=list)
 
 
 def dense_ranking(snap: Snapshot, qvec: np.ndarray, allowed: np.ndarray | None,
-                  pool: int, allowed_docs: list[str] | None = None) -> list[tuple[int, float]]:
-    """Chunks by the better of their own similarity and their best sentence's."""
+                  pool: int) -> list[tuple[int, float]]:
     scores, ids = vectors.search(snap.vectors, qvec, pool, allowed)
-    best: dict[int, float] = {int(i): float(s) for s, i in zip(scores, ids, strict=True)}
-    sent_index = snap.sentence_vectors
-    if sent_index is not None:
-        allowed_sents = (snap.sentence_ids_for(allowed_docs) if allowed_docs is not None
-                         else None)
-        s_scores, s_ids = vectors.search(sent_index, qvec, pool * 2, allowed_sents)
-        rows = snap.sentence_rows([int(i) for i in s_ids])
-        for s, i in zip(s_scores, s_ids, strict=True):
-            row = rows.get(int(i))
-            if row is not None:
-                cid = row[0]
-                best[cid] = max(best.get(cid, -1.0), SENTENCE_WEIGHT * float(s))
-    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
-    return ranked[:pool]
+    return [(int(i), float(s)) for s, i in zip(scores, ids, strict=True)]
 
 
 def keyword_ranking(snap: Snapshot, terms: list[str], allowed_docs: list[str] | None,
@@ -94,28 +85,32 @@ def hybrid(snap: Snapshot, assistant: Assistant, u: Understood, pool: int = POOL
     allowed_ids = snap.chunk_ids_for(allowed_docs) if allowed_docs is not None else None
     if qvec is None:
         qvec = assistant.query_vector(u.text)
-    dense = dense_ranking(snap, qvec, allowed_ids, pool, allowed_docs)
-    keyword = keyword_ranking(snap, u.terms, allowed_docs, pool)
     fused: dict[int, Candidate] = {}
-    for rank, (cid, score) in enumerate(dense):
-        fused[cid] = Candidate(cid, DENSE_WEIGHT / (RRF_K + rank), score, rank, None)
-    for rank, (cid, _s) in enumerate(keyword):
-        c = fused.get(cid)
-        if c is None:
-            c = fused[cid] = Candidate(cid, 0.0, 0.0, None, rank)
-        c.keyword_rank = rank
-        c.score += KEYWORD_WEIGHT / (RRF_K + rank)
+    for rank, (cid, score) in enumerate(dense_ranking(snap, qvec, allowed_ids, pool)):
+        fused[cid] = Candidate(cid, 0.0, score, rank, None)
+    for rank, (cid, _s) in enumerate(keyword_ranking(snap, u.terms, allowed_docs, pool)):
+        fused.setdefault(cid, Candidate(cid, 0.0, 0.0, None, None)).keyword_rank = rank
     rows = snap.chunks(list(fused))
-    out = []
-    for c in fused.values():
-        c.row = rows.get(c.chunk_id)
-        if c.row is None:
-            continue
-        c.score *= _boost(snap, c, u)
-        out.append(c)
-    if any(c.dense == 0.0 and c.dense_rank is None for c in out):
+    out = [c for c in fused.values() if rows.get(c.chunk_id) is not None]
+    for c in out:
+        c.row = rows[c.chunk_id]
+    if any(c.dense_rank is None for c in out):
         _fill_dense(snap, qvec, out)
-    out.sort(key=lambda c: c.score, reverse=True)
+    sentences = snap.sentences_of([c.chunk_id for c in out])
+    for c in out:
+        c.sentences = sentences.get(c.chunk_id, [])
+        if c.sentences:
+            best = max(float(v @ qvec) for _a, _b, v in c.sentences)
+            c.dense = max(c.dense, SENTENCE_WEIGHT * best)
+    for rank, c in enumerate(sorted(out, key=lambda c: c.dense, reverse=True)):
+        c.dense_rank = rank
+        c.score = DENSE_WEIGHT / (RRF_K + rank)
+        if c.keyword_rank is not None:
+            c.score += KEYWORD_WEIGHT / (RRF_K + c.keyword_rank)
+        c.score *= _boost(snap, c, u)
+    # Reciprocal ranks tie often (dense rank 0 + keyword rank 1 against the reverse); the
+    # closer meaning breaks the tie, not the order candidates happened to arrive in.
+    out.sort(key=lambda c: (c.score, c.dense), reverse=True)
     return out
 
 

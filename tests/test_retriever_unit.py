@@ -95,6 +95,24 @@ def test_rrf_fuses_dense_and_keyword_rankings(small: Assistant) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+def test_a_candidate_scores_by_its_best_sentence_read_from_the_records(
+        small: Assistant, small_index: Path) -> None:
+    """One sentence matching the question lifts its whole passage; the sentence vectors come
+    from the records (there is no sentence index file to load)."""
+    import numpy as np
+
+    assert not list(small_index.glob("gen-*/sentences.faiss"))
+    question = "The number of in-house foster carers had fallen to 212."
+    u = understand(question, small.facets().councils, small.snapshot.acronyms, Filters())
+    cands = hybrid(small.snapshot, small, u)
+    top = cands[0]
+    assert "fallen to 212" in top.row["text"]
+    qvec = small.query_vector(u.text)
+    best = max(float(v @ qvec) for _a, _b, v in top.sentences)
+    passage = float(small.snapshot.vectors.reconstruct(top.chunk_id) @ qvec)
+    assert best > passage + 0.05 and np.isclose(top.dense, best)
+
+
 def test_filter_to_a_council_with_a_single_document(small: Assistant) -> None:
     result = small.search("foster carers", k=5, filters=Filters(council="Leeds"))
     assert result.hits

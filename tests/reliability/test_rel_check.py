@@ -39,6 +39,13 @@ def _scribble(path: Path, offset: int, data: bytes) -> None:
         fh.write(data)
 
 
+def _sql(index: Path, statement: str) -> None:
+    conn = sqlite3.connect(_gen(index) / layout.RECORDS)
+    with conn:
+        conn.execute(statement)
+    conn.close()
+
+
 def _extra_vector(index: Path) -> None:
     path = _gen(index) / layout.VECTORS
     faiss_index = vectors.load(path)
@@ -65,8 +72,9 @@ CASES: dict[str, tuple[Corruption, str]] = {
                         "vectors.faiss is missing"),
     "vectors truncated": (lambda i: _truncate(_gen(i) / layout.VECTORS, 1000),
                           "vectors.faiss cannot be read as a FAISS index (truncated"),
-    "sentences deleted": (lambda i: (_gen(i) / layout.SENTENCE_VECTORS).unlink(),
-                          "sentences.faiss is missing"),
+    "sentence vectors deleted": (lambda i: _sql(i, "DELETE FROM embed_cache WHERE hash IN "
+                                                   "(SELECT embed_hash FROM sentences LIMIT 3)"),
+                                 "3 sentence rows have no vector"),
     "extra vector": (_extra_vector, "vectors.faiss holds 163 vectors but records.sqlite "
                                     "has 162 chunk rows"),
     "CURRENT to missing generation": (lambda i: (i / layout.CURRENT).write_text("gen-000042\n"),

@@ -4,6 +4,7 @@ builds do not pile up abandoned generations on disk."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,20 @@ def _truncate(path: Path, size: int) -> None:
         fh.truncate(size)
 
 
+def _sql(path: Path, statement: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(statement)
+    conn.close()
+
+
 DAMAGE = {
     "records truncated": lambda g: _truncate(g / layout.RECORDS, 40_000),
     "vectors truncated": lambda g: _truncate(g / layout.VECTORS, 1000),
     "vectors deleted": lambda g: (g / layout.VECTORS).unlink(),
-    "sentence vectors truncated": lambda g: _truncate(g / layout.SENTENCE_VECTORS, 1000),
+    "sentence vectors truncated": lambda g: _sql(g / layout.RECORDS, (
+        "UPDATE embed_cache SET vec = substr(vec, 1, 100) WHERE hash IN "
+        "(SELECT embed_hash FROM sentences)")),
 }
 
 
