@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", action="store_true", help="wait for another build to finish")
     p.add_argument("--backend", choices=["torch", "onnx"], help="embedding backend")
     p.add_argument("--fast", action="store_true",
-                   help="for large collections: about 2.5x faster indexing (int8 model, passage "
+                   help="for large collections: about 3x faster indexing (int8 model, passage "
                         "vectors from sentence vectors) for slightly lower ranking quality; "
                         "needs --rebuild for an index built without it")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
