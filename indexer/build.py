@@ -283,8 +283,8 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
             vecs.update(derived)
         new_chunks: tuple[list[int], list[np.ndarray]] = ([], [])
         for p in pending:
-            ids, _sent_ids = store.insert_document(conn, p.doc, p.chunks, p.hashes,
-                                                   learn_acronyms(p.doc.text), p.sentences)
+            ids = store.insert_document(conn, p.doc, p.chunks, p.hashes,
+                                        learn_acronyms(p.doc.text), p.sentences)
             new_chunks[0].extend(ids)
             new_chunks[1].extend(vecs[h] for h in p.hashes)
         store.prune_cache(conn)
@@ -297,7 +297,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         # their candidate passages (retriever.snapshot.sentences_of), so no sentence index is
         # built or held in memory.
         chunk_index, kind = _vectors_for(old_gen, layout.VECTORS, conn, "chunks", settings, dim,
-                                         total_chunks, removed[0], *new_chunks)
+                                         total_chunks, removed, *new_chunks)
         vectors.save(chunk_index, gen_dir / layout.VECTORS)
         del chunk_index
     finally:

@@ -68,34 +68,26 @@ def connect_reader(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def delete_documents(conn: sqlite3.Connection, doc_ids: Iterable[str]
-                     ) -> tuple[list[int], list[int]]:
-    """Remove documents and everything derived from them; returns removed chunk and sentence
-    ids (the vector indexes drop the same ids)."""
+def delete_documents(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> list[int]:
+    """Remove documents and everything derived from them; returns the removed chunk ids (the
+    vector index drops the same ids)."""
     removed: list[int] = []
-    removed_sents: list[int] = []
     for doc_id in doc_ids:
         ids = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
         removed.extend(ids)
-        removed_sents.extend(r[0] for r in conn.execute(
-            "SELECT sent_id FROM sentences WHERE doc_id=?", (doc_id,)))
         conn.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(i,) for i in ids])
         res = [r[0] for r in conn.execute("SELECT id FROM resolutions WHERE doc_id=?", (doc_id,))]
         conn.executemany("DELETE FROM resolutions_fts WHERE rowid=?", [(i,) for i in res])
         for table in ("chunks", "sentences", "resolutions", "items", "attendance", "acronyms",
                       "documents"):
             conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
-    return removed, removed_sents
+    return removed
 
 
 def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk],
                     embed_hashes: list[str], acronyms: dict[str, str],
-                    sentences: list[list[tuple[int, int, str]]]
-                    ) -> tuple[list[int], list[tuple[int, str]]]:
-    """Insert one document with its records.
-
-    Returns the new chunk ids in order, and (sentence id, embed hash) for each sentence.
-    """
+                    sentences: list[list[tuple[int, int, str]]]) -> list[int]:
+    """Insert one document with its records; returns the new chunk ids in order."""
     conn.execute(
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (doc.doc_id, doc.source, doc.title, doc.council, doc.committee, doc.doc_type, doc.date,
@@ -107,7 +99,6 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
         [(doc.doc_id, i, it.ref, it.title, it.char_start, it.char_end, it.page)
          for i, it in enumerate(doc.items)])
     chunk_ids: list[int] = []
-    sent_ids: list[tuple[int, str]] = []
     for chunk, h, sents in zip(chunks, embed_hashes, sentences, strict=True):
         cur = conn.execute(
             "INSERT INTO chunks (doc_id, item_ref, item_title, char_start, char_end, page, text, "
@@ -119,10 +110,9 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
         chunk_ids.append(chunk_id)
         conn.execute("INSERT INTO chunks_fts (rowid, text, header) VALUES (?,?,?)",
                      (chunk_id, chunk.text, chunk.header))
-        for a, b, sh in sents:
-            cur = conn.execute("INSERT INTO sentences (chunk_id, doc_id, char_start, char_end, "
-                               "embed_hash) VALUES (?,?,?,?,?)", (chunk_id, doc.doc_id, a, b, sh))
-            sent_ids.append((int(cur.lastrowid), sh))  # type: ignore[arg-type]
+        conn.executemany("INSERT INTO sentences (chunk_id, doc_id, char_start, char_end, "
+                         "embed_hash) VALUES (?,?,?,?,?)",
+                         [(chunk_id, doc.doc_id, a, b, sh) for a, b, sh in sents])
     for res in doc.resolutions:
         cur = conn.execute(
             "INSERT INTO resolutions (doc_id, kind, item_ref, item_title, char_start, char_end, "
@@ -136,7 +126,7 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
         [(doc.doc_id, a.name, a.role, a.char_start, a.char_end) for a in doc.attendance])
     conn.executemany("INSERT INTO acronyms VALUES (?,?,?)",
                      [(a, e, doc.doc_id) for a, e in acronyms.items()])
-    return chunk_ids, sent_ids
+    return chunk_ids
 
 
 def cached_vectors(conn: sqlite3.Connection, hashes: list[str], dim: int) -> dict[str, np.ndarray]:

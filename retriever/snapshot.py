@@ -80,7 +80,7 @@ class Snapshot:
             self.acronyms.setdefault(acronym, set()).add(expansion)
         self._facets: Facets | None = None
         self._doc_codes = {doc_id: i for i, doc_id in enumerate(self.docs)}
-        self._id_tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._chunk_docs: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- connections and vectors -------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -136,7 +136,7 @@ class Snapshot:
 
     def warm(self) -> None:
         """Read what a filtered search needs, so the first filtered question is not slow."""
-        self._ids_for("chunks", [])
+        self.chunk_ids_for([])
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -170,24 +170,19 @@ class Snapshot:
         return out
 
     def chunk_ids_for(self, doc_ids: list[str]) -> np.ndarray:
-        return self._ids_for("chunks", doc_ids)
-
-    def _ids_for(self, table: str, doc_ids: list[str]) -> np.ndarray:
         """Vector ids of the given documents, for FAISS's pre-filter.
 
-        The (id, document) table is read once per snapshot and documents are held as integer
-        codes: a per-query SQL read of 80k sentence ids, or ``np.isin`` over strings, cost
-        more than the search itself at 100x.
+        The (chunk id, document) table is read once per snapshot and documents are held as
+        integer codes: a per-query SQL read of the ids, or ``np.isin`` over strings, cost more
+        than the search itself at 100x.
         """
-        table_ids = self._id_tables.get(table)
-        if table_ids is None:
-            key = "chunk_id" if table == "chunks" else "sent_id"
-            rows = self.conn().execute(f"SELECT {key}, doc_id FROM {table}").fetchall()
+        if self._chunk_docs is None:
+            rows = self.conn().execute("SELECT chunk_id, doc_id FROM chunks").fetchall()
             ids = np.fromiter((r[0] for r in rows), dtype="int64", count=len(rows))
             codes = np.fromiter((self._doc_codes.get(r[1], -1) for r in rows), dtype="int32",
                                 count=len(rows))
-            table_ids = self._id_tables[table] = (ids, codes)
-        ids, codes = table_ids
+            self._chunk_docs = (ids, codes)
+        ids, codes = self._chunk_docs
         wanted = np.fromiter((self._doc_codes[d] for d in doc_ids if d in self._doc_codes),
                              dtype="int32")
         return ids[np.isin(codes, wanted)]
