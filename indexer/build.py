@@ -118,8 +118,11 @@ def _variant(embedder: Embedder | None, settings: Settings) -> str:
     return vector_variant(settings.backend, settings.onnx_precision or "fp32")
 
 
-def _check_settings(settings: Settings) -> None:
+def _check_settings(settings: Settings, embedder: Embedder | None) -> None:
     """Bad values fail before any work, not half way through a long build."""
+    if embedder is None:
+        check_backend(settings.backend)
+    _variant(embedder, settings)  # raises for an unknown precision
     if settings.chunk_vectors not in ("", *CHUNK_VECTORS):
         raise ScrutinyError("SCRUTINY_CHUNK_VECTORS must be one of " + ", ".join(CHUNK_VECTORS))
     if settings.backend != "onnx" and settings.onnx_precision == "int8":
@@ -132,8 +135,9 @@ def _follow_index(settings: Settings, manifest: dict[str, Any],
     """Settings left unset take the values the index was built with (or the defaults for a new
     index), so an update never mixes two kinds of vector and never needs them repeated."""
     built = manifest.get("vectors", "fp32")
-    precision = settings.onnx_precision or ("int8" if built == "int8" else "fp32")
-    chunk_vectors = settings.chunk_vectors or manifest.get("chunk_vectors", "text")
+    built_chunk_vectors = manifest.get("chunk_vectors", "text")
+    precision = settings.onnx_precision or layout.built_precision(manifest)
+    chunk_vectors = settings.chunk_vectors or built_chunk_vectors
     if manifest:
         variant = _variant(embedder, replace(settings, onnx_precision=precision)) or "fp32"
         if variant != built:
@@ -142,10 +146,10 @@ def _follow_index(settings: Settings, manifest: dict[str, Any],
                 "(--fast or SCRUTINY_ONNX_PRECISION). Rebuild it with "
                 f"`{layout.BUILD_COMMAND} --rebuild` and the same options, or drop them to "
                 "update the index as it was built.")
-        if chunk_vectors != manifest.get("chunk_vectors", "text"):
+        if chunk_vectors != built_chunk_vectors:
             raise IndexIncompatibleError(
-                f"This index's passage vectors come from {manifest.get('chunk_vectors', 'text')}"
-                f", but this build asks for {chunk_vectors} (--fast or SCRUTINY_CHUNK_VECTORS). "
+                f"This index's passage vectors come from {built_chunk_vectors}, but this build "
+                f"asks for {chunk_vectors} (--fast or SCRUTINY_CHUNK_VECTORS). "
                 f"Rebuild it with `{layout.BUILD_COMMAND} --rebuild` and the same options, or "
                 "drop them to update the index as it was built.")
     return replace(settings, onnx_precision=precision, chunk_vectors=chunk_vectors)
@@ -162,10 +166,7 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     notify = progress or (lambda stage, done, total: None)
     layout.prune(index_dir)  # generations left by killed builds must not pile up
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
-    if embedder is None:
-        check_backend(settings.backend)
-    _variant(embedder, settings)  # a bad precision fails here, before any work
-    _check_settings(settings)
+    _check_settings(settings, embedder)
     old_gen: Path | None = None
     manifest: dict[str, Any] = {}
     if not rebuild and layout.current_generation(index_dir):

@@ -320,17 +320,16 @@ def _check_sentence_vectors(conn: sqlite3.Connection, dim: int, gen_dir: Path,
 def _check_vector_files_only(gen_dir: Path, manifest: dict[str, Any] | None,
                              problems: _Problems) -> None:
     """Without records to compare with, at least say whether the vector files are readable."""
-    for filename in (layout.VECTORS,):
-        path = gen_dir / filename
-        if not path.is_file():
-            problems.add(f"{path} is missing.")
-            continue
-        index = _load_faiss(path, problems)
-        if index is not None and manifest is not None:
-            stated = (manifest.get("counts") or {}).get("chunks")
-            if stated is not None and stated != index.ntotal:
-                problems.add(f"{path} holds {index.ntotal} vectors but the manifest says "
-                             f"{stated} chunks.")
+    path = gen_dir / layout.VECTORS
+    if not path.is_file():
+        problems.add(f"{path} is missing.")
+        return
+    index = _load_faiss(path, problems)
+    if index is not None and manifest is not None:
+        stated = (manifest.get("counts") or {}).get("chunks")
+        if stated is not None and stated != index.ntotal:
+            problems.add(f"{path} holds {index.ntotal} vectors but the manifest says "
+                         f"{stated} chunks.")
 
 
 # -- spans ---------------------------------------------------------------------------------------

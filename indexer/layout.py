@@ -60,6 +60,12 @@ def read_manifest(gen_dir: Path) -> dict[str, Any]:
                                      f"Rebuild with `{BUILD_COMMAND} --rebuild`.") from None
 
 
+def built_precision(manifest: dict[str, Any]) -> str:
+    """The ONNX precision an index's vectors came from (fp32 for torch, or a new index):
+    updates and questions follow it unless a precision is set explicitly."""
+    return "int8" if manifest.get("vectors") == "int8" else "fp32"
+
+
 def check_compatible(manifest: dict[str, Any], model: str | None = None,
                      dim: int | None = None) -> None:
     version = manifest.get("schema_version")

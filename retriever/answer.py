@@ -297,8 +297,7 @@ def _compose(snap: Snapshot, question: str, scored: list[Scored], filters: Filte
         row = s.cand.row
         assert row is not None
         quote = snap.text_of(row["doc_id"])[s.start:s.end]
-        expected = row["text"][s.start - row["char_start"]: s.end - row["char_start"]]
-        if not quote or quote != expected:
+        if not quote or quote != _text(s):
             continue  # never show a quote that is not exactly the record
         if any(_near_duplicate(quote, q) for _, q in chosen):
             continue

@@ -17,7 +17,7 @@ import numpy as np
 
 from indexer.config import Settings
 from indexer.errors import NotFoundError, QueryError
-from indexer.layout import check_compatible
+from indexer.layout import built_precision, check_compatible
 
 from .results import (
     AskResult,
@@ -90,8 +90,8 @@ class Assistant:
 
                     manifest = self._snapshot.manifest
                     # Questions are embedded like the index's passages unless told otherwise.
-                    precision = self.settings.onnx_precision or (
-                        "int8" if manifest.get("vectors") == "int8" else "fp32")
+                    precision = (self.settings.onnx_precision
+                                 or built_precision(manifest))
                     embedder = load_embedder(manifest.get("model_ref") or self.settings.model,
                                              backend=self.settings.backend, precision=precision)
                     check_compatible(manifest, dim=embedder.dim)

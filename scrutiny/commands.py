@@ -46,7 +46,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
         print(f"  skipped {skipped.path}: {skipped.reason}")
     if not report.changed and not report.skipped:
         print("  nothing changed; the model was not loaded.")
-    if report.seconds > 120 and not settings.chunk_vectors and not getattr(args, "fast", False):
+    if report.seconds > 120 and not settings.chunk_vectors:  # --fast sets chunk_vectors
         print("  tip: `scrutiny index --fast --rebuild` indexes a large collection about 3x "
               "faster, for slightly lower ranking quality (docs/scaling.md).")
     return 0
