@@ -77,9 +77,23 @@ class SearchHit(BaseModel):
     citation: Citation
 
 
+class Understood(BaseModel):
+    """What was applied: the filters given, what the question implied, what was relaxed."""
+
+    model_config = _examples({"filters": {"council": "Barnsley Metropolitan Borough Council"},
+                              "from_question": {"council": "Barnsley Metropolitan Borough "
+                                                "Council", "years": ["2014"]},
+                              "relaxed": []})
+    filters: dict[str, str] = Field(default_factory=dict)
+    from_question: dict[str, str | list[str]] = Field(default_factory=dict)
+    relaxed: list[str] = Field(default_factory=list)
+
+
 class SearchResponse(BaseModel):
-    model_config = _examples({"query": "foster carers", "hits": [HIT_EXAMPLE], "took_ms": 18.4})
+    model_config = _examples({"query": "foster carers", "understood": {}, "hits": [HIT_EXAMPLE],
+                              "took_ms": 18.4})
     query: str
+    understood: Understood = Field(default_factory=Understood)
     hits: list[SearchHit]
     took_ms: float
 
@@ -131,6 +145,10 @@ class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool = Field(description="True when the records do not answer the question.")
+    shape: Literal["direct", "list", "timeline", "not_found"] = Field(
+        default="direct", description="direct: the sentences that answer; list: every decision "
+        "or recommendation found, dated; timeline: dated quotes in date order; not_found.")
+    understood: Understood = Field(default_factory=Understood)
     citations: list[CitedQuote]
     took_ms: float
 

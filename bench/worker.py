@@ -212,7 +212,8 @@ def task_naive(a: dict[str, Any]) -> dict[str, Any]:
     """The pipeline a user would otherwise write, timed the same way as ours (model load in)."""
     import faiss
 
-    from retriever.evaluate import BM25, _ranking_metrics, naive_chunks
+    from retriever.baselines import BM25, naive_chunks
+    from retriever.evaluate import first_hit, ranking_metrics
 
     t0 = time.perf_counter()
     texts = _texts(Path(a["corpus"]))
@@ -252,8 +253,9 @@ def task_naive(a: dict[str, Any]) -> dict[str, Any]:
             lat.append((time.perf_counter() - t) * 1000)
         out[f"{name}_search"] = lat_stats(lat)
         if dev:
-            ranks = [[chunks[i] for i in run(q["question"]) if i >= 0] for q in dev]
-            r1, r5, mrr = _ranking_metrics(ranks, [q["evidence"] for q in dev])
+            ranks = [first_hit([chunks[i] for i in run(q["question"]) if i >= 0],
+                               q["evidence"]) for q in dev]
+            r1, r5, mrr = ranking_metrics(ranks)
             out[f"{name}_quality"] = {"recall_at_1": round(r1, 4), "recall_at_5": round(r5, 4),
                                       "mrr_at_10": round(mrr, 4), "questions": len(dev)}
     return out

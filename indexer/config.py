@@ -60,7 +60,7 @@ class Settings:
     chunk_overlap: int = 32  # SCRUTINY_CHUNK_OVERLAP
     batch_size: int = 16  # SCRUTINY_BATCH_SIZE: fastest on 2 cores (bench --compare-backends)
     ann_threshold: int = 200_000  # SCRUTINY_ANN_THRESHOLD: chunks past which HNSW is built
-    abstain_threshold: float = 0.43  # SCRUTINY_ABSTAIN_THRESHOLD
+    abstain_threshold: float = 0.40  # SCRUTINY_ABSTAIN_THRESHOLD
     api_key: str | None = None  # SCRUTINY_API_KEY
     max_upload_mb: int = 25  # SCRUTINY_MAX_UPLOAD_MB
     cors_origins: tuple[str, ...] = ()  # SCRUTINY_CORS_ORIGINS (comma separated)
@@ -82,7 +82,7 @@ class Settings:
             chunk_overlap=_env_int("SCRUTINY_CHUNK_OVERLAP", 32),
             batch_size=_env_int("SCRUTINY_BATCH_SIZE", 16),
             ann_threshold=_env_int("SCRUTINY_ANN_THRESHOLD", 200_000),
-            abstain_threshold=_env_float("SCRUTINY_ABSTAIN_THRESHOLD", 0.43),
+            abstain_threshold=_env_float("SCRUTINY_ABSTAIN_THRESHOLD", 0.40),
             api_key=env.get("SCRUTINY_API_KEY") or None,
             max_upload_mb=_env_int("SCRUTINY_MAX_UPLOAD_MB", 25),
             cors_origins=tuple(o.strip() for o in env.get("SCRUTINY_CORS_ORIGINS", "").split(",")

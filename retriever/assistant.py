@@ -172,16 +172,18 @@ class Assistant:
 
     # -- search and answers ------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
-               sort: str = "relevance", offset: int = 0) -> SearchResult:
+               sort: str = "relevance", offset: int = 0,
+               history: list[dict[str, str]] | None = None) -> SearchResult:
         from .search import run_search
 
         query = check_query(query)
         self._check_paging(k, offset, sort)
         t0 = time.perf_counter()
         snap = self._snapshot
-        hits = run_search(snap, self, query, k=k, filters=filters or Filters(), sort=sort,
-                          offset=offset)
-        return SearchResult(query=query, hits=hits, took_ms=(time.perf_counter() - t0) * 1000)
+        hits, understood = run_search(snap, self, query, k=k, filters=filters or Filters(),
+                                      sort=sort, offset=offset, history=history or [])
+        return SearchResult(query=query, hits=hits, took_ms=(time.perf_counter() - t0) * 1000,
+                            understood=understood.understanding())
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None,
             filters: Filters | None = None, k: int = 8) -> AskResult:

@@ -1,13 +1,16 @@
-"""Understanding a question: the filters and boosts it implies, and its search terms.
+"""Understanding a question: what it implies (a council, dates, a kind of record) and its terms.
 
-"in Walsall" restricts to Walsall's records; "since 2017" to meetings from 2017; "peer review"
-and "in 2014" are boosts rather than filters, because a 2017 report can describe a 2014 event.
+What a question implies ranks; it restricts only documents whose own field is known to differ.
+Many real records never state their council or date in their text, so a council named in a
+question must not hide a document whose council is unknown. Filters a user sets explicitly
+(flags, API parameters, the TUI's filters) stay hard.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from indexer.gazetteer import council_matches, find_council_in_query
 
@@ -19,9 +22,15 @@ _SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# A council named by its form, even one no gazetteer knows ("Eastshire County Council").
+_COUNCIL_FORM = re.compile(
+    r"\b(?:London Borough of|Royal Borough of|City of|Borough of)\s+[A-Z][\w'’-]+(?:\s+(?:and\s+)?"
+    r"[A-Z][\w'’-]+){0,2}|\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\s+(?:Metropolitan Borough|"
+    r"County Borough|Borough|County|City|District)\s+Council\b")
 _TYPE_HINTS = (
     (re.compile(r"\bpeer (?:review|challenge|team)|\bLGA\b", re.I), "peer_review"),
-    (re.compile(r"\binspect(?:ion|ors?)\b|\bfocused visit|\bfocussed visit", re.I), "inspection"),
+    (re.compile(r"\binspect(?:ion|ors?)\b|\bfocused visit|\bfocussed visit|\bOfsted\b", re.I),
+     "inspection"),
     (re.compile(r"\bminutes?\b|\bmeeting\b|\bresolved\b|\bagreed\b|\bcommittee\b|\bpanel\b",
                 re.I), "minutes"),
     (re.compile(r"\breport\b", re.I), "report"),
@@ -32,11 +41,26 @@ _TYPE_HINTS = (
 class Understood:
     text: str  # what the dense model embeds
     terms: list[str]  # keyword terms for BM25 (already expanded)
-    filters: Filters
+    filters: Filters  # set explicitly by the user: hard
+    implied: Filters = field(default_factory=Filters)  # taken from the question: soft
     years: list[str] = field(default_factory=list)
     doc_type_hint: str | None = None
-    council_named: str | None = None
-    council_missing: bool = False  # the question names a council the index does not hold
+    council_named: str | None = None  # as the question names it
+    notes: list[str] = field(default_factory=list)  # what was relaxed or found nothing
+    allowed: list[str] | None = None  # the documents in scope (see search.scope)
+    scoped: bool = False
+
+    def understanding(self) -> dict[str, Any]:
+        """The ``understood`` object of the JSON contract."""
+        explicit = {k: v for k, v in self.filters.to_dict().items() if v}
+        implied = {k: v for k, v in self.implied.to_dict().items() if v and k not in explicit}
+        if self.years and "date_from" not in implied and "date_to" not in implied:
+            implied["years"] = list(self.years)
+        if self.doc_type_hint and "doc_type" not in explicit:
+            implied["doc_type_hint"] = self.doc_type_hint
+        return {"filters": explicit | {k: v for k, v in implied.items()
+                                       if k not in ("years", "doc_type_hint")},
+                "from_question": implied, "relaxed": list(self.notes)}
 
 
 def keyword_terms(text: str) -> list[str]:
@@ -51,27 +75,46 @@ def keyword_terms(text: str) -> list[str]:
     return out
 
 
+def _core(council: str) -> str:
+    """"Eastshire" from "Eastshire County Council" or "London Borough of Eastshire"."""
+    core = re.sub(r"^(?:the\s+)?(?:London Borough of|Royal Borough of|City of|Borough of)\s+",
+                  "", council, flags=re.I)
+    core = re.sub(r"\s+(?:Metropolitan Borough|County Borough|Borough|County|City|District)?\s*"
+                  r"Council$", "", core, flags=re.I)
+    return core.strip()
+
+
+def council_in_question(question: str, councils: list[str]) -> str | None:
+    """The council a question names: one the index holds first (by its core name, so
+    "Eastshire" finds "Eastshire County Council"), then the gazetteer, then the form."""
+    for council in sorted(councils, key=len, reverse=True):
+        core = _core(council)
+        if len(core) >= 3 and re.search(rf"\b{re.escape(core)}\b", question, re.I):
+            return council
+    named = find_council_in_query(question)
+    if named:
+        return named
+    m = _COUNCIL_FORM.search(question)
+    return m.group(0) if m else None
+
+
 def understand(question: str, councils: list[str], learned: dict[str, set[str]],
                explicit: Filters) -> Understood:
-    inferred = Filters()
-    council_missing = False
-    named = find_council_in_query(question, councils)
+    implied = Filters()
+    named = council_in_question(question, councils)
     if named and not explicit.council:
-        held = [c for c in councils if council_matches(named, c)]
-        if held:
-            inferred.council = held[0]
+        held = [c for c in councils if council_matches(named, c) or c == named]
+        implied.council = held[0] if held else named
+    if not (explicit.date_from or explicit.date_to):
+        if m := _BETWEEN.search(question):
+            implied.date_from, implied.date_to = f"{m[1]}-01-01", f"{m[2]}-12-31"
         else:
-            council_missing = True
-            inferred.council = named
-    if m := _BETWEEN.search(question):
-        inferred.date_from, inferred.date_to = f"{m[1]}-01-01", f"{m[2]}-12-31"
-    else:
-        if m := _SINCE.search(question):
-            inferred.date_from = f"{m[1]}-01-01"
-        if m := _BEFORE.search(question):
-            inferred.date_to = f"{int(m[1]) - 1}-12-31"
+            if m := _SINCE.search(question):
+                implied.date_from = f"{m[1]}-01-01"
+            if m := _BEFORE.search(question):
+                implied.date_to = f"{int(m[1]) - 1}-12-31"
     years = [y for y in _YEAR.findall(question)
-             if not (inferred.date_from or inferred.date_to)]
+             if not (implied.date_from or implied.date_to)]
     hint = next((t for pattern, t in _TYPE_HINTS if pattern.search(question)), None)
     terms = keyword_terms(question)
     extra: list[str] = []
@@ -86,9 +129,8 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
         if acronym not in terms:
             extra.append(acronym)
     dense = question + (" (" + "; ".join(dense_extra) + ")" if dense_extra else "")
-    return Understood(text=dense, terms=list(dict.fromkeys(terms + extra)),
-                      filters=explicit.merged(inferred), years=years, doc_type_hint=hint,
-                      council_named=named, council_missing=council_missing)
+    return Understood(text=dense, terms=list(dict.fromkeys(terms + extra)), filters=explicit,
+                      implied=implied, years=years, doc_type_hint=hint, council_named=named)
 
 
 def fts_query(terms: list[str]) -> str | None:

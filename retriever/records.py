@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from indexer.sentences import split_sentences
 
-from .query import fts_query, understand
+from .query import fts_query
 from .results import (
     Filters,
     PreparePoint,
@@ -20,7 +20,7 @@ from .results import (
     ResolutionHit,
     ResolutionsResult,
 )
-from .search import hybrid
+from .search import hybrid, understand_turn
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -42,11 +42,8 @@ _RECOMMEND = re.compile(r"\b(?:recommend(?:ation|ed|s)?|should|must|needs? to|"
 def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: Filters, *,
                      sort: str, limit: int, offset: int) -> ResolutionsResult:
     """Decisions and agreements matching a topic; newest first unless ``sort='relevance'``."""
-    u = understand(query, snap.facets().councils, snap.acronyms, filters) if query else None
-    f = u.filters if u else filters
-    if u is not None and u.council_missing:
-        return ResolutionsResult([], 0)
-    allowed = snap.matching_docs(f)
+    u = understand_turn(snap, query, [], filters) if query else None
+    allowed = u.allowed if u is not None else snap.matching_docs(filters)
     conn = snap.conn()
     sql = ("SELECT r.id, r.doc_id, r.kind, r.item_ref, r.item_title, r.char_start, r.char_end, "
            "r.text FROM resolutions r")
@@ -103,8 +100,8 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
 def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters: Filters, *,
                       per_kind: int) -> PrepareResult:
     """What members asked before, what officers promised, and what was recommended."""
-    u = understand(topic, snap.facets().councils, snap.acronyms, filters)
-    if u.council_missing:
+    u = understand_turn(snap, topic, [], filters)
+    if u.allowed is not None and not u.allowed:
         return PrepareResult(topic, [], [], [])
     cands = hybrid(snap, assistant, u, pool=40)[:20]
     found: dict[str, list[PreparePoint]] = {"question": [], "undertaking": [],

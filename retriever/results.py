@@ -86,10 +86,13 @@ class SearchResult:
     query: str
     hits: list[Hit]
     took_ms: float
+    # What was taken from the query and applied, and what had to be relaxed:
+    # {"filters": {...}, "from_question": {...}, "relaxed": ["one line", ...]}
+    understood: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "hits": [h.to_dict() for h in self.hits],
-                "took_ms": round(self.took_ms, 2)}
+        return {"query": self.query, "understood": self.understood,
+                "hits": [h.to_dict() for h in self.hits], "took_ms": round(self.took_ms, 2)}
 
 
 @dataclass(slots=True)
@@ -112,9 +115,12 @@ class AskResult:
     related: list[Citation] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
     confidence: float = 0.0  # what abstention was decided on; not part of the JSON contract
+    understood: dict[str, Any] = field(default_factory=dict)  # as in SearchResult
+    shape: str = "direct"  # direct | list | timeline | not_found
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer, "abstained": self.abstained,
+                "shape": self.shape, "understood": self.understood,
                 "citations": [c.to_dict() for c in self.citations],
                 "took_ms": round(self.took_ms, 2)}
 

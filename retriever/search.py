@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from indexer import vectors
+from indexer.gazetteer import council_matches
 
+from .followup import resolve
 from .query import Understood, fts_query, understand
 from .results import Filters, Hit
 
@@ -28,9 +30,12 @@ if TYPE_CHECKING:
 
 RRF_K = 60
 DENSE_WEIGHT = 1.0
-KEYWORD_WEIGHT = 1.0
+KEYWORD_WEIGHT = 2.0  # fitted on the tune half of the dev corpus (bench/fit_answer.py)
 POOL = 60
 SENTENCE_WEIGHT = 1.0
+COUNCIL_BOOST = 1.3  # a document of the council the question names, over one of unknown council
+YEAR_BOOST = 1.15
+TYPE_BOOST = 1.1
 
 
 @dataclass(slots=True)
@@ -79,7 +84,7 @@ def keyword_ranking(snap: Snapshot, terms: list[str], allowed_docs: list[str] | 
 def hybrid(snap: Snapshot, assistant: Assistant, u: Understood, pool: int = POOL,
            qvec: np.ndarray | None = None) -> list[Candidate]:
     """Fused candidates, best first, with their rows loaded."""
-    allowed_docs = snap.matching_docs(u.filters)
+    allowed_docs = scope(snap, u)
     if allowed_docs is not None and not allowed_docs:
         return []
     allowed_ids = snap.chunk_ids_for(allowed_docs) if allowed_docs is not None else None
@@ -131,21 +136,98 @@ def _boost(snap: Snapshot, c: Candidate, u: Understood) -> float:
     if meta is None:
         return 1.0
     factor = 1.0
+    if u.implied.council and meta.council and council_matches(u.implied.council, meta.council):
+        factor *= COUNCIL_BOOST
     if u.years:
         text = c.row["text"] + " " + (meta.date or "")  # type: ignore[index]
         if any(y in text for y in u.years):
-            factor *= 1.15
+            factor *= YEAR_BOOST
     if u.doc_type_hint and meta.doc_type == u.doc_type_hint:
-        factor *= 1.1
+        factor *= TYPE_BOOST
     return factor
 
 
+def understand_turn(snap: Snapshot, question: str, history: list[dict[str, str]],
+                    filters: Filters) -> Understood:
+    """What a question asks, leaning on the conversation when it is a follow-up: the topic
+    and what the previous question implied carry over; what this one says wins."""
+    councils = snap.facets().councils
+    turn = resolve(question, history)
+    u = understand(question, councils, snap.acronyms, filters)
+    if turn.previous:
+        # The council of the conversation carries over to a question that names none.
+        carried = understand(turn.previous, councils, snap.acronyms, Filters())
+        if not (u.implied.council or u.filters.council):
+            u.implied.council = carried.implied.council
+        u.terms += turn.names
+        if turn.follows:
+            u.implied = u.implied.merged(carried.implied)
+            topic = understand(turn.search_text, councils, snap.acronyms, filters)
+            u.text, u.terms = topic.text, topic.terms + turn.names
+            u.years = u.years or carried.years
+            u.doc_type_hint = u.doc_type_hint or carried.doc_type_hint
+    scope(snap, u)
+    return u
+
+
+def scope(snap: Snapshot, u: Understood) -> list[str] | None:
+    """The documents a question may be answered from, or None for all of them.
+
+    Explicit filters are hard. What the question implies excludes only documents whose own
+    field is known to differ; a document with no recorded council or date stays in. Computed
+    once per question; what had to be relaxed is noted in ``u.notes``.
+    """
+    if u.scoped:
+        return u.allowed
+    u.scoped = True
+    hard = snap.matching_docs(u.filters)
+    implied = u.implied
+    if implied.is_empty() or (hard is not None and not hard):
+        u.allowed = hard
+        return hard
+    pool = list(snap.docs) if hard is None else hard
+
+    def keep(doc_id: str, dates: bool) -> bool:
+        m = snap.docs[doc_id]
+        if implied.council and m.council and not council_matches(implied.council, m.council):
+            return False
+        if dates and m.date and ((implied.date_from and m.date < implied.date_from)
+                                 or (implied.date_to and m.date > implied.date_to)):
+            return False
+        return True
+
+    allowed = [d for d in pool if keep(d, True)]
+    if not allowed and (implied.date_from or implied.date_to):
+        allowed = [d for d in pool if keep(d, False)]
+        if allowed:
+            u.notes.append(f"No records dated {_span(implied)} were found, so all dates were "
+                           "searched.")
+    if implied.council and not any(
+            council_matches(implied.council, snap.docs[d].council or "") for d in allowed):
+        named = u.council_named or implied.council
+        if allowed:
+            u.notes.append(f"No document is recorded as {named}'s: searched the "
+                           f"{len(allowed)} document{'s' if len(allowed) != 1 else ''} "
+                           "whose council is not recorded.")
+        else:
+            u.notes.append(f"No records from {named} are in this index.")
+    u.allowed = allowed if len(allowed) < len(snap.docs) else None
+    return u.allowed
+
+
+def _span(f: Filters) -> str:
+    if f.date_from and f.date_to:
+        return f"{f.date_from[:4]}-{f.date_to[:4]}"
+    return f"from {f.date_from[:4]}" if f.date_from else f"before {int(f.date_to[:4]) + 1}"
+
+
 def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filters: Filters,
-               sort: str, offset: int = 0) -> list[Hit]:
-    u = understand(query, list(snap.facets().councils), snap.acronyms, filters)
-    if u.council_missing:
-        return []
-    cands = hybrid(snap, assistant, u, pool=max(POOL, k + offset))
+               sort: str, offset: int = 0, history: list[dict[str, str]] | None = None
+               ) -> tuple[list[Hit], Understood]:
+    from .rank import ranked
+
+    u = understand_turn(snap, query, history or [], filters)
+    cands, _sentences = ranked(snap, assistant, query, u, pool=max(POOL, k + offset))
     if sort == "date":
         cands.sort(key=lambda c: (snap.docs[c.row["doc_id"]].date or "",  # type: ignore[index]
                                   c.score), reverse=True)
@@ -157,4 +239,4 @@ def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filt
                             row["char_end"], row["page"])
         hits.append(Hit(rank=rank, score=c.score, text=row["text"], chunk_id=c.chunk_id,
                         citation=cit))
-    return hits
+    return hits, u

@@ -1,0 +1,93 @@
+"""Fit the answer-sentence weights of retriever/evidence.py on one set of questions and report
+how they do on another, so the figures quoted are never the ones the weights were fitted on.
+
+    python -m bench.fit_answer INDEX --fit TUNE.jsonl --check HELD.jsonl [--check MORE.jsonl]
+
+For every answerable question the pipeline's own candidate sentences are collected with their
+features; a sentence is a positive when it contains the question's evidence (normalised as in
+``scrutiny eval``). The weights maximise the likelihood of a positive being chosen first among
+each question's candidates (a softmax per question, L2-regularised), by gradient descent in
+NumPy. It prints the weights to paste into evidence.py and first-sentence accuracy on each set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from indexer.config import Settings
+from retriever.answer import PASSAGES
+from retriever.assistant import Assistant
+from retriever.evaluate import answerable, history_messages, load_questions, norm
+from retriever.evidence import FEATURES
+from retriever.rank import ranked
+from retriever.results import Filters
+from retriever.search import understand_turn
+
+
+def collect(assistant: Assistant, questions: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(features, labels) per answerable question that has at least one candidate."""
+    snap = assistant.snapshot
+    out = []
+    for q in answerable(questions):
+        u = understand_turn(snap, q["question"], history_messages(q), Filters())
+        if u.allowed is not None and not u.allowed:
+            out.append((np.zeros((0, len(FEATURES)), "float32"), np.zeros(0)))
+            continue
+        cands, scored = ranked(snap, assistant, q["question"], u)
+        keep = {c.chunk_id for c in cands[:PASSAGES]}
+        sents = [s for s in scored if s.cand.chunk_id in keep]
+        ev = norm(q["evidence"])
+        x = np.array([s.features for s in sents], dtype="float32").reshape(-1, len(FEATURES))
+        y = np.array([1.0 if ev in norm(s.text) else 0.0 for s in sents])
+        out.append((x, y))
+    return out
+
+
+def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.05, steps: int = 3000,
+        lr: float = 0.1) -> np.ndarray:
+    usable = [(x, y) for x, y in data if len(y) and y.any()]
+    w = np.zeros(len(FEATURES))
+    for _ in range(steps):
+        grad = l2 * w
+        for x, y in usable:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            target = y / y.sum()
+            grad += x.T @ (p - target) / len(usable)
+        w -= lr * grad
+    return w
+
+
+def first_right(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> float:
+    ok = sum(1 for x, y in data if len(y) and y[int(np.argmax(x @ w))] > 0)
+    return ok / max(1, len(data))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.fit_answer")
+    p.add_argument("index", type=Path)
+    p.add_argument("--fit", type=Path, required=True)
+    p.add_argument("--check", type=Path, action="append", default=[])
+    a = p.parse_args(argv)
+    assistant = Assistant.open(a.index, settings=Settings.from_env(index_dir=a.index))
+    fitted = collect(assistant, load_questions(a.fit))
+    w = fit(fitted)
+    from retriever.evidence import WEIGHTS
+
+    print("features:", ", ".join(FEATURES))
+    print("fitted weights:", np.round(w, 3).tolist())
+    for name, data in [(str(a.fit), fitted)] + [(str(c), collect(assistant, load_questions(c)))
+                                                 for c in a.check]:
+        reach = sum(1 for _x, y in data if y.any()) / max(1, len(data))
+        print(f"{name}: first sentence right {first_right(data, w):.3f} fitted, "
+              f"{first_right(data, WEIGHTS):.3f} current; a positive among candidates {reach:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Composers: from scored sentences to a draft answer of one shape, made only of quotes.
+
+retrieve -> compose -> verify. A composer proposes which spans to quote and in what order; it
+never writes the record's words itself. ``verify.verified`` re-reads every quote from the
+document before anything is shown, whichever composer proposed it, so another composer (a
+language model's, say) is an addition here, not a fork of the answer path.
+
+Shapes:
+- direct: the sentence that holds what was asked, with up to three that support it;
+- list: every decision, recommendation or undertaking found on the topic, dated, one per line;
+- timeline: dated quotes from several records in date order ("how has X changed");
+- not_found: nothing quoted, and a line naming what was searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .evidence import Sentence
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+MAX_DIRECT = 4
+MAX_LIST = 12
+MAX_TIMELINE = 8
+DIRECT_MARGIN = 0.6  # supporting quotes score within this of the best (score units)
+
+_ASKS_LIST = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
+                        r"undert\w*|promis\w*|actions?|areas? for (?:improvement|development)|"
+                        r"needs? (?:to )?improv\w*|what (?:were|are) the)\b", re.I)
+_ASKS_CHANGE = re.compile(r"\bhow (?:has|have|did)\b.{0,60}\b(?:chang\w*|improv\w*|progress\w*|"
+                          r"develop\w*|move\w*)|\bwhat happened (?:next|after|then|since)\b|"
+                          r"\bover time\b|\bwhat changed\b|\bchanged? between\b|\bjourney\b",
+                          re.I)
+
+
+@dataclass(slots=True)
+class DraftQuote:
+    doc_id: str
+    start: int
+    end: int
+    quote: str  # what the composer believes the record says there
+    item_ref: str
+    item_title: str
+    page: int | None
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class Draft:
+    shape: str
+    quotes: list[DraftQuote] = field(default_factory=list)
+    note: str = ""  # one line: why not found, or what was relaxed
+
+
+def pick_shape(question: str, sentences: list[Sentence], decisions: dict[str, list]) -> str:
+    """The shape a question asks for, from its form: change over time, or a set of records
+    of one kind (decisions, recommendations), or else a direct answer."""
+    if _ASKS_CHANGE.search(question):
+        return "timeline"
+    if _ASKS_LIST.search(question) and any(_in_decision(s, decisions) for s in sentences[:5]):
+        return "list"
+    return "direct"
+
+
+def _in_decision(s: Sentence, decisions: dict[str, list]) -> bool:
+    return any(a <= s.start < b for a, b in decisions.get(s.doc_id, ()))
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
+
+
+def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
+    row = s.cand.row
+    assert row is not None
+    return DraftQuote(doc_id=s.doc_id, start=s.start, end=s.end, quote=s.text,
+                      item_ref=row["item_ref"], item_title=row["item_title"],
+                      page=snap.page_at(s.doc_id, s.start) or row["page"],
+                      date=snap.docs[s.doc_id].date)
+
+
+def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:
+    chosen: list[Sentence] = []
+    for s in sentences:
+        if len(chosen) >= limit:
+            break
+        if any(_near_duplicate(s.text, c.text) or (c.doc_id == s.doc_id and c.start <= s.start
+                                                     < c.end) for c in chosen):
+            continue
+        chosen.append(s)
+    return chosen
+
+
+def compose_direct(snap: Snapshot, sentences: list[Sentence]) -> Draft:
+    best = sentences[0].score
+    close = [s for s in sentences if s.score >= best - DIRECT_MARGIN]
+    return Draft("direct", [_draft_quote(snap, s) for s in _distinct(close, MAX_DIRECT)])
+
+
+def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str, list]) -> Draft:
+    """Decisions among the candidates that are about the topic: the best one's relevance
+    sets the bar, so a list does not fill up with decisions on other items."""
+    found = [s for s in sentences if _in_decision(s, decisions)]
+    if not found:
+        return compose_direct(snap, sentences)
+    bar = found[0].score - 2 * DIRECT_MARGIN
+    chosen = _distinct([s for s in found if s.score >= bar], MAX_LIST)
+    chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start), reverse=True)
+    return Draft("list", [_draft_quote(snap, s) for s in chosen])
+
+
+def compose_timeline(snap: Snapshot, sentences: list[Sentence]) -> Draft:
+    """The best quote of each dated record, oldest first; a direct answer when the records
+    found are not of several dates."""
+    best_per_doc: dict[str, Sentence] = {}
+    bar = sentences[0].score - 2 * DIRECT_MARGIN
+    for s in sentences:
+        if s.score >= bar and snap.docs[s.doc_id].date and s.doc_id not in best_per_doc:
+            best_per_doc[s.doc_id] = s
+    if len({snap.docs[d].date for d in best_per_doc}) < 2:
+        return compose_direct(snap, sentences)
+    chosen = sorted(best_per_doc.values(), key=lambda s: (snap.docs[s.doc_id].date, s.start))
+    return Draft("timeline", [_draft_quote(snap, s) for s in chosen[:MAX_TIMELINE]])
+
+
+def compose(snap: Snapshot, question: str, sentences: list[Sentence],
+            decisions: dict[str, list]) -> Draft:
+    shape = pick_shape(question, sentences, decisions)
+    if shape == "timeline":
+        return compose_timeline(snap, sentences)
+    if shape == "list":
+        return compose_list(snap, sentences, decisions)
+    return compose_direct(snap, sentences)

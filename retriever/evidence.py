@@ -1,0 +1,253 @@
+"""Which sentences of the retrieved passages answer the question: features and one score.
+
+Each candidate sentence gets a handful of general features (how close its meaning is to the
+question, to the question's focus, how many of the question's distinctive words it holds,
+whether it holds the kind of thing asked for, how well its passage ranked) and one linear
+score whose weights were fitted on half of the development questions (split by council) and
+checked on the other half: see ``bench/fit_answer.py``. Nothing here is keyed to a topic,
+council or the wording of particular questions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from indexer.sentences import split_sentences
+
+from .search import Candidate
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+# Weights of the features below, in FEATURES order (fitted by bench/fit_answer.py).
+FEATURES = ("cosine", "focus", "lexical", "fit", "passage", "first", "label", "short")
+WEIGHTS = np.array([1.26, 1.483, 2.781, 1.895, 0.402, -0.672, 0.132, -0.124], dtype="float32")
+BIAS = -2.0
+
+_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
+                        r"[A-Z]")
+# Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
+# MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
+_NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
+                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)")
+# Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
+_ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
+service services social care council board panel committee group team interim senior
+principal lead inspector inspectors strategic corporate finance children young people
+families family health education safeguarding partnership authority local independent
+chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
+majesty’s majesty's the of and for""".split())
+
+
+class _Person:
+    """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        if _HONORIFIC.search(text):
+            return True
+        for m in _NAME_RUN.finditer(text):
+            words = (m.group(1) or m.group(2)).lower().split()
+            if any(w not in _ROLE_WORDS for w in words):
+                return True
+        return False
+
+
+_PERSON = _Person()
+_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+                   r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|"
+                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
+                   r"\b(?:19|20)\d\d\b", re.I)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
+# The kind of thing a question asks for, by its interrogative form only.
+_ASKS = (
+    (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
+                r"inspector|person|people)\b", re.I), _PERSON),
+    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
+                r"\bhow long ago\b", re.I), _WHEN),
+    (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
+                r"rate)\b", re.I), _NUMBER),
+)
+# "Label: value" lines ("Lead inspector: A Name", "Overall effectiveness: Good") are answers,
+# not headings, even without a full stop.
+_LABEL_VALUE = re.compile(r"^[^:\n]{3,120}:\s+\S.{0,200}$", re.S)
+# "Ofsted – Office for Standards in Education, ...": a glossary line, not a finding.
+_DEFINITION_LINE = re.compile(r"^[A-Z][A-Za-z0-9&]{1,9}\s*[–—=-]\s*[A-Z][^.;?!]{3,150}$")
+_ASKS_MEANING = re.compile(r"\bstands? for\b|\bmean(?:s|ing)?\b|\bdefin|\babbreviat|"
+                           r"\bacronym|\bwhat (?:is|are) (?:the )?[A-Z]{2,}\b")
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-Z]")
+_OPEN_ENDINGS = {"which", "and", "the", "of", "to", "a", "an", "in", "for", "that", "with", "by",
+                 "or", "as", "on", "at", "from", "is", "are", "was", "were"}
+_GENERIC = {"council", "councils", "borough", "metropolitan", "county", "city", "district",
+            "committee", "panel", "group", "london"}
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One candidate quote: a span of a retrieved passage, with its features and score."""
+
+    start: int
+    end: int
+    cand: Candidate
+    rank: int  # of its passage among the candidates
+    text: str
+    features: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES), "float32"))
+    score: float = 0.0
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.cand.row["doc_id"])  # type: ignore[index]
+
+
+def answer_kind(question: str) -> re.Pattern[str] | _Person | None:
+    """What a sentence must hold to answer: a person, a date, a number; None for others."""
+    return next((holds for asks, holds in _ASKS if asks.search(question)), None)
+
+
+def is_heading(text: str) -> bool:
+    """Titles and labels name things; they do not answer questions. A "label: value" line
+    does, and a line cut off mid-sentence is not a heading."""
+    stripped = text.strip()
+    if _LABEL_VALUE.match(stripped) and len(stripped.split(":", 1)[1].split()) >= 1:
+        return False
+    if len(stripped) < 160:
+        letters = len(_LETTER.findall(stripped))
+        if letters and len(_UPPER.findall(stripped)) / letters > 0.7:
+            return True
+    words = stripped.split()
+    return (len(words) <= 8 and not stripped.endswith((".", "?", "!", ";", ")"))
+            and words[-1].lower() not in _OPEN_ENDINGS)
+
+
+def _leads_in(text: str) -> bool:
+    """A sentence that ends on ':' or mid-clause ("The inspectors were") introduces the next."""
+    stripped = text.rstrip()
+    return stripped.endswith(":") or stripped.split()[-1].lower() in _OPEN_ENDINGS
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)}
+
+
+class _Words:
+    """A sentence's words, indexed for crude stemming by shared prefix ("improving" ~
+    "improvement", "chaired" ~ "chair"): two words match when equal, when both have six
+    letters or more and share the first six, or when the shorter (four letters or more)
+    begins the longer. Prefix sets make each test a few lookups instead of a scan."""
+
+    __slots__ = ("all", "p4", "p5", "p6", "w4", "w5")
+
+    def __init__(self, words: set[str]) -> None:
+        self.all = words
+        self.p4 = {w[:4] for w in words if len(w) >= 4}
+        self.p5 = {w[:5] for w in words if len(w) >= 5}
+        self.p6 = {w[:6] for w in words if len(w) >= 6}
+        self.w4 = {w for w in words if len(w) == 4}
+        self.w5 = {w for w in words if len(w) == 5}
+
+    def has(self, t: str) -> bool:
+        n = len(t)
+        if t in self.all:
+            return True
+        if n >= 6:
+            return t[:6] in self.p6 or t[:4] in self.w4 or t[:5] in self.w5
+        if n == 5:
+            return t in self.p5 or t[:4] in self.w4
+        if n == 4:
+            return t in self.p4
+        return False
+
+
+def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
+    """Words that say which document a passage is from (its council, committee, title): they
+    found the document, but inside it they do not tell the answer from the rest."""
+    out = set(_GENERIC)
+    for c in cands:
+        meta = snap.docs.get(str(c.row["doc_id"])) if c.row is not None else None
+        if meta is not None:
+            for value in (meta.council, meta.committee, meta.title):
+                out |= _words(value or "")
+    return out
+
+
+def term_weights(terms: list[str], ignore: set[str], pool: list[_Words]) -> dict[str, float]:
+    """IDF among the candidate sentences: a word every candidate shares tells them apart no
+    better than none; years and names of the document itself are scope, not content."""
+    weights: dict[str, float] = {}
+    n = max(1, len(pool))
+    for raw in terms:
+        t = raw.lower().strip("'’")
+        if t.endswith(("'s", "’s")):
+            t = t[:-2]
+        if t in ignore or re.fullmatch(r"(?:19|20)\d\d", t) or len(t) < 2:
+            continue
+        df = sum(1 for words in pool if words.has(t))
+        weights[t] = max(weights.get(t, 0.0), math.log(1 + n / (1 + df)))
+    return weights
+
+
+def focus_text(question: str, ignore: set[str]) -> str:
+    """The question without the words that name its document (council, body, kind of
+    record) or its years: what the answer sentence itself must be about."""
+    kept = [w for w in re.findall(r"[A-Za-z0-9’'-]+", question)
+            if w.lower().strip("'’s") not in ignore and not re.fullmatch(r"(?:19|20)\d\d", w)]
+    return " ".join(kept) or question
+
+
+def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], terms: list[str],
+                        qvec: np.ndarray, fvec: np.ndarray | None,
+                        ignore: set[str] | None = None) -> list[Sentence]:
+    """Every quotable sentence of the passages, scored; best first.
+
+    Sentence vectors were computed at index time, so this needs no model call beyond the
+    question's own embedding (and its focus's).
+    """
+    ignore = ignore if ignore is not None else metadata_words(snap, cands)
+    kind = answer_kind(question)
+    asks_question = question.rstrip().endswith("?")
+    asks_meaning = bool(_ASKS_MEANING.search(question))
+    pool: list[Sentence] = []
+    top = max((c.score for c in cands), default=1.0) or 1.0
+    for rank, c in enumerate(cands):
+        row = c.row
+        assert row is not None
+        base = row["char_start"]
+        stored = {(a, b): vec for a, b, vec in c.sentences}
+        spans = split_sentences(row["text"], base)
+        for i, (a, b) in enumerate(spans):
+            text = row["text"][a - base:b - base]
+            if is_heading(text) or (text.rstrip().endswith("?") and asks_question):
+                continue  # headings, and the record's own questions, do not answer
+            if not asks_meaning and _DEFINITION_LINE.match(text.strip()):
+                continue  # a glossary line answers "what does X stand for", nothing else
+            end = b
+            if _leads_in(text) and i + 1 < len(spans):
+                end = spans[i + 1][1]  # a lead-in is quoted with what it introduces
+            elif len(text.split()) < 4 and not _LABEL_VALUE.match(text.strip()):
+                continue  # a fragment ("Accounts 2008/09.") says nothing on its own
+            s = Sentence(a, end, c, rank, row["text"][a - base:end - base])
+            vec = stored.get((a, b))
+            cos = float(vec @ qvec) if vec is not None else c.dense * 0.8
+            focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
+            s.features[0], s.features[1] = cos, focus
+            s.features[3] = (1.0 if kind.search(s.text) else 0.0) if kind else 0.5
+            s.features[4] = c.score / top
+            s.features[5] = 1.0 if i == 0 else 0.0
+            s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0
+            s.features[7] = 1.0 if len(text.split()) < 6 else 0.0
+            pool.append(s)
+    word_sets = [_Words(_words(s.text)) for s in pool]
+    weights = term_weights(terms, ignore, word_sets)
+    total = sum(weights.values()) or 1.0
+    for s, words in zip(pool, word_sets, strict=True):
+        s.features[2] = sum(w for t, w in weights.items() if words.has(t)) / total
+        s.score = float(s.features @ WEIGHTS) + BIAS
+    pool.sort(key=lambda s: s.score, reverse=True)
+    return pool

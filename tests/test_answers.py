@@ -1,0 +1,169 @@
+"""The answer seam (retrieve -> compose -> verify) and what a question implies, on a small
+made-up corpus with the fake embedder: soft council and date scope, the answer shapes, the
+one verifier, follow-ups that name a person from the previous answer, and "not found" with
+the reason in one line."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer import Settings, build_index
+from retriever import Assistant, Filters
+from retriever.compose import Draft, DraftQuote
+from retriever.followup import resolve
+from retriever.verify import verified
+from tests.fakes import HashEmbedder
+
+# Minutes that never name their council in the text (the name is only in a logo).
+NO_COUNCIL = """CHILDREN'S SERVICES SCRUTINY PANEL
+
+Minutes of the meeting held on Tuesday 14 March 2017
+
+4. SCHOOL TRANSPORT FOR CHILDREN IN CARE
+
+The panel considered a report on school transport for children in care.
+Members heard that **travel passes** would be issued to every child in care from September 2017.
+
+RESOLVED That travel passes for children in care be approved.
+"""
+
+WAKEFORD_2015 = """WAKEFORD METROPOLITAN BOROUGH COUNCIL
+
+CORPORATE PARENTING BOARD
+
+Thursday 12 February 2015
+
+3. CARE LEAVERS ACCOMMODATION
+
+Members noted that 40 care leavers lived in supported lodgings. The board asked for a plan.
+
+RESOLVED That a care leavers accommodation plan be brought to the next meeting.
+"""
+
+WAKEFORD_2019 = """WAKEFORD METROPOLITAN BOROUGH COUNCIL
+
+CORPORATE PARENTING BOARD
+
+Thursday 7 March 2019
+
+6. CARE LEAVERS ACCOMMODATION
+
+The care leavers accommodation plan had been delivered and 65 care leavers now lived in
+supported lodgings.
+
+RESOLVED That the care leavers accommodation update be noted.
+"""
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("answers-corpus")
+    (corpus / "panel-2017-03-14.txt").write_text(NO_COUNCIL)
+    (corpus / "wakeford-2015-02-12.txt").write_text(WAKEFORD_2015)
+    (corpus / "wakeford-2019-03-07.txt").write_text(WAKEFORD_2019)
+    for name in ("wakeford-2015-02-12", "wakeford-2019-03-07"):  # a council no gazetteer knows
+        (corpus / f"{name}.meta.json").write_text(
+            '{"council": "Wakeford Metropolitan Borough Council"}')
+    out = tmp_path_factory.mktemp("answers-index") / "index"
+    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
+    return out
+
+
+@pytest.fixture(scope="module")
+def assistant(index: Path) -> Assistant:
+    # The fake embedder's similarities are not the real model's: no abstention on them here.
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    return Assistant.open(index, settings=settings, embedder=HashEmbedder())
+
+
+def test_fixture_councils_are_as_written(assistant: Assistant) -> None:
+    councils = {d.doc_id: d.council for d in assistant.documents()}
+    assert sorted(c or "" for c in councils.values()) == [
+        "", "Wakeford Metropolitan Borough Council", "Wakeford Metropolitan Borough Council"]
+
+
+def test_a_council_named_in_a_question_does_not_hide_records_of_unknown_council(
+        assistant: Assistant) -> None:
+    result = assistant.ask("What did North Lincolnshire Council resolve about school "
+                           "transport for children in care?")
+    assert not result.abstained
+    assert "travel passes" in result.citations[0].quote
+    # ... and the answer says in one line that the council could not be checked.
+    first_line = result.answer.splitlines()[0]
+    assert "North Lincolnshire" in first_line and "not recorded" in first_line
+    assert result.understood["relaxed"] == [first_line]
+
+
+def test_an_explicit_council_filter_stays_hard(assistant: Assistant) -> None:
+    result = assistant.ask("What was resolved about school transport?",
+                           filters=Filters(council="North Lincolnshire"))
+    assert result.abstained and not result.citations
+
+
+def test_a_council_the_index_holds_excludes_other_councils_records(
+        assistant: Assistant) -> None:
+    hits = assistant.search("What did Wakeford resolve about school transport?", k=10).hits
+    councils = {h.citation.council for h in hits}
+    assert councils <= {"Wakeford Metropolitan Borough Council", None}
+    understood = assistant.search("care leavers in Wakeford", k=3).understood
+    assert understood["from_question"]["council"] == "Wakeford Metropolitan Borough Council"
+
+
+def test_decisions_come_as_a_dated_list(assistant: Assistant) -> None:
+    result = assistant.ask("What did Wakeford resolve about care leavers accommodation?")
+    assert result.shape == "list"
+    lines = result.answer.splitlines()
+    assert len(lines) == len(result.citations) >= 2
+    assert lines[0].startswith("2019-03-07 — ") and lines[1].startswith("2015-02-12 — ")
+    assert all(c.quote.startswith("RESOLVED") for c in result.citations)
+
+
+def test_change_over_time_comes_as_a_timeline_oldest_first(assistant: Assistant) -> None:
+    result = assistant.ask("How has care leavers accommodation in supported lodgings changed "
+                           "in Wakeford?")
+    assert result.shape == "timeline"
+    dates = [c.citation.date for c in result.citations]
+    assert dates == sorted(dates) and len(set(dates)) == 2
+
+
+def test_a_year_no_record_holds_is_not_found_with_the_reason(assistant: Assistant) -> None:
+    result = assistant.ask("What did Wakeford resolve about care leavers in 2011?")
+    assert result.abstained and result.shape == "not_found"
+    assert "2011" in result.answer.splitlines()[0]
+
+
+def test_answer_text_drops_markdown_but_quotes_stay_exact(assistant: Assistant) -> None:
+    result = assistant.ask("When would travel passes be issued to children in care?")
+    quote = next(c for c in result.citations if "travel passes" in c.quote)
+    assert "**travel passes**" in quote.quote
+    assert "**" not in result.answer and "travel passes would be issued" in result.answer
+    doc = assistant.document(quote.citation.doc_id)
+    assert doc.text[quote.citation.char_start:quote.citation.char_end] == quote.quote
+
+
+def test_the_verifier_drops_a_quote_that_is_not_the_record(assistant: Assistant) -> None:
+    snap = assistant.snapshot
+    doc_id = next(d.doc_id for d in assistant.documents() if d.council is None)
+    text = snap.text_of(doc_id)
+    start = text.index("RESOLVED")
+    end = text.index("\n", start)
+    good = DraftQuote(doc_id, start, end, text[start:end], "4", "SCHOOL TRANSPORT", None)
+    forged = DraftQuote(doc_id, start, end, "RESOLVED That every child gets a car.", "4", "", None)
+    out_of_range = DraftQuote(doc_id, len(text) - 5, len(text) + 50, "x", "4", "", None)
+    result = verified(snap, "q", Draft("direct", [forged, good, out_of_range]), Filters())
+    assert [c.quote for c in result.citations] == [text[start:end]]
+    assert result.answer.endswith("[1]")
+    nothing = verified(snap, "q", Draft("direct", [forged]), Filters())
+    assert nothing.abstained and not nothing.citations
+
+
+def test_a_follow_up_pronoun_searches_the_names_of_the_previous_answer() -> None:
+    history = [{"role": "user", "content": "Who led the 2022 inspection of Lambeth?"},
+               {"role": "assistant", "content": "Lead inspector: Russel Breyer [1]"}]
+    turn = resolve("Was he also an inspector on Camden's 2023 focused visit?", history)
+    assert "Russel Breyer" in turn.names
+    turn = resolve("What did the report say about adoption in Camden?", history)
+    assert turn.names == []
