@@ -64,14 +64,14 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
             council_missing = True
             inferred.council = named
     if m := _BETWEEN.search(question):
-        inferred.date_from, inferred.date_to = f"{m[1]}-01-01", f"{m[2]}-12-31"
+        inferred.since, inferred.until = f"{m[1]}-01-01", f"{m[2]}-12-31"
     else:
         if m := _SINCE.search(question):
-            inferred.date_from = f"{m[1]}-01-01"
+            inferred.since = f"{m[1]}-01-01"
         if m := _BEFORE.search(question):
-            inferred.date_to = f"{int(m[1]) - 1}-12-31"
+            inferred.until = f"{int(m[1]) - 1}-12-31"
     years = [y for y in _YEAR.findall(question)
-             if not (inferred.date_from or inferred.date_to)]
+             if not (inferred.since or inferred.until)]
     hint = next((t for pattern, t in _TYPE_HINTS if pattern.search(question)), None)
     terms = keyword_terms(question)
     extra: list[str] = []

@@ -162,9 +162,9 @@ class Snapshot:
                 continue
             if filters.doc_type and filters.doc_type != meta.doc_type:
                 continue
-            if filters.date_from and (not meta.date or meta.date < filters.date_from):
+            if filters.since and (not meta.date or meta.date < filters.since):
                 continue
-            if filters.date_to and (not meta.date or meta.date > filters.date_to):
+            if filters.until and (not meta.date or meta.date > filters.until):
                 continue
             out.append(meta.doc_id)
         return out

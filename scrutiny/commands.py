@@ -24,6 +24,15 @@ def _open(settings: Settings) -> Any:
     return Assistant.open(settings.index_dir, settings=settings)
 
 
+def _checked(assistant: Any, args: argparse.Namespace, filters: FiltersFn) -> Any:
+    """The command's filters; a council no document matches is refused with those held."""
+    from retriever.results import check_council
+
+    chosen = filters(args)
+    check_council(chosen, assistant.facets().councils)
+    return chosen
+
+
 def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
     from indexer.build import build_index
 
@@ -82,7 +91,7 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 
 def cmd_documents(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
     assistant = _open(settings)
-    docs = assistant.documents(filters(args))
+    docs = assistant.documents(_checked(assistant, args, filters))
     if args.json:
         _json({"documents": [d.to_dict() for d in docs], "count": len(docs)})
         return 0
@@ -97,7 +106,8 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).ask(args.query, filters=filters(args))
+    assistant = _open(settings)
+    result = assistant.ask(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0
@@ -111,7 +121,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) ->
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).search(args.query, k=args.k, filters=filters(args), sort=args.sort)
+    assistant = _open(settings)
+    result = assistant.search(args.query, k=args.k, filters=_checked(assistant, args, filters),
+                              sort=args.sort)
     if args.json:
         _json(result.to_dict())
         return 0
@@ -125,8 +137,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn)
 
 
 def cmd_resolutions(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).resolutions(args.query or "", filters=filters(args), sort=args.sort,
-                                         limit=args.k)
+    assistant = _open(settings)
+    result = assistant.resolutions(args.query or "", filters=_checked(assistant, args, filters),
+                                   sort=args.sort, limit=args.k)
     if args.json:
         _json(result.to_dict())
         return 0
@@ -139,7 +152,8 @@ def cmd_resolutions(args: argparse.Namespace, settings: Settings, filters: Filte
 
 
 def cmd_prepare(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).prepare(args.query, filters=filters(args))
+    assistant = _open(settings)
+    result = assistant.prepare(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0

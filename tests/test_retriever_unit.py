@@ -124,7 +124,7 @@ def test_filter_to_a_council_with_a_single_document(small: Assistant) -> None:
 
 
 def test_date_and_type_filters(small: Assistant) -> None:
-    hits = small.search("report noted", k=10, filters=Filters(date_from="2017-01-01")).hits
+    hits = small.search("report noted", k=10, filters=Filters(since="2017-01-01")).hits
     assert hits and all(h.citation.date >= "2017-01-01" for h in hits)
     assert not small.search("adoption", filters=Filters(doc_type="peer_review")).hits
 
@@ -139,10 +139,10 @@ def test_query_names_council_year_range_and_type() -> None:
     councils = ["City of York Council", "Leeds City Council"]
     u = understand("What did York decide about adoption since 2017?", councils, {}, Filters())
     assert u.filters.council == "City of York Council"
-    assert u.filters.date_from == "2017-01-01"
+    assert u.filters.since == "2017-01-01"
     u = understand("What did the peer review say in 2014?", councils, {}, Filters())
     assert u.doc_type_hint == "peer_review" and u.years == ["2014"]
-    assert u.filters.date_from is None  # "in 2014" boosts; it does not exclude later reports
+    assert u.filters.since is None  # "in 2014" boosts; it does not exclude later reports
     u = understand("What did Cornwall decide?", councils, {}, Filters())
     assert u.council_missing
 

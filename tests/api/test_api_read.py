@@ -88,8 +88,8 @@ def test_search_filters_sort_and_paging(client: TestClient) -> None:
     assert hits and all("Barnsley" in (h["citation"]["council"] or "") for h in hits)
     page2 = client.get("/search", params={**params, "offset": 4}).json()["hits"]
     assert not {h["chunk_id"] for h in hits} & {h["chunk_id"] for h in page2}
-    dated = client.get("/search", params={"q": "children", "date_from": "2013-01-01",
-                                          "date_to": "2015-12-31"}).json()["hits"]
+    dated = client.get("/search", params={"q": "children", "since": "2013",
+                                          "until": "2015"}).json()["hits"]
     assert dated and all("2013" <= (h["citation"]["date"] or "") <= "2015-12-31"
                          for h in dated)
     by_date = client.get("/search", params={"q": "children", "sort": "date", "k": 10}).json()
@@ -120,7 +120,10 @@ def test_search_csv(client: TestClient) -> None:
     ({"q": "a", "k": "ten"}, "k"),
     ({"q": "a", "offset": -1}, "offset"),
     ({"q": "a", "sort": "random"}, "sort"),
-    ({"q": "a", "date_from": "14/01/2014"}, "date_from"),
+    ({"q": "a", "date_from": "14/13/2014"}, "date_from"),
+    ({"q": "a", "since": "soon"}, "since"),
+    ({"q": "a", "since": "2015", "until": "2013"}, "after"),
+    ({"q": "a", "sinse": "2015"}, "sinse"),
     ({"q": "a", "date_from": "2014-02-30"}, "date_from"),
     ({"q": "a", "date_from": "2015-01-01", "date_to": "2014-01-01"}, "after"),
     ({"q": "a", "doc_type": "memo"}, "doc_type"),
