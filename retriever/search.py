@@ -145,12 +145,12 @@ def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filt
     u = understand(query, list(snap.facets().councils), snap.acronyms, filters)
     if u.council_missing:
         return []
-    cands = hybrid(snap, assistant, u, pool=max(POOL, k + offset))
-    if sort == "date":
+    cands = hybrid(snap, assistant, u, pool=max(POOL, k + offset))[offset:offset + k]
+    if sort == "date":  # the same relevant page, newest first: never a different set
         cands.sort(key=lambda c: (snap.docs[c.row["doc_id"]].date or "",  # type: ignore[index]
                                   c.score), reverse=True)
     hits = []
-    for rank, c in enumerate(cands[offset:offset + k], start=offset + 1):
+    for rank, c in enumerate(cands, start=offset + 1):
         row = c.row
         assert row is not None
         cit = snap.citation(row["doc_id"], row["item_ref"], row["item_title"], row["char_start"],

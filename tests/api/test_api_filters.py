@@ -84,3 +84,24 @@ def test_council_hint_is_bounded() -> None:
         check_council(Filters(council="Atlantis"), councils)
     assert "288 more" in str(err.value) and len(str(err.value)) < 400
     check_council(Filters(council="Council 7"), councils)  # a held council passes
+
+
+def test_date_sort_puts_the_relevant_results_in_date_order(client: TestClient) -> None:
+    params = {"q": "foster carers", "since": "2014", "k": 8}
+    relevant = client.get("/search", params=params).json()["hits"]
+    by_date = client.get("/search", params={**params, "sort": "date"}).json()["hits"]
+    assert {h["chunk_id"] for h in by_date} == {h["chunk_id"] for h in relevant}
+    dates = _dates(by_date)
+    assert dates == sorted(dates, reverse=True) and dates != _dates(relevant)
+
+
+def test_a_council_filter_narrows_resolutions_never_broadens(client: TestClient) -> None:
+    def found(**params: str) -> set[tuple[str, int]]:
+        body = client.get("/resolutions", params={"q": "adoption", **params}).json()
+        return {(r["citation"]["doc_id"], r["citation"]["char_start"])
+                for r in body["resolutions"]}
+
+    everywhere = found()
+    walsall = found(council="Walsall")
+    assert everywhere and walsall <= everywhere
+    assert found(council="Barnsley") <= everywhere
