@@ -26,7 +26,7 @@ CITATION_EXAMPLE: dict[str, Any] = {
     "committee": "Children's Services Scrutiny Committee",
     "doc_type": "minutes",
     "date": "2014-01-14",
-    "item_ref": "5.",
+    "item_ref": "5",
     "item_title": "Ofsted Inspection of Services for Children in Need of Help and Protection",
     "source": "barnsley-childrens-services-scrutiny-committee-2014-01-14.txt",
     "char_start": 2140,
@@ -143,7 +143,7 @@ class AskResponse(BaseModel):
 
 
 RESOLUTION_EXAMPLE = {"text": "RESOLVED that the report be noted.", "kind": "resolved",
-                      "item_ref": "5.", "item_title": "Ofsted Inspection",
+                      "item_ref": "5", "item_title": "Ofsted Inspection",
                       "citation": CITATION_EXAMPLE}
 
 

@@ -20,6 +20,7 @@ from .results import (
     PrepareResult,
     ResolutionHit,
     ResolutionsResult,
+    clean_ref,
 )
 from .search import Candidate, hybrid
 
@@ -91,7 +92,7 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
         # Within a meeting, keep the minutes' own order.
         rows.sort(key=lambda r: date_of(r), reverse=True)
     page = rows[offset:offset + limit]
-    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=r["item_ref"],
+    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=clean_ref(r["item_ref"]),
                           item_title=r["item_title"],
                           citation=snap.citation(r["doc_id"], r["item_ref"], r["item_title"],
                                                  r["char_start"], r["char_end"],

@@ -108,6 +108,15 @@ class Filters:
         return cls.parse(**values)
 
 
+def clean_ref(ref: str) -> str:
+    """A minute reference as people quote it: ``19.`` -> ``19`` (``CS.02``, ``19 (iv)`` kept).
+
+    Minutes number items ``19.``; the dot is layout, and in a spreadsheet column or a
+    "minute 19" reference it reads as a typo.
+    """
+    return (ref or "").strip().rstrip(".:;,").rstrip()
+
+
 @dataclass(slots=True)
 class Citation:
     doc_id: str

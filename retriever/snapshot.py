@@ -25,6 +25,7 @@ from .results import (
     DocumentSummary,
     Facets,
     Filters,
+    clean_ref,
 )
 
 
@@ -199,7 +200,7 @@ class Snapshot:
         meta = self.docs[doc_id]
         return Citation(doc_id=doc_id, title=meta.title, council=meta.council,
                         committee=meta.committee, doc_type=meta.doc_type, date=meta.date,
-                        item_ref=item_ref, item_title=item_title, source=meta.source,
+                        item_ref=clean_ref(item_ref), item_title=item_title, source=meta.source,
                         char_start=start, char_end=end, page=page)
 
     def chunks(self, ids: list[int]) -> dict[int, sqlite3.Row]:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -105,3 +108,15 @@ def test_a_council_filter_narrows_resolutions_never_broadens(client: TestClient)
     walsall = found(council="Walsall")
     assert everywhere and walsall <= everywhere
     assert found(council="Barnsley") <= everywhere
+
+
+def test_item_refs_have_no_trailing_punctuation(client: TestClient) -> None:
+    """Minutes write "19." for item 19; citations and the CSV say "19"."""
+    hits = client.get("/search", params={"q": "foster carers sufficient numbers",
+                                         "council": "Barnsley", "k": 20}).json()["hits"]
+    refs = [h["citation"]["item_ref"] for h in hits]
+    assert any(r[:1].isdigit() for r in refs)
+    assert refs and not [r for r in refs if r.endswith((".", ":", ";", ","))]
+    r = client.get("/resolutions", params={"format": "csv", "limit": 200})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows and not [row["item_ref"] for row in rows if row["item_ref"].endswith(".")]

@@ -104,7 +104,8 @@ def test_search_csv(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    assert r.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads "–" as UTF-8
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert 1 <= len(rows) <= 3
     assert {"rank", "score", "doc_id", "council", "date", "item_ref", "text"} <= set(rows[0])
     assert rows[0]["rank"] == "1"
@@ -200,7 +201,8 @@ def test_resolutions(client: TestClient) -> None:
 def test_resolutions_csv(client: TestClient) -> None:
     r = client.get("/resolutions", params={"format": "csv", "council": "Walsall"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows and {"kind", "item_ref", "date", "committee", "text"} <= set(rows[0])
 
 
