@@ -154,7 +154,9 @@ class BM25:
 
 
 def baseline_rows(assistant: Assistant, questions: list[dict[str, Any]]) -> list[Row]:
-    import faiss
+    from indexer.vectors import faiss_module
+
+    faiss = faiss_module()
 
     answerable = [q for q in questions if q.get("answerable", True) and q.get("evidence")]
     snap = assistant.snapshot
