@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from indexer.config import Settings
+from indexer.errors import ScrutinyError
 
 from .server import serve
 
@@ -25,8 +27,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    settings = Settings.from_env(index_dir=args.index, corpus_dir=args.corpus)
-    serve(settings, host=args.host, port=args.port, log_level=args.log_level)
+    try:
+        settings = Settings.from_env(index_dir=args.index, corpus_dir=args.corpus)
+        serve(settings, host=args.host, port=args.port, log_level=args.log_level)
+    except ScrutinyError as exc:  # a bad setting or a port in use: one line, exit code 2
+        print(f"python -m api: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,11 @@ Search and answers are deterministic for one index generation, and officers repe
 questions (a team looking at the same agenda, a script paging through a spreadsheet), so an
 identical request is served from memory instead of encoding and ranking again. A rebuild
 publishes a new generation, which changes every key: nothing stale is ever served.
-Size from ``SCRUTINY_API_CACHE`` (entries; 0 disables).
+Size from ``Settings.api_cache`` (``SCRUTINY_API_CACHE``: entries; 0 disables).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -18,14 +17,9 @@ from typing import Any
 DEFAULT_SIZE = 512
 
 
-def _size_from_env() -> int:
-    raw = os.environ.get("SCRUTINY_API_CACHE", "")
-    return int(raw) if raw.isdigit() else DEFAULT_SIZE
-
-
 class ResponseCache:
     def __init__(self, size: int | None = None) -> None:
-        self.size = _size_from_env() if size is None else size
+        self.size = DEFAULT_SIZE if size is None else size
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0

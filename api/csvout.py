@@ -1,6 +1,6 @@
 """CSV renderings of search hits and resolutions, for officers who live in spreadsheets.
 
-One row per hit, citation fields flattened into columns, a header row, UTF-8, RFC 4180
+One row per hit, citation fields flattened into columns, a header row, UTF-8 with a BOM, RFC 4180
 quoting. Text cells that a spreadsheet would run as a formula (leading ``= + - @``) are
 prefixed with an apostrophe, the usual defence against CSV formula injection: the JSON
 endpoints keep the exact text.
@@ -52,7 +52,8 @@ def _flatten(entry: dict[str, Any], keys: list[str]) -> dict[str, Any]:
 
 
 def csv_response(text: str, filename: str) -> Response:
-    return Response(content=text.encode("utf-8"), media_type="text/csv; charset=utf-8",
+    # The byte-order mark tells Excel the file is UTF-8; without it "–" and "é" garble.
+    return Response(content=text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -11,14 +11,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from indexer.config import Settings
 from indexer.errors import QueryError
 from retriever.assistant import Assistant
-from retriever.results import Filters
+from retriever.results import Filters, check_council
 
-from .schemas import ISO_DATE, DocType
+from .schemas import DocType
 from .state import AppState
 
 
@@ -44,42 +45,80 @@ async def get_assistant(state: StateDep) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
-def check_dates(date_from: str | None, date_to: str | None) -> None:
-    """Reject impossible dates (``2023-02-30``) and reversed ranges with a clear message."""
-    parsed = {}
-    for name, value in (("date_from", date_from), ("date_to", date_to)):
-        if value is None:
-            continue
+def check_dates(day: str | None, _unused: str | None = None) -> None:
+    """Reject an impossible day (``2023-02-30``) with a clear message (the upload form)."""
+    if day is not None:
         try:
-            parsed[name] = date.fromisoformat(value)
+            date.fromisoformat(day)
         except ValueError:
-            raise QueryError(f"{name} {value!r} is not a date; use YYYY-MM-DD, "
+            raise QueryError(f"date {day!r} is not a date; use YYYY-MM-DD, "
                              "e.g. 2014-01-14.") from None
-    if len(parsed) == 2 and parsed["date_from"] > parsed["date_to"]:
-        raise QueryError(f"date_from {date_from} is after date_to {date_to}.")
 
 
-_DATE_DOC = "Only records dated on or {} this day (YYYY-MM-DD)."
+_FILTER_DOC = {
+    "since": "On or after: a year (2014), a month (2014-03) or a day (2014-03-05).",
+    "until": "On or before: a year (2014), a month (2014-03) or a day; a year or month means "
+             "its last day.",
+}
+
+
+def reject_unknown_params(request: Request) -> None:
+    """422 naming any query parameter the endpoint does not take.
+
+    An ignored parameter (a typo such as ``sinse=2015``) would otherwise return unfiltered
+    results that look filtered.
+    """
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    accepted: list[str] = []
+    stack = [dependant]
+    while stack:  # the route's own parameters and those of its dependencies
+        current = stack.pop()
+        accepted += [p.alias for p in current.query_params if p.alias not in accepted]
+        stack += current.dependencies
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in accepted]
+    if unknown:
+        raise RequestValidationError([
+            {"loc": ("query", name), "type": "extra_forbidden",
+             "msg": "unknown parameter" + (
+                 f"; this endpoint takes {', '.join(accepted)}" if i == 0 else "")}
+            for i, name in enumerate(unknown[:5])])
 
 
 def filter_params(
+    request: Request,
     council: Annotated[str | None, Query(max_length=200, description=(
         "Council name or part of it, e.g. Barnsley."))] = None,
     committee: Annotated[str | None, Query(max_length=200, description=(
         "Committee or body, e.g. scrutiny panel."))] = None,
     doc_type: Annotated[DocType | None, Query(description="Kind of document.")] = None,
-    date_from: Annotated[str | None, Query(pattern=ISO_DATE, description=_DATE_DOC.format(
-        "after"), json_schema_extra={"format": "date"})] = None,
-    date_to: Annotated[str | None, Query(pattern=ISO_DATE, description=_DATE_DOC.format(
-        "before"), json_schema_extra={"format": "date"})] = None,
+    since: Annotated[str | None, Query(max_length=40, description=_FILTER_DOC["since"],
+                                       examples=["2014"])] = None,
+    until: Annotated[str | None, Query(max_length=40, description=_FILTER_DOC["until"],
+                                       examples=["2016-06"])] = None,
+    date_from: Annotated[str | None, Query(max_length=40, deprecated=True, description=(
+        "Old name of `since`."))] = None,
+    date_to: Annotated[str | None, Query(max_length=40, deprecated=True, description=(
+        "Old name of `until`."))] = None,
 ) -> Filters:
-    """Query-string filters shared by /search, /resolutions and /documents."""
-    check_dates(date_from, date_to)
-    return Filters(council=council or None, committee=committee or None,
-                   doc_type=doc_type or None, date_from=date_from, date_to=date_to)
+    """Query-string filters shared by /search, /resolutions and /documents; the same parser
+    as the CLI and the /ask ``filters`` object, so a year means the same everywhere."""
+    reject_unknown_params(request)
+    return Filters.from_dict({"council": council, "committee": committee, "doc_type": doc_type,
+                              "since": since, "until": until, "date_from": date_from,
+                              "date_to": date_to})
 
 
-FiltersDep = Annotated[Filters, Depends(filter_params)]
+async def known_filters(filters: Annotated[Filters, Depends(filter_params)],
+                        assistant: AssistantDep) -> Filters:
+    """The filters, refused with the councils held when the council matches no document."""
+    check_council(filters, assistant.facets().councils)
+    return filters
+
+
+FiltersDep = Annotated[Filters, Depends(known_filters)]
 
 _bearer = HTTPBearer(auto_error=False, description=(
     "The server's SCRUTINY_API_KEY. Needed only for POST and DELETE /documents."))

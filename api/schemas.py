@@ -26,7 +26,7 @@ CITATION_EXAMPLE: dict[str, Any] = {
     "committee": "Children's Services Scrutiny Committee",
     "doc_type": "minutes",
     "date": "2014-01-14",
-    "item_ref": "5.",
+    "item_ref": "5",
     "item_title": "Ofsted Inspection of Services for Children in Need of Help and Protection",
     "source": "barnsley-childrens-services-scrutiny-committee-2014-01-14.txt",
     "char_start": 2140,
@@ -98,18 +98,25 @@ class SearchResponse(BaseModel):
     took_ms: float
 
 
+_DAY = {"since": "On or after: a year (2014), a month (2014-03) or a day (2014-03-05).",
+        "until": "On or before: a year, a month or a day; a year or month means its last day."}
+
+
 class Filters(BaseModel):
-    """Restrictions applied before ranking; every field is optional."""
+    """Restrictions applied before ranking; every field is optional. The same names as the
+    query parameters of /search and /resolutions and the CLI's options."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"council": "Barnsley", "date_from": "2012-01-01", "date_to": "2018-12-31"}]})
+        {"council": "Barnsley", "since": "2012", "until": "2018-06"}]})
     council: str | None = Field(default=None, max_length=200)
     committee: str | None = Field(default=None, max_length=200)
     doc_type: DocType | None = None
-    date_from: str | None = Field(default=None, pattern=ISO_DATE, json_schema_extra={
-        "format": "date"})
-    date_to: str | None = Field(default=None, pattern=ISO_DATE, json_schema_extra={
-        "format": "date"})
+    since: str | None = Field(default=None, max_length=40, description=_DAY["since"])
+    until: str | None = Field(default=None, max_length=40, description=_DAY["until"])
+    date_from: str | None = Field(default=None, max_length=40, deprecated=True,
+                                  description="Old name of `since`.")
+    date_to: str | None = Field(default=None, max_length=40, deprecated=True,
+                                description="Old name of `until`.")
 
 
 class HistoryMessage(BaseModel):
@@ -154,7 +161,7 @@ class AskResponse(BaseModel):
 
 
 RESOLUTION_EXAMPLE = {"text": "RESOLVED that the report be noted.", "kind": "resolved",
-                      "item_ref": "5.", "item_title": "Ofsted Inspection",
+                      "item_ref": "5", "item_title": "Ofsted Inspection",
                       "citation": CITATION_EXAMPLE}
 
 

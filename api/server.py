@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
+import socket
 
 from indexer.config import Settings
+from indexer.errors import ScrutinyError
 
 log = logging.getLogger("scrutiny.api")
 
@@ -19,6 +22,39 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _can_bind(host: str, port: int) -> bool:
+    """Whether uvicorn will be able to listen on ``host:port`` (``SO_REUSEADDR`` as it sets)."""
+    try:
+        family, kind, proto, _name, addr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except OSError:
+        return True  # an unresolvable host: let uvicorn report it
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def check_port(host: str, port: int, command: str = "scrutiny serve") -> None:
+    """Refuse a port that is taken before the model loads, suggesting a free one.
+
+    Otherwise uvicorn loads the index, then stops with ``[Errno 98] ... address already in
+    use`` and exit code 3, which reads like a crash rather than "pick another port".
+    """
+    if _can_bind(host, port):
+        return
+    free = next((p for p in range(port + 1, min(port + 20, 65535) + 1) if _can_bind(host, p)),
+                None)
+    hint = f"`{command} --port {free}`" if free else f"`{command} --port <another port>`"
+    raise ScrutinyError(f"Port {port} on {host} is already in use (is another server still "
+                        f"running?). Stop it, or choose another port: {hint}.")
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
           log_level: str = "info") -> None:
     """Serve one process with one app: the index and model are loaded once, at start-up.
@@ -26,6 +62,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
     Binds to loopback by default; binding elsewhere is allowed (the operator asked for it)
     but logged, since read endpoints are open to anyone who can reach the port.
     """
+    check_port(host, port)
     import uvicorn
 
     from .app import create_app

@@ -31,11 +31,10 @@ log = logging.getLogger("scrutiny.api")
 T = TypeVar("T")
 
 
-def _cpu_tokens() -> int:
+def _cpu_tokens(configured: int) -> int:
     """How many CPU-bound calls run at once; more only thrash the cores and raise latency."""
-    raw = os.environ.get("SCRUTINY_API_WORKERS", "")
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
+    if configured > 0:
+        return configured
     return max(2, (os.cpu_count() or 2))
 
 
@@ -65,13 +64,13 @@ class AppState:
         self.owns_assistant = assistant is None
         # Only an app that loads its own model (the server) tunes the process-wide torch
         # threads; an app around a caller's facade leaves the caller's process alone.
-        self.tune_threads = assistant is None and not os.environ.get("SCRUTINY_API_KEEP_THREADS")
+        self.tune_threads = assistant is None and not settings.api_keep_threads
         self._open_lock = threading.Lock()
         # One build at a time from this process; other processes are kept out by the
         # indexer's own lock (IndexLockedError -> 409).
         self.write_lock = anyio.Lock()
-        self.cpu_limiter = anyio.CapacityLimiter(_cpu_tokens())
-        self.cache = ResponseCache()
+        self.cpu_limiter = anyio.CapacityLimiter(_cpu_tokens(settings.api_workers))
+        self.cache = ResponseCache(settings.api_cache)
 
     # -- the facade ---------------------------------------------------------------------------
     def current(self) -> Assistant:

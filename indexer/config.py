@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import SettingsError
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (bundled)"
 BACKENDS = ("onnx", "torch")
 CHUNK_VECTORS = ("text", "sentences")
@@ -28,20 +30,46 @@ def default_index_dir() -> Path:
     return Path(os.environ.get("SCRUTINY_INDEX") or Path.cwd() / ".scrutiny-index")
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        return default
+PRECISIONS = ("fp32", "int8", "auto")
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    try:
-        return float(raw) if raw else default
-    except ValueError:
+def _env_number(name: str, default: float, kind: type, low: float, high: float | None) -> float:
+    """A number from the environment, or ``SettingsError`` naming the variable and the range.
+
+    A value that does not parse is refused rather than replaced by the default: ``=abc``
+    silently meaning 0.43 (or ``=5`` silently making every answer "not found") hides a typo
+    until someone wonders why the assistant behaves oddly.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        what = "a whole number" if kind is int else "a number"
+        span = f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+        raise SettingsError(f"{name}={raw!r} is not valid: use {what} {span} "
+                            f"(default {default:g}), or unset it.")
+    return value
+
+
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip()
+    if raw and raw not in choices:
+        raise SettingsError(f"{name}={raw!r} is not valid: use one of {', '.join(choices)}, "
+                            "or unset it.")
+    return raw or default
+
+
+def _env_flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name}={raw!r} is not valid: use 1 or 0 (true/false), or unset it.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,29 +94,55 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # SCRUTINY_CORS_ORIGINS (comma separated)
     max_file_mb: int = 256  # SCRUTINY_MAX_FILE_MB: larger source files are skipped
     max_text_mb: int = 10  # SCRUTINY_MAX_TEXT_MB: documents with more text are skipped
+    api_workers: int = 0  # SCRUTINY_API_WORKERS: requests computed at once (0 = one per core)
+    api_cache: int = 512  # SCRUTINY_API_CACHE: responses kept per index generation (0 = off)
+    api_keep_threads: bool = False  # SCRUTINY_API_KEEP_THREADS: leave torch's threads alone
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``SCRUTINY_*`` variables and the caller's overrides, all checked:
+        an invalid value raises ``SettingsError`` at start-up, naming the variable."""
         env = os.environ
+
+        def integer(name: str, default: int, low: int, high: int | None = None) -> int:
+            return int(_env_number(name, default, int, low, high))
+
         base = cls(
             index_dir=default_index_dir(),
             corpus_dir=Path(env["SCRUTINY_CORPUS"]) if env.get("SCRUTINY_CORPUS")
             else default_corpus_dir(),
             model=env.get("SCRUTINY_MODEL") or DEFAULT_MODEL,
-            backend=env.get("SCRUTINY_BACKEND") or "onnx",
-            onnx_precision=env.get("SCRUTINY_ONNX_PRECISION") or "",
-            chunk_vectors=env.get("SCRUTINY_CHUNK_VECTORS") or "",
-            chunk_tokens=_env_int("SCRUTINY_CHUNK_TOKENS", 200),
-            chunk_overlap=_env_int("SCRUTINY_CHUNK_OVERLAP", 32),
-            batch_size=_env_int("SCRUTINY_BATCH_SIZE", 16),
-            ann_threshold=_env_int("SCRUTINY_ANN_THRESHOLD", 200_000),
-            abstain_threshold=_env_float("SCRUTINY_ABSTAIN_THRESHOLD", 0.40),
+            backend=_env_choice("SCRUTINY_BACKEND", "onnx", BACKENDS),
+            onnx_precision=_env_choice("SCRUTINY_ONNX_PRECISION", "", PRECISIONS),
+            chunk_vectors=_env_choice("SCRUTINY_CHUNK_VECTORS", "", CHUNK_VECTORS),
+            chunk_tokens=integer("SCRUTINY_CHUNK_TOKENS", 200, 32, 512),
+            chunk_overlap=integer("SCRUTINY_CHUNK_OVERLAP", 32, 0, 256),
+            batch_size=integer("SCRUTINY_BATCH_SIZE", 16, 1, 4096),
+            ann_threshold=integer("SCRUTINY_ANN_THRESHOLD", 200_000, 0),
+            abstain_threshold=_env_number("SCRUTINY_ABSTAIN_THRESHOLD", 0.40, float, 0.0, 1.0),
             api_key=env.get("SCRUTINY_API_KEY") or None,
-            max_upload_mb=_env_int("SCRUTINY_MAX_UPLOAD_MB", 25),
+            max_upload_mb=integer("SCRUTINY_MAX_UPLOAD_MB", 25, 1, 10_000),
             cors_origins=tuple(o.strip() for o in env.get("SCRUTINY_CORS_ORIGINS", "").split(",")
                                if o.strip()),
-            max_file_mb=_env_int("SCRUTINY_MAX_FILE_MB", 256),
-            max_text_mb=_env_int("SCRUTINY_MAX_TEXT_MB", 10),
+            max_file_mb=integer("SCRUTINY_MAX_FILE_MB", 256, 1),
+            max_text_mb=integer("SCRUTINY_MAX_TEXT_MB", 10, 1),
+            api_workers=integer("SCRUTINY_API_WORKERS", 0, 0, 1024),
+            api_cache=integer("SCRUTINY_API_CACHE", 512, 0, 1_000_000),
+            api_keep_threads=_env_flag("SCRUTINY_API_KEEP_THREADS"),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(base, **clean) if clean else base
+        settings = replace(base, **clean) if clean else base
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Relations between settings, whichever way they were given."""
+        if self.backend not in BACKENDS:
+            raise SettingsError(f"backend {self.backend!r} is not valid: use one of "
+                                f"{', '.join(BACKENDS)} (SCRUTINY_BACKEND or --backend).")
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise SettingsError(f"SCRUTINY_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller "
+                                f"than SCRUTINY_CHUNK_TOKENS ({self.chunk_tokens}).")
+        if not 0.0 <= self.abstain_threshold <= 1.0:
+            raise SettingsError(f"SCRUTINY_ABSTAIN_THRESHOLD={self.abstain_threshold:g} is not "
+                                "valid: use a number from 0 to 1 (default 0.40).")

@@ -11,6 +11,10 @@ class ScrutinyError(Exception):
     """Base class: anything the user can act on."""
 
 
+class SettingsError(ScrutinyError):
+    """A ``SCRUTINY_*`` setting (or option) has a value that cannot be used."""
+
+
 class ReadError(ScrutinyError):
     """A source file could not be turned into text (corrupt, encrypted, unsupported, empty)."""
 

@@ -186,19 +186,57 @@ def find_attendance(text: str, items: list[Item]) -> list[Attendee]:
 
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!Mrs)(?<!Cllr)(?<![\s.][A-Z])"
                            r"\.\s+(?=[A-Z][a-z]+\s+[a-z])")
-_NAME_SPLIT = re.compile(r"\s*(?:;|,(?![^(]*\))|\band\b|\n)\s*")
+# Separators between names, but never inside a bracketed role: "Luke Farrant (Head of
+# Fostering / Adoption)" wrapped over two lines, or "(Fostering and Adoption)", is one person.
+_NAME_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\btogether with\b|\n)(?![^()]*\))\s*")
+_NAME_PARTICLES = {"of", "and", "for", "de", "da", "di", "du", "la", "le", "van", "von", "der",
+                   "den", "bin", "al", "&", "-", "–", "/"}
+_ARTICLES = {"the", "a", "an", "this", "that", "it", "there"}
+
+
+def _is_person(name: str) -> bool:
+    """A name (with any bracketed role) rather than prose that followed the list.
+
+    Names are short runs of capitalised words; the sentence "The Head of SEND Finance
+    reported ..." has lower-case words outside brackets and starts with an article.
+    """
+    bare = re.sub(r"\([^)]*\)?", " ", name)
+    words = bare.split()
+    if not words or len(words) > 8 or words[0].lower() in _ARTICLES:
+        return False
+    return all(not w[0].isalpha() or w[0].isupper() or w.lower() in _NAME_PARTICLES
+               for w in words)
+
+
+def _lines_with_whole_brackets(segment: str) -> list[tuple[int, str]]:
+    """Non-blank lines of ``segment`` as (offset, text), a line that opens a bracket joined
+    with the lines that close it."""
+    out: list[tuple[int, str]] = []
+    depth = 0
+    for m in re.finditer(r"[^\n]+", segment):
+        if not m.group(0).strip():
+            continue
+        if depth > 0 and out:
+            at, _ = out[-1]
+            out[-1] = (at, segment[at:m.end()])
+        else:
+            out.append((m.start(), m.group(0)))
+        depth = max(0, depth + m.group(0).count("(") - m.group(0).count(")"))
+    return out
 
 
 def _split_names(text: str, start: int, end: int, role: str) -> list[Attendee]:
     segment = text[start:end]
-    lines = [m for m in re.finditer(r"[^\n]+", segment) if m.group(0).strip()]
+    lines = _lines_with_whole_brackets(segment)
     if len(lines) > 1 and role != "present":
         # One person a line, "Name, Role": keep the name, not the job title.
         out: list[Attendee] = []
-        for m in lines:
-            name = re.split(r",|\s[–-]\s", m.group(0))[0].strip(" .;:*")
-            if name and re.match(r"[A-Z]", name) and len(name) <= 80:
-                s = start + m.start() + m.group(0).find(name)
+        for at, line in lines:
+            if not _is_person(line.split(",")[0].split(" – ")[0]):
+                break  # prose after the list ends it
+            name = re.split(r",(?![^()]*\))|\s[–-]\s", line)[0].strip(" .;:*")
+            if name and re.match(r"[A-Z]", name) and len(name) <= 120:
+                s = start + at + line.find(name)
                 out.append(Attendee(name=name, role=role, char_start=s, char_end=s + len(name)))
         return out
     return _split_list(text, start, segment, role)
@@ -219,8 +257,14 @@ def _split_list(text: str, start: int, segment: str, role: str) -> list[Attendee
             continue
         pos = idx + len(part)
         name = re.sub(r"^(?:Councillors|Cllrs)\s+", "", part.strip(" .:*<>u/"))
+        # "co-opted member Mr. J. Winter": the description before the name is not the name.
+        name = re.sub(r"^(?:[a-z][\w-]*\s+)+(?=[A-Z])", "", name)
         if not name or len(name) > 120 or not re.match(r"[A-Z]", name):
             continue
+        if not _is_person(name):  # "Kit Hart. The Head of ... reported": keep the name
+            name = re.split(r"(?<![A-Z])\.\s+", name, maxsplit=1)[0]
+            if not _is_person(name):
+                continue
         if name.lower() in ("none", "nil", "no apologies"):
             continue
         s = start + segment.find(name, idx)

@@ -7,6 +7,7 @@ collection grows. faiss is imported lazily so the CLI starts instantly.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,20 @@ import numpy as np
 
 
 def _faiss() -> Any:
+    """faiss, imported quietly.
+
+    Its loader tries the AVX512-SPR, AVX512 and AVX2 builds in turn and logs each miss
+    (``ModuleNotFoundError("No module named 'faiss.swigfaiss_avx512_spr'")``) through the
+    ``faiss.loader`` logger; the server's INFO logging printed that on every start, where it
+    reads like an error. A build that truly fails to load still raises on import.
+    """
+    logging.getLogger("faiss.loader").setLevel(logging.ERROR)
     import faiss
 
     return faiss
+
+
+faiss_module = _faiss
 
 
 def new_index(dim: int, count: int, ann_threshold: int) -> tuple[Any, str]:

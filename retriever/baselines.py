@@ -77,8 +77,9 @@ def _query(q: dict[str, Any]) -> str:
 
 
 def baseline_rows(assistant: Assistant, questions: list[dict[str, Any]]) -> list[Row]:
-    import faiss
+    from indexer.vectors import faiss_module
 
+    faiss = faiss_module()
     asked = answerable(questions)
     snap = assistant.snapshot
     chunks = naive_chunks([snap.text_of(d) for d in snap.docs])

@@ -54,7 +54,7 @@ class Understood:
         """The ``understood`` object of the JSON contract."""
         explicit = {k: v for k, v in self.filters.to_dict().items() if v}
         implied = {k: v for k, v in self.implied.to_dict().items() if v and k not in explicit}
-        if self.years and "date_from" not in implied and "date_to" not in implied:
+        if self.years and "since" not in implied and "until" not in implied:
             implied["years"] = list(self.years)
         if self.doc_type_hint and "doc_type" not in explicit:
             implied["doc_type_hint"] = self.doc_type_hint
@@ -105,16 +105,16 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
     if named and not explicit.council:
         held = [c for c in councils if council_matches(named, c) or c == named]
         implied.council = held[0] if held else named
-    if not (explicit.date_from or explicit.date_to):
+    if not (explicit.since or explicit.until):
         if m := _BETWEEN.search(question):
-            implied.date_from, implied.date_to = f"{m[1]}-01-01", f"{m[2]}-12-31"
+            implied.since, implied.until = f"{m[1]}-01-01", f"{m[2]}-12-31"
         else:
             if m := _SINCE.search(question):
-                implied.date_from = f"{m[1]}-01-01"
+                implied.since = f"{m[1]}-01-01"
             if m := _BEFORE.search(question):
-                implied.date_to = f"{int(m[1]) - 1}-12-31"
+                implied.until = f"{int(m[1]) - 1}-12-31"
     years = [y for y in _YEAR.findall(question)
-             if not (implied.date_from or implied.date_to)]
+             if not (implied.since or implied.until)]
     hint = next((t for pattern, t in _TYPE_HINTS if pattern.search(question)), None)
     terms = keyword_terms(question)
     extra: list[str] = []

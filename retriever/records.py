@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from indexer.sentences import split_sentences
 
-from .query import fts_query
+from .query import Understood, fts_query
 from .results import (
     Filters,
     PreparePoint,
     PrepareResult,
     ResolutionHit,
     ResolutionsResult,
+    clean_ref,
 )
-from .search import hybrid, understand_turn
+from .search import Candidate, hybrid, understand_turn
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -60,8 +62,7 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
                     scores[rid] = -s
             except sqlite3.OperationalError:
                 scores = {}
-        # Items the hybrid search finds relevant lend their decisions some weight too.
-        for rank, c in enumerate(hybrid(snap, assistant, u, pool=30)[:15]):
+        for rank, c in enumerate(_related_items(snap, assistant, u)):
             key = (c.row["doc_id"], c.row["item_ref"])  # type: ignore[index]
             for rid, in conn.execute("SELECT id FROM resolutions WHERE doc_id=? AND item_ref=?",
                                      key):
@@ -88,13 +89,31 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
         # Within a meeting, keep the minutes' own order.
         rows.sort(key=lambda r: date_of(r), reverse=True)
     page = rows[offset:offset + limit]
-    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=r["item_ref"],
+    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=clean_ref(r["item_ref"]),
                           item_title=r["item_title"],
                           citation=snap.citation(r["doc_id"], r["item_ref"], r["item_title"],
                                                  r["char_start"], r["char_end"],
                                                  snap.page_at(r["doc_id"], r["char_start"])))
             for r in page]
     return ResolutionsResult(hits, len(rows))
+
+
+def _related_items(snap: Snapshot, assistant: Assistant, u: Understood,
+                   top: int = 15) -> list[Candidate]:
+    """Items the hybrid search finds about the topic; their decisions gain some weight.
+
+    Under a filter the nearest items are whatever the filter leaves, related or not: taking
+    them made ``council=Walsall`` add unrelated decisions instead of removing some. So a filter
+    narrows without lowering the bar: a filtered item counts when it has the topic's words or
+    is among the items found without the filter (topic AND filter, never topic OR filter).
+    """
+    found = hybrid(snap, assistant, u, pool=2 * top)[:top]
+    if u.allowed is None:  # neither a filter nor the question narrowed the documents
+        return found
+    everywhere = replace(u, filters=Filters(), allowed=None, scoped=False, notes=[])
+    unfiltered = hybrid(snap, assistant, everywhere, pool=2 * top)[:top]
+    relevant = {c.chunk_id for c in unfiltered}
+    return [c for c in found if c.keyword_rank is not None or c.chunk_id in relevant]
 
 
 def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters: Filters, *,

@@ -191,13 +191,13 @@ def scope(snap: Snapshot, u: Understood) -> list[str] | None:
         m = snap.docs[doc_id]
         if implied.council and m.council and not council_matches(implied.council, m.council):
             return False
-        if dates and m.date and ((implied.date_from and m.date < implied.date_from)
-                                 or (implied.date_to and m.date > implied.date_to)):
+        if dates and m.date and ((implied.since and m.date < implied.since)
+                                 or (implied.until and m.date > implied.until)):
             return False
         return True
 
     allowed = [d for d in pool if keep(d, True)]
-    if not allowed and (implied.date_from or implied.date_to):
+    if not allowed and (implied.since or implied.until):
         allowed = [d for d in pool if keep(d, False)]
         if allowed:
             u.notes.append(f"No records dated {_span(implied)} were found, so all dates were "
@@ -216,9 +216,9 @@ def scope(snap: Snapshot, u: Understood) -> list[str] | None:
 
 
 def _span(f: Filters) -> str:
-    if f.date_from and f.date_to:
-        return f"{f.date_from[:4]}-{f.date_to[:4]}"
-    return f"from {f.date_from[:4]}" if f.date_from else f"before {int(f.date_to[:4]) + 1}"
+    if f.since and f.until:
+        return f"{f.since[:4]}-{f.until[:4]}"
+    return f"from {f.since[:4]}" if f.since else f"before {int(f.until[:4]) + 1}"
 
 
 def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filters: Filters,
@@ -228,11 +228,12 @@ def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filt
 
     u = understand_turn(snap, query, history or [], filters)
     cands, _sentences = ranked(snap, assistant, query, u, pool=max(POOL, k + offset))
-    if sort == "date":
+    cands = cands[offset:offset + k]
+    if sort == "date":  # the same relevant page, newest first: never a different set
         cands.sort(key=lambda c: (snap.docs[c.row["doc_id"]].date or "",  # type: ignore[index]
                                   c.score), reverse=True)
     hits = []
-    for rank, c in enumerate(cands[offset:offset + k], start=offset + 1):
+    for rank, c in enumerate(cands, start=offset + 1):
         row = c.row
         assert row is not None
         cit = snap.citation(row["doc_id"], row["item_ref"], row["item_title"], row["char_start"],

@@ -25,6 +25,7 @@ from .results import (
     DocumentSummary,
     Facets,
     Filters,
+    clean_ref,
 )
 
 
@@ -162,9 +163,9 @@ class Snapshot:
                 continue
             if filters.doc_type and filters.doc_type != meta.doc_type:
                 continue
-            if filters.date_from and (not meta.date or meta.date < filters.date_from):
+            if filters.since and (not meta.date or meta.date < filters.since):
                 continue
-            if filters.date_to and (not meta.date or meta.date > filters.date_to):
+            if filters.until and (not meta.date or meta.date > filters.until):
                 continue
             out.append(meta.doc_id)
         return out
@@ -199,7 +200,7 @@ class Snapshot:
         meta = self.docs[doc_id]
         return Citation(doc_id=doc_id, title=meta.title, council=meta.council,
                         committee=meta.committee, doc_type=meta.doc_type, date=meta.date,
-                        item_ref=item_ref, item_title=item_title, source=meta.source,
+                        item_ref=clean_ref(item_ref), item_title=item_title, source=meta.source,
                         char_start=start, char_end=end, page=page)
 
     def chunks(self, ids: list[int]) -> dict[int, sqlite3.Row]:

@@ -38,9 +38,10 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--council", help="e.g. Walsall")
     g.add_argument("--committee", help="words of the committee name")
     g.add_argument("--doc-type", choices=["minutes", "report", "inspection", "peer_review"])
-    g.add_argument("--since", "--date-from", dest="date_from", metavar="DATE",
-                   help="from this date (YYYY-MM-DD, a year, or '14 January 2014')")
-    g.add_argument("--until", "--date-to", dest="date_to", metavar="DATE")
+    g.add_argument("--since", "--date-from", dest="since", metavar="DATE",
+                   help="on or after: a year (2014), a month (2014-03) or a day (2014-03-05)")
+    g.add_argument("--until", "--date-to", dest="until", metavar="DATE",
+                   help="on or before; a year or month means its last day")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,24 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from indexer.dates import parse_date
-    from indexer.errors import QueryError
     from retriever.results import Filters
 
-    values: dict[str, Any] = {}
-    for key in ("date_from", "date_to"):
-        raw = getattr(args, key, None)
-        if raw:
-            iso = parse_date(raw)
-            if not iso:
-                raise QueryError(f"--{key.replace('_', '-')} {raw!r} is not a date; use "
-                                 "YYYY-MM-DD or a year.")
-            if key == "date_to" and raw.strip().isdigit():
-                iso = f"{raw.strip()}-12-31"
-            values[key] = iso
-    return Filters(council=getattr(args, "council", None),
-                   committee=getattr(args, "committee", None),
-                   doc_type=getattr(args, "doc_type", None), **values)
+    return Filters.parse(council=getattr(args, "council", None),
+                         committee=getattr(args, "committee", None),
+                         doc_type=getattr(args, "doc_type", None),
+                         since=getattr(args, "since", None), until=getattr(args, "until", None))
 
 
 def main(argv: list[str] | None = None) -> int:

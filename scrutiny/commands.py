@@ -24,6 +24,15 @@ def _open(settings: Settings) -> Any:
     return Assistant.open(settings.index_dir, settings=settings)
 
 
+def _checked(assistant: Any, args: argparse.Namespace, filters: FiltersFn) -> Any:
+    """The command's filters; a council no document matches is refused with those held."""
+    from retriever.results import check_council
+
+    chosen = filters(args)
+    check_council(chosen, assistant.facets().councils)
+    return chosen
+
+
 def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
     from indexer.build import build_index
 
@@ -81,8 +90,10 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 
 
 def cmd_documents(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
+    from retriever.display import plural
+
     assistant = _open(settings)
-    docs = assistant.documents(filters(args))
+    docs = assistant.documents(_checked(assistant, args, filters))
     if args.json:
         _json({"documents": [d.to_dict() for d in docs], "count": len(docs)})
         return 0
@@ -91,55 +102,79 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
     for d in docs:
         print(f"{d.date or 'undated':<10}  {d.doc_type:<11} {d.council or '?'} · "
               f"{d.committee or d.title}")
-        print(f"            {d.doc_id}  ({d.items} items, {d.chunks} chunks, "
-              f"{d.resolutions} resolutions)  {d.source}")
+        print(f"            {d.doc_id}  ({plural(d.items, 'item')}, {plural(d.chunks, 'chunk')}, "
+              f"{plural(d.resolutions, 'resolution')})  {d.source}")
     return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).ask(args.query, filters=filters(args))
+    from retriever.display import group_by_item, item_label, markers, plain
+
+    assistant = _open(settings)
+    result = assistant.ask(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0
     print(result.answer)
     if result.citations:
         print("\nSources:")
-        for c in result.citations:
-            print(f"  [{c.n}] {c.citation.label()}")
-            print(f"      \"{' '.join(c.quote.split())}\"")
+        # Quotes from one item sit under one label, each quote on its own line.
+        for group in group_by_item(result.citations):
+            print(f"  {markers(group.entries)} {item_label(group.citation)}")
+            for c in group.entries:
+                page = f" (p. {c.citation.page})" if c.citation.page else ""
+                lead = f"[{c.n}] " if len(group.entries) > 1 else ""
+                print(f"      {lead}\"{plain(c.quote)}\"{page}")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).search(args.query, k=args.k, filters=filters(args), sort=args.sort)
+    from retriever.display import plain, relevance
+
+    assistant = _open(settings)
+    result = assistant.search(args.query, k=args.k, filters=_checked(assistant, args, filters),
+                              sort=args.sort)
     if args.json:
         _json(result.to_dict())
         return 0
     if not result.hits:
         print("No matching passages.")
+        return 0
+    scores = [h.score for h in result.hits]
+    if args.sort == "date":
+        print(f"The {len(result.hits)} most relevant passages, newest first:")
     for h in result.hits:
-        print(f"{h.rank:>2}. {h.citation.label()}  (score {h.score:.4f})")
-        text = " ".join(h.text.split())
+        # Listed by relevance the rank says it all; listed by date, say how relevant.
+        where = f"  ({relevance(h.score, scores)})" if args.sort == "date" else ""
+        print(f"{h.rank:>2}. {plain(h.citation.label())}{where}")
+        text = plain(h.text)
         print(f"    {text[:300]}{'…' if len(text) > 300 else ''}")
     return 0
 
 
 def cmd_resolutions(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).resolutions(args.query or "", filters=filters(args), sort=args.sort,
-                                         limit=args.k)
+    from retriever.display import plain
+
+    assistant = _open(settings)
+    result = assistant.resolutions(args.query or "", filters=_checked(assistant, args, filters),
+                                   sort=args.sort, limit=args.k)
     if args.json:
         _json(result.to_dict())
         return 0
-    print(f"{result.count} resolutions and agreements" + (f" (showing {len(result.resolutions)})"
-                                                           if result.count > args.k else ""))
+    what = "resolution or agreement" if result.count == 1 else "resolutions and agreements"
+    print(f"{result.count} {what}" + (f" (showing {len(result.resolutions)})"
+                                      if result.count > len(result.resolutions) else ""))
     for n, r in enumerate(result.resolutions, start=1):
-        print(f"[{n}] {r.citation.label()}  ({r.kind})")
-        print(f"    {' '.join(r.text.split())}")
+        print(f"[{n}] {plain(r.citation.label())}  ({r.kind})")
+        print(f"    {plain(r.text)}")
     return 0
 
 
 def cmd_prepare(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    result = _open(settings).prepare(args.query, filters=filters(args))
+    from retriever.display import plain
+
+    assistant = _open(settings)
+    result = assistant.prepare(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0
@@ -150,7 +185,7 @@ def cmd_prepare(args: argparse.Namespace, settings: Settings, filters: FiltersFn
         if not points:
             print("  (none found)")
         for p in points:
-            print(f"  - \"{' '.join(p.quote.split())}\"\n    {p.citation.label()}")
+            print(f"  - \"{plain(p.quote)}\"\n    {plain(p.citation.label())}")
     return 0
 
 

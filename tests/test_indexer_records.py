@@ -515,3 +515,31 @@ def test_apologies_sentence_in_prose_gives_names_only() -> None:
             "Apologies were received from Councillor Brown. The budget was noted as read.\n")
     people = find_attendance(text, _items(text))
     assert [p.name for p in people if p.role == "apologies"] == ["Councillor Brown"]
+
+
+def test_attendance_keeps_bracketed_roles_whole_and_lists_only_people() -> None:
+    text = ("Minutes of the Corporate Parenting Panel held on 5 June 2019\n\n"
+            "Present: Councillor Ann Wood (Chair), Councillor Raj Patel and Luke Farrant (Head of "
+            "Fostering /\nAdoption)\n\n"
+            "Officers in attendance:\nLuke Farrant (Head of Fostering /\nAdoption)\n"
+            "Mary Cole (Service Manager, Fostering and Adoption)\n"
+            "The Head of SEND Finance reported that the high needs block was overspent.\n\n"
+            "1. Fostering Sufficiency\n\nMembers noted the report.\n")
+    people = find_attendance(text, _items(text))
+    for p in people:
+        assert text[p.char_start:p.char_end] == p.name
+    names = {role: [" ".join(p.name.split()) for p in people if p.role == role]
+             for role in ("present", "officer")}
+    assert names["present"] == ["Councillor Ann Wood (Chair)", "Councillor Raj Patel",
+                                "Luke Farrant (Head of Fostering / Adoption)"]
+    assert names["officer"] == ["Luke Farrant (Head of Fostering / Adoption)",
+                                "Mary Cole (Service Manager, Fostering and Adoption)"]
+    assert not [p for p in people if "reported" in p.name or p.name.startswith("The ")]
+
+
+def test_a_sentence_after_a_one_line_list_is_not_a_person() -> None:
+    text = ("Minutes of the Schools Forum held on 5 June 2019\n\n"
+            "Also present: Jo Bell, Kit Hart. The Head of SEND Finance reported on the budget\n\n"
+            "1. Budget\n\nNoted.\n")
+    people = find_attendance(text, _items(text))
+    assert [p.name for p in people if p.role == "officer"] == ["Jo Bell", "Kit Hart"]

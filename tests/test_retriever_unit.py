@@ -124,7 +124,7 @@ def test_filter_to_a_council_with_a_single_document(small: Assistant) -> None:
 
 
 def test_date_and_type_filters(small: Assistant) -> None:
-    hits = small.search("report noted", k=10, filters=Filters(date_from="2017-01-01")).hits
+    hits = small.search("report noted", k=10, filters=Filters(since="2017-01-01")).hits
     assert hits and all(h.citation.date >= "2017-01-01" for h in hits)
     assert not small.search("adoption", filters=Filters(doc_type="peer_review")).hits
 
@@ -140,10 +140,10 @@ def test_query_names_council_year_range_and_type() -> None:
     u = understand("What did York decide about adoption since 2017?", councils, {}, Filters())
     # What the question implies is soft: it ranks and excludes only documents known to differ.
     assert u.implied.council == "City of York Council" and u.filters.council is None
-    assert u.implied.date_from == "2017-01-01"
+    assert u.implied.since == "2017-01-01"
     u = understand("What did the peer review say in 2014?", councils, {}, Filters())
     assert u.doc_type_hint == "peer_review" and u.years == ["2014"]
-    assert u.implied.date_from is None  # "in 2014" boosts; it does not exclude later reports
+    assert u.implied.since is None  # "in 2014" boosts; it does not exclude later reports
     u = understand("What did Cornwall decide?", councils, {}, Filters())
     assert u.implied.council == "Cornwall Council"
     # A council no gazetteer knows is still recognised by its form.

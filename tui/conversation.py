@@ -15,7 +15,7 @@ HISTORY_MESSAGES = 6  # the last three exchanges are enough context for a follow
 
 
 def describe_filters(filters: Filters) -> str:
-    """``council: Barnsley · from 2014-01-01`` style summary, or an empty string."""
+    """``council: Barnsley · since 2014-01-01`` style summary, or an empty string."""
     parts: list[str] = []
     if filters.council:
         parts.append(f"council: {filters.council}")
@@ -23,10 +23,10 @@ def describe_filters(filters: Filters) -> str:
         parts.append(f"committee: {filters.committee}")
     if filters.doc_type:
         parts.append(f"type: {filters.doc_type.replace('_', ' ')}")
-    if filters.date_from:
-        parts.append(f"from {filters.date_from}")
-    if filters.date_to:
-        parts.append(f"to {filters.date_to}")
+    if filters.since:
+        parts.append(f"since {filters.since}")
+    if filters.until:
+        parts.append(f"until {filters.until}")
     return " · ".join(parts)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from retriever.results import Filters
+from retriever.results import Filters, check_council
 
-from ..deps import AssistantDep, StateDep, check_dates
+from ..deps import AssistantDep, StateDep
 from ..errors import responses
 from ..schemas import AskRequest, AskResponse
 
@@ -21,8 +21,8 @@ router = APIRouter(tags=["ask"])
 async def ask(body: AskRequest, state: StateDep, assistant: AssistantDep) -> dict[str, Any]:
     """The answer marks its sources `[1]`, `[2]` matching `citations[].n`; when the records
     do not answer the question, `abstained` is true and nothing is cited."""
-    check_dates(body.filters.date_from, body.filters.date_to)
-    filters = Filters.from_dict(body.filters.model_dump())
+    filters = Filters.from_dict(body.filters.model_dump(exclude_unset=True))
+    check_council(filters, assistant.facets().councils)
     history = [m.model_dump() for m in body.history]
     key = ("ask", body.question, tuple((m["role"], m["content"]) for m in history),
            astuple(filters), body.k)

@@ -20,7 +20,7 @@ from fastapi.responses import StreamingResponse
 
 from retriever.results import AskResult, Filters
 
-from ..deps import AssistantDep, StateDep, check_dates
+from ..deps import AssistantDep, StateDep
 from ..errors import responses
 from ..openai_schemas import MODEL_ID, ChatCompletion, ChatCompletionRequest, ModelList
 
@@ -92,7 +92,6 @@ async def chat_completions(body: ChatCompletionRequest, state: StateDep,
     question, history = _question_and_history(body)
     filters = Filters()
     if body.filters is not None:
-        check_dates(body.filters.date_from, body.filters.date_to)
         filters = Filters.from_dict(body.filters.model_dump())
     result = await state.run(assistant.ask, question, history=history, filters=filters,
                              k=body.k)

@@ -66,7 +66,8 @@ def test_openapi_has_examples_and_docs(client: TestClient) -> None:
 # -- search ---------------------------------------------------------------------------------
 def test_search_contract(client: TestClient) -> None:
     body = client.get("/search", params={"q": "foster carers", "k": 5}).json()
-    assert set(body) == {"query", "hits", "took_ms"} and body["query"] == "foster carers"
+    assert set(body) == {"query", "understood", "hits", "took_ms"}
+    assert body["query"] == "foster carers"
     assert 1 <= len(body["hits"]) <= 5
     for rank, hit in enumerate(body["hits"], start=1):
         assert set(hit) == {"rank", "score", "text", "chunk_id", "citation"}
@@ -88,8 +89,8 @@ def test_search_filters_sort_and_paging(client: TestClient) -> None:
     assert hits and all("Barnsley" in (h["citation"]["council"] or "") for h in hits)
     page2 = client.get("/search", params={**params, "offset": 4}).json()["hits"]
     assert not {h["chunk_id"] for h in hits} & {h["chunk_id"] for h in page2}
-    dated = client.get("/search", params={"q": "children", "date_from": "2013-01-01",
-                                          "date_to": "2015-12-31"}).json()["hits"]
+    dated = client.get("/search", params={"q": "children", "since": "2013",
+                                          "until": "2015"}).json()["hits"]
     assert dated and all("2013" <= (h["citation"]["date"] or "") <= "2015-12-31"
                          for h in dated)
     by_date = client.get("/search", params={"q": "children", "sort": "date", "k": 10}).json()
@@ -104,7 +105,8 @@ def test_search_csv(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    assert r.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads "–" as UTF-8
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert 1 <= len(rows) <= 3
     assert {"rank", "score", "doc_id", "council", "date", "item_ref", "text"} <= set(rows[0])
     assert rows[0]["rank"] == "1"
@@ -120,7 +122,10 @@ def test_search_csv(client: TestClient) -> None:
     ({"q": "a", "k": "ten"}, "k"),
     ({"q": "a", "offset": -1}, "offset"),
     ({"q": "a", "sort": "random"}, "sort"),
-    ({"q": "a", "date_from": "14/01/2014"}, "date_from"),
+    ({"q": "a", "date_from": "14/13/2014"}, "date_from"),
+    ({"q": "a", "since": "soon"}, "since"),
+    ({"q": "a", "since": "2015", "until": "2013"}, "after"),
+    ({"q": "a", "sinse": "2015"}, "sinse"),
     ({"q": "a", "date_from": "2014-02-30"}, "date_from"),
     ({"q": "a", "date_from": "2015-01-01", "date_to": "2014-01-01"}, "after"),
     ({"q": "a", "doc_type": "memo"}, "doc_type"),
@@ -136,7 +141,8 @@ def test_ask_contract_and_citations(client: TestClient) -> None:
     r = client.post("/ask", json={"question": "When was the improvement notice lifted?"})
     body = r.json()
     assert r.status_code == 200, r.text
-    assert set(body) == {"question", "answer", "abstained", "citations", "took_ms"}
+    assert set(body) == {"question", "answer", "abstained", "shape", "understood", "citations",
+                         "took_ms"}
     assert not body["abstained"] and body["citations"]
     for cited in body["citations"]:
         assert f"[{cited['n']}]" in body["answer"]
@@ -197,7 +203,8 @@ def test_resolutions(client: TestClient) -> None:
 def test_resolutions_csv(client: TestClient) -> None:
     r = client.get("/resolutions", params={"format": "csv", "council": "Walsall"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows and {"kind", "item_ref", "date", "committee", "text"} <= set(rows[0])
 
 

@@ -84,3 +84,4 @@ def test_real_server_upload_then_search(tmp_path: Path, writable_index: Path, co
         log.close()
     output = (tmp_path / "server.log").read_text()
     assert "Traceback" not in output, output
+    assert "swigfaiss" not in output and "ModuleNotFoundError" not in output, output

@@ -40,7 +40,7 @@ def test_csv_neutralises_formulas_and_keeps_text() -> None:
             "char_start": 0, "char_end": 5, "page": None}
     hit = {"rank": 1, "score": 0.5, "chunk_id": 3, "text": '=HYPERLINK("x") "quoted", text\nnext',
            "citation": cite}
-    body = search_csv({"hits": [hit]}).body.decode("utf-8")
+    body = search_csv({"hits": [hit]}).body.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows[0]["text"] == "'" + hit["text"]
     assert rows[0]["item_title"] == "'+44 line" and rows[0]["council"] == ""

@@ -122,7 +122,7 @@ async def test_filters_dialog_and_clear(fake_settings: Settings) -> None:
         dialog.query_one("#year_from").value = "2013"
         await pilot.click("#apply")
         await settle(pilot)
-        assert app.filters == Filters(council="Barnsley", date_from="2013-01-01")
+        assert app.filters == Filters(council="Barnsley", since="2013-01-01")
         assert "council: Barnsley" in screen_text(app)
         await pilot.press("ctrl+l")
         await pilot.pause()

@@ -88,8 +88,8 @@ def _allowed(doc_id: str, filters: Filters) -> bool:
     return ((not filters.council or doc["council"] == filters.council)
             and (not filters.committee or doc["committee"] == filters.committee)
             and (not filters.doc_type or doc["doc_type"] == filters.doc_type)
-            and (not filters.date_from or doc["date"] >= filters.date_from)
-            and (not filters.date_to or doc["date"] <= filters.date_to))
+            and (not filters.since or doc["date"] >= filters.since)
+            and (not filters.until or doc["date"] <= filters.until))
 
 
 class FakeAssistant:

@@ -62,12 +62,12 @@ class FiltersScreen(ModalScreen[Filters | None]):
                 yield self._select("doc_type", "Any type",
                                    [(DOC_TYPE_NAMES.get(v, v), v) for v in f.doc_types],
                                    c.doc_type)
-                yield Label("From year")
+                yield Label("Since year")
                 yield self._select("year_from", "Earliest", years,
-                                   c.date_from[:4] if c.date_from else None)
-                yield Label("To year")
+                                   c.since[:4] if c.since else None)
+                yield Label("Until year")
                 yield self._select("year_to", "Latest", years,
-                                   c.date_to[:4] if c.date_to else None)
+                                   c.until[:4] if c.until else None)
             yield Label("Enter opens a list · Ctrl+S applies · Ctrl+L clears · Esc cancels",
                         classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -86,10 +86,9 @@ class FiltersScreen(ModalScreen[Filters | None]):
         year_from, year_to = self._value("year_from"), self._value("year_to")
         if year_from and year_to and year_from > year_to:
             year_from, year_to = year_to, year_from
-        return Filters(council=self._value("council"), committee=self._value("committee"),
-                       doc_type=self._value("doc_type"),
-                       date_from=f"{year_from}-01-01" if year_from else None,
-                       date_to=f"{year_to}-12-31" if year_to else None)
+        return Filters.parse(council=self._value("council"),
+                             committee=self._value("committee"),
+                             doc_type=self._value("doc_type"), since=year_from, until=year_to)
 
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
