@@ -93,6 +93,8 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
               f"{d.committee or d.title}")
         print(f"            {d.doc_id}  ({d.items} items, {d.chunks} chunks, "
               f"{d.resolutions} resolutions)  {d.source}")
+        if d.url:
+            print(f"            {d.url}")
     return 0
 
 
@@ -106,6 +108,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) ->
         print("\nSources:")
         for c in result.citations:
             print(f"  [{c.n}] {c.citation.label()}")
+            if c.citation.url:
+                print(f"      {c.citation.url}")
             print(f"      \"{' '.join(c.quote.split())}\"")
     return 0
 
@@ -119,6 +123,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn)
         print("No matching passages.")
     for h in result.hits:
         print(f"{h.rank:>2}. {h.citation.label()}  (score {h.score:.4f})")
+        if h.citation.url:
+            print(f"    {h.citation.url}")
         text = " ".join(h.text.split())
         print(f"    {text[:300]}{'…' if len(text) > 300 else ''}")
     return 0
@@ -134,6 +140,8 @@ def cmd_resolutions(args: argparse.Namespace, settings: Settings, filters: Filte
                                                            if result.count > args.k else ""))
     for n, r in enumerate(result.resolutions, start=1):
         print(f"[{n}] {r.citation.label()}  ({r.kind})")
+        if r.citation.url:
+            print(f"    {r.citation.url}")
         print(f"    {' '.join(r.text.split())}")
     return 0
 
@@ -151,6 +159,8 @@ def cmd_prepare(args: argparse.Namespace, settings: Settings, filters: FiltersFn
             print("  (none found)")
         for p in points:
             print(f"  - \"{' '.join(p.quote.split())}\"\n    {p.citation.label()}")
+            if p.citation.url:
+                print(f"    {p.citation.url}")
     return 0
 
 
