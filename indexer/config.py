@@ -66,6 +66,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # SCRUTINY_CORS_ORIGINS (comma separated)
     max_file_mb: int = 256  # SCRUTINY_MAX_FILE_MB: larger source files are skipped
     max_text_mb: int = 10  # SCRUTINY_MAX_TEXT_MB: documents with more text are skipped
+    fetch_rate: float = 2.0  # SCRUTINY_FETCH_RATE: at most this many requests a second to a site
+    fetch_timeout: float = 30.0  # SCRUTINY_FETCH_TIMEOUT: seconds to wait for one response
+    fetch_retries: int = 3  # SCRUTINY_FETCH_RETRIES: retries of a 5xx or timed-out request
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -89,6 +92,24 @@ class Settings:
                                if o.strip()),
             max_file_mb=_env_int("SCRUTINY_MAX_FILE_MB", 256),
             max_text_mb=_env_int("SCRUTINY_MAX_TEXT_MB", 10),
+            fetch_rate=_env_float("SCRUTINY_FETCH_RATE", 2.0),
+            fetch_timeout=_env_float("SCRUTINY_FETCH_TIMEOUT", 30.0),
+            fetch_retries=_env_int("SCRUTINY_FETCH_RETRIES", 3),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean) if clean else base
+
+
+def check_fetch_settings(settings: Settings) -> None:
+    """Refuse fetch limits that would hammer a council's site or never finish."""
+    from .errors import FetchError
+
+    if not 0 < settings.fetch_rate <= 50:
+        raise FetchError(f"SCRUTINY_FETCH_RATE must be between 0 and 50 requests a second, "
+                         f"not {settings.fetch_rate}.")
+    if not 0 < settings.fetch_timeout <= 600:
+        raise FetchError(f"SCRUTINY_FETCH_TIMEOUT must be between 0 and 600 seconds, not "
+                         f"{settings.fetch_timeout}.")
+    if not 0 <= settings.fetch_retries <= 10:
+        raise FetchError(f"SCRUTINY_FETCH_RETRIES must be between 0 and 10, not "
+                         f"{settings.fetch_retries}.")
