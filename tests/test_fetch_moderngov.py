@@ -104,6 +104,10 @@ def test_second_run_fetches_nothing_new_and_late_minutes_once(fake: FakeModernGo
     assert not [p for p in asked if "/documents/" in p]
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
 
+    refreshed = _fetch(fake, corpus, refresh=True)  # asks again; nothing changed, nothing written
+    assert len(fake.paths("lMeetingId=1001")) == 2 and refreshed.fetched == []
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
     fake.published.add("1003")  # the minutes appear
     third = _fetch(fake, corpus)
     assert [Path(f).name for f in third.fetched] == ["2023-05-16-1003.txt"]
