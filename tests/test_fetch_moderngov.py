@@ -239,3 +239,21 @@ def test_fetch_index_and_ask_with_the_real_model(fake: FakeModernGov, tmp_path: 
                           capsys)
     assert code == 0 and _meeting_url(fake, "102", "2001") in out
     print(out, file=sys.stderr)
+
+
+def test_minutes_body_as_raw_markup_and_answers_that_are_not_xml() -> None:
+    from indexer.sources import moderngov_parse as mp
+
+    meeting = mp.parse_meeting(
+        b"<meeting><meetingid>9</meetingid><meetingdate>02/03/2021</meetingdate><agendaitems>"
+        b"<agendaitem><agendaitemtitle>Budget</agendaitemtitle><minutesitemnumber>7"
+        b"</minutesitemnumber><minutesnonemptyhtmlbody><div><p>Members asked about "
+        b"<b>reserves</b>.</p><p>RESOLVED that the budget be noted.</p></div>"
+        b"</minutesnonemptyhtmlbody></agendaitem></agendaitems></meeting>", "9")
+    assert meeting.date == "2021-03-02"
+    assert [(i.number, i.title) for i in meeting.items] == [("7", "Budget")]
+    assert meeting.items[0].text == ("Members asked about reserves.\n\n"
+                                     "RESOLVED that the budget be noted.")
+    for answer in (b"", b"Service Unavailable"):
+        with pytest.raises(ValueError):
+            mp.parse_committees(answer)

@@ -86,7 +86,10 @@ def parse_xml(data: bytes) -> Any:
     """The document's root; tolerant of stray HTML, never resolving entities or fetching."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                              huge_tree=False, remove_blank_text=False)
-    root = etree.fromstring(data, parser=parser)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not XML ({exc})") from None
     if root is None:
         raise ValueError("not XML")
     return root

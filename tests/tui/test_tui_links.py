@@ -40,3 +40,17 @@ async def test_sources_show_and_copy_url(fake_settings: Settings, monkeypatch) -
         await pilot.press("ctrl+u")
         label = sources._by_option[sources._options[plain].id].citation.label()
         assert app.clipboard == label and "Barnsley" in label
+
+
+async def test_document_view_shows_the_source_link(fake_settings: Settings, monkeypatch) -> None:
+    from tui.screens.document import DocumentScreen
+
+    monkeypatch.setitem(DOCS["walsall-2012"], "url", URL)
+    app = create_app(fake_settings, FakeAssistant(), show_timings=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "foster carers recruited?")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        assert "MId=99" in screen_text(app)
