@@ -15,8 +15,8 @@ from typing import Any
 
 from fastapi.responses import Response
 
-CITATION_COLUMNS = ["doc_id", "title", "council", "committee", "doc_type", "date", "item_ref",
-                    "item_title", "source", "char_start", "char_end", "page"]
+CITATION_COLUMNS = ["doc_id", "title", "council", "committee", "doc_type", "date", "published",
+                    "item_ref", "item_title", "source", "url", "char_start", "char_end", "page"]
 SEARCH_COLUMNS = ["rank", "score", "chunk_id", *CITATION_COLUMNS, "text"]
 RESOLUTION_COLUMNS = ["kind", *CITATION_COLUMNS, "text"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -26,9 +26,11 @@ CITATION_EXAMPLE: dict[str, Any] = {
     "committee": "Children's Services Scrutiny Committee",
     "doc_type": "minutes",
     "date": "2014-01-14",
+    "published": "2014-01-21",
     "item_ref": "5",
     "item_title": "Ofsted Inspection of Services for Children in Need of Help and Protection",
     "source": "barnsley-childrens-services-scrutiny-committee-2014-01-14.txt",
+    "url": "https://democracy.barnsley.gov.uk/ieListDocuments.aspx?CId=145&MId=5012",
     "char_start": 2140,
     "char_end": 2515,
     "page": None,
@@ -55,10 +57,15 @@ class Citation(BaseModel):
     council: str | None
     committee: str | None
     doc_type: str
-    date: str | None = Field(description="ISO YYYY-MM-DD, or null when undated.")
+    date: str | None = Field(description="ISO YYYY-MM-DD when the meeting or inspection "
+                             "happened, or null when undated.")
+    published: str | None = Field(default=None, description="ISO YYYY-MM-DD when the document "
+                                  "was issued, where known.")
     item_ref: str
     item_title: str
     source: str = Field(description="The source file, relative to the corpus directory.")
+    url: str | None = Field(default=None, description="The document's web address (e.g. the "
+                            "meeting page), where the source has one.")
     char_start: int
     char_end: int
     page: int | None = Field(default=None, description="1-based page, PDFs only.")
@@ -181,8 +188,8 @@ class ResolutionsResponse(BaseModel):
 
 
 SUMMARY_EXAMPLE = {k: CITATION_EXAMPLE[k] for k in (
-    "doc_id", "title", "council", "committee", "doc_type", "date", "source")} | {
-    "items": 12, "chunks": 31, "resolutions": 6}
+    "doc_id", "title", "council", "committee", "doc_type", "date", "source", "published",
+    "url")} | {"items": 12, "chunks": 31, "resolutions": 6}
 
 
 class DocumentSummary(BaseModel):
@@ -197,6 +204,8 @@ class DocumentSummary(BaseModel):
     chunks: int
     resolutions: int = 0
     source: str = ""
+    published: str | None = None
+    url: str | None = None
 
 
 class DocumentsResponse(BaseModel):
@@ -256,6 +265,8 @@ class DocumentDetail(BaseModel):
     date: str | None
     chunks: int
     source: str = ""
+    published: str | None = None
+    url: str | None = None
     text: str
     items: list[Item]
     resolutions: list[RecordResolution]
@@ -266,7 +277,7 @@ class DocumentItem(BaseModel):
     """One item of a document (``?item=``): its span, its text and its resolutions."""
 
     model_config = _examples({k: SUMMARY_EXAMPLE[k] for k in (
-        "doc_id", "title", "council", "committee", "doc_type", "date", "source")} | {
+        "doc_id", "title", "council", "committee", "doc_type", "date", "source", "url")} | {
         "item": {"ref": "226/12", "title": "Ofsted Report", "char_start": 1200,
                  "char_end": 2900, "page": None},
         "text": "226/12 OFSTED REPORT ...", "resolutions": []})
@@ -277,6 +288,8 @@ class DocumentItem(BaseModel):
     doc_type: str
     date: str | None
     source: str = ""
+    published: str | None = None
+    url: str | None = None
     item: Item
     text: str = Field(description="document.text[item.char_start:item.char_end]")
     resolutions: list[RecordResolution]

@@ -97,6 +97,9 @@ class Settings:
     api_workers: int = 0  # SCRUTINY_API_WORKERS: requests computed at once (0 = one per core)
     api_cache: int = 512  # SCRUTINY_API_CACHE: responses kept per index generation (0 = off)
     api_keep_threads: bool = False  # SCRUTINY_API_KEEP_THREADS: leave torch's threads alone
+    fetch_rate: float = 2.0  # SCRUTINY_FETCH_RATE: at most this many requests a second to a site
+    fetch_timeout: float = 30.0  # SCRUTINY_FETCH_TIMEOUT: seconds to wait for one response
+    fetch_retries: int = 3  # SCRUTINY_FETCH_RETRIES: retries of a 5xx or timed-out request
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -129,6 +132,9 @@ class Settings:
             api_workers=integer("SCRUTINY_API_WORKERS", 0, 0, 1024),
             api_cache=integer("SCRUTINY_API_CACHE", 512, 0, 1_000_000),
             api_keep_threads=_env_flag("SCRUTINY_API_KEEP_THREADS"),
+            fetch_rate=_env_number("SCRUTINY_FETCH_RATE", 2.0, float, 0.01, 50.0),
+            fetch_timeout=_env_number("SCRUTINY_FETCH_TIMEOUT", 30.0, float, 0.1, 600.0),
+            fetch_retries=integer("SCRUTINY_FETCH_RETRIES", 3, 0, 10),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(base, **clean) if clean else base
@@ -146,3 +152,18 @@ class Settings:
         if not 0.0 <= self.abstain_threshold <= 1.0:
             raise SettingsError(f"SCRUTINY_ABSTAIN_THRESHOLD={self.abstain_threshold:g} is not "
                                 "valid: use a number from 0 to 1 (default 0.40).")
+
+
+def check_fetch_settings(settings: Settings) -> None:
+    """Refuse fetch limits that would hammer a council's site or never finish."""
+    from .errors import FetchError
+
+    if not 0 < settings.fetch_rate <= 50:
+        raise FetchError(f"SCRUTINY_FETCH_RATE must be between 0 and 50 requests a second, "
+                         f"not {settings.fetch_rate}.")
+    if not 0 < settings.fetch_timeout <= 600:
+        raise FetchError(f"SCRUTINY_FETCH_TIMEOUT must be between 0 and 600 seconds, not "
+                         f"{settings.fetch_timeout}.")
+    if not 0 <= settings.fetch_retries <= 10:
+        raise FetchError(f"SCRUTINY_FETCH_RETRIES must be between 0 and 10, not "
+                         f"{settings.fetch_retries}.")

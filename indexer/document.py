@@ -47,7 +47,8 @@ def load_document(path: Path, source: str, doc_id: str, max_bytes: int,
     items = build_items(text, find_headings(text, meta.doc_type))
     doc = Document(doc_id=doc_id, source=source, text=text, title=meta.title,
                    council=meta.council, committee=meta.committee, doc_type=meta.doc_type,
-                   date=meta.date, date_start=meta.date_start, page_starts=read.page_starts,
+                   date=meta.date, date_start=meta.date_start, published=meta.published,
+                   url=meta.url, page_starts=read.page_starts,
                    items=items, content_hash=content_hash)
     for item in doc.items:
         item.page = doc.page_at(item.char_start)

@@ -45,3 +45,8 @@ class QueryError(ScrutinyError):
 
 class NotFoundError(ScrutinyError):
     """A named document or item does not exist in the index."""
+
+
+class FetchError(ScrutinyError):
+    """A source site could not be read at all (bad address, or neither its web service nor its
+    pages answer); single failed meetings are reported, not raised."""

@@ -35,6 +35,8 @@ class Metadata:
     doc_type: str
     date: str | None
     date_start: str | None
+    published: str | None = None
+    url: str | None = None
 
 
 def clean_line(line: str) -> str:
@@ -174,7 +176,8 @@ def sidecar_for(path: Path) -> Path | None:
     return None
 
 
-SIDECAR_FIELDS = ("title", "council", "committee", "doc_type", "date", "date_start")
+SIDECAR_FIELDS = ("title", "council", "committee", "doc_type", "date", "date_start", "published",
+                  "url")
 
 
 def apply_sidecar(meta: Metadata, path: Path) -> list[str]:
@@ -195,7 +198,10 @@ def apply_sidecar(meta: Metadata, path: Path) -> list[str]:
         if key not in SIDECAR_FIELDS:
             warnings.append(f"{sidecar.name}: unknown field {key!r} ignored")
             continue
-        if key in ("date", "date_start") and value:
+        if key == "url" and value and not re.match(r"https?://\S+$", str(value)):
+            warnings.append(f"{sidecar.name}: url {value!r} is not an http(s) address")
+            continue
+        if key in ("date", "date_start", "published") and value:
             iso = parse_date(str(value))
             if not iso:
                 warnings.append(f"{sidecar.name}: {key} {value!r} is not a date")

@@ -71,6 +71,8 @@ class Document:
     doc_type: str = "report"
     date: str | None = None
     date_start: str | None = None  # first day when the record covers a range (a visit)
+    published: str | None = None  # when the document was issued (``date`` = when it happened)
+    url: str | None = None  # the document's web address, where the source has one
     page_starts: list[int] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)

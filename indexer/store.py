@@ -19,7 +19,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, council TEXT, committee TEXT,
     doc_type TEXT, date TEXT, date_start TEXT, text TEXT NOT NULL, page_starts TEXT,
-    content_hash TEXT, n_items INTEGER, n_chunks INTEGER, n_resolutions INTEGER);
+    content_hash TEXT, n_items INTEGER, n_chunks INTEGER, n_resolutions INTEGER,
+    published TEXT, url TEXT);
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, ord INTEGER, ref TEXT, title TEXT,
     char_start INTEGER, char_end INTEGER, page INTEGER);
@@ -57,7 +58,24 @@ def connect_writer(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA)
+    _add_link_columns(conn)
     return conn
+
+
+LINK_COLUMNS = ("published", "url")
+
+
+def _add_link_columns(conn: sqlite3.Connection) -> None:
+    """Indexes written before documents had ``published``/``url`` gain the columns on their
+    next update, so they stay usable without a rebuild."""
+    have = document_columns(conn)
+    for column in LINK_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
+
+
+def document_columns(conn: sqlite3.Connection) -> set[str]:
+    return {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -89,10 +107,12 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
                     sentences: list[list[tuple[int, int, str]]]) -> list[int]:
     """Insert one document with its records; returns the new chunk ids in order."""
     conn.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents (doc_id, source, title, council, committee, doc_type, date, "
+        "date_start, text, page_starts, content_hash, n_items, n_chunks, n_resolutions, "
+        "published, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (doc.doc_id, doc.source, doc.title, doc.council, doc.committee, doc.doc_type, doc.date,
          doc.date_start, doc.text, json.dumps(doc.page_starts), doc.content_hash,
-         len(doc.items), len(chunks), len(doc.resolutions)))
+         len(doc.items), len(chunks), len(doc.resolutions), doc.published, doc.url))
     conn.executemany(
         "INSERT INTO items (doc_id, ord, ref, title, char_start, char_end, page) "
         "VALUES (?,?,?,?,?,?,?)",

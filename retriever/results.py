@@ -125,9 +125,11 @@ class Citation:
     committee: str | None
     doc_type: str
     date: str | None
+    published: str | None
     item_ref: str
     item_title: str
     source: str
+    url: str | None
     char_start: int
     char_end: int
     page: int | None = None
@@ -237,6 +239,8 @@ class DocumentSummary:
     chunks: int
     resolutions: int
     source: str
+    published: str | None = None
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

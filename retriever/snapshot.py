@@ -41,6 +41,8 @@ class DocMeta:
     n_items: int
     n_chunks: int
     n_resolutions: int
+    published: str | None = None
+    url: str | None = None
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -73,8 +75,11 @@ class Snapshot:
         self._vectors_lock = threading.Lock()
         conn = self.conn()
         self.docs: dict[str, DocMeta] = {}
+        # Indexes built before documents carried links read as having none.
+        have = store.document_columns(conn)
+        links = ", ".join(c if c in have else f"NULL AS {c}" for c in store.LINK_COLUMNS)
         for r in conn.execute("SELECT doc_id, source, title, council, committee, doc_type, date, "
-                              "n_items, n_chunks, n_resolutions FROM documents"):
+                              f"n_items, n_chunks, n_resolutions, {links} FROM documents"):
             self.docs[r["doc_id"]] = DocMeta(*tuple(r))
         self.acronyms: dict[str, set[str]] = {}
         for acronym, expansion in conn.execute("SELECT acronym, expansion FROM acronyms"):
@@ -200,7 +205,8 @@ class Snapshot:
         meta = self.docs[doc_id]
         return Citation(doc_id=doc_id, title=meta.title, council=meta.council,
                         committee=meta.committee, doc_type=meta.doc_type, date=meta.date,
-                        item_ref=clean_ref(item_ref), item_title=item_title, source=meta.source,
+                        published=meta.published, item_ref=clean_ref(item_ref),
+                        item_title=item_title, source=meta.source, url=meta.url,
                         char_start=start, char_end=end, page=page)
 
     def chunks(self, ids: list[int]) -> dict[int, sqlite3.Row]:
@@ -257,7 +263,7 @@ class Snapshot:
         return DocumentSummary(doc_id=m.doc_id, title=m.title, council=m.council,
                                committee=m.committee, doc_type=m.doc_type, date=m.date,
                                items=m.n_items, chunks=m.n_chunks, resolutions=m.n_resolutions,
-                               source=m.source)
+                               source=m.source, published=m.published, url=m.url)
 
     def document_detail(self, doc_id: str) -> DocumentDetail | None:
         meta = self.docs.get(doc_id)

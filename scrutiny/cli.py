@@ -20,6 +20,8 @@ EXAMPLES = """\
 examples:
   scrutiny index                      index the bundled corpus/ into .scrutiny-index/
   scrutiny index ~/minutes --index ~/minutes-index
+  scrutiny fetch moderngov https://democracy.yourcouncil.gov.uk --corpus ~/minutes \
+      --index ~/minutes-index          download scrutiny minutes, then index them
   scrutiny ask "What did officers promise about CAMHS waiting times?"
   scrutiny search "foster carers" --council Barnsley --sort date
   scrutiny resolutions adoption --since 2012
@@ -44,6 +46,40 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
                    help="on or before; a year or month means its last day")
 
 
+def _add_fetch(sub: Any) -> None:
+    p = sub.add_parser("fetch", help="download a council's published minutes into the corpus")
+    sources = p.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    m = sources.add_parser(
+        "moderngov", help="a ModernGov site (democracy.<council>.gov.uk and similar)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Download the minutes of a council's meetings from its ModernGov site "
+                    "(web service, or the meeting pages where that is switched off) into "
+                    "CORPUS/<site>/<committee>/, each with a sidecar naming council, committee, "
+                    "date and the meeting page's address; then index what is new. Run it "
+                    "again at any time: it asks only for meetings it does not have yet.",
+        epilog="example:\n  scrutiny fetch moderngov https://democracy.yourcouncil.gov.uk "
+               "--since 2020 --corpus ~/minutes --index ~/minutes-index")
+    m.add_argument("url", help="the site's address, e.g. https://democracy.yourcouncil.gov.uk")
+    m.add_argument("--committee", action="append", default=[], metavar="TEXT",
+                   help="committees whose title contains TEXT (repeatable; default: titles "
+                        "containing 'scrutiny' or 'overview')")
+    m.add_argument("--since", metavar="DATE", help="meetings from this date or year")
+    m.add_argument("--until", metavar="DATE", help="meetings up to this date or year "
+                                                   "(default: today)")
+    m.add_argument("--reports", action="store_true",
+                   help="also download the officer reports linked from each meeting (PDF)")
+    m.add_argument("--council", metavar="NAME", help="council name to record (default: the "
+                                                     "site's own)")
+    m.add_argument("--refresh", action="store_true",
+                   help="ask again for meetings already fetched (picks up corrected minutes)")
+    m.add_argument("--corpus", type=Path, default=None, metavar="DIR",
+                   help="where documents are written (default: $SCRUTINY_CORPUS or corpus/)")
+    _add_index_opt(m)
+    m.add_argument("--no-index", action="store_true", help="download only; do not index")
+    m.add_argument("--json", action="store_true", help="print the fetch report as JSON")
+    m.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scrutiny", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -63,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "needs --rebuild for an index built without it")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    _add_fetch(sub)
 
     p = sub.add_parser("documents", help="list indexed documents")
     _add_index_opt(p)

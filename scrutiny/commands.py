@@ -61,6 +61,68 @@ def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
     return 0
 
 
+def _fetch_dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    from indexer.dates import parse_date
+    from indexer.errors import FetchError
+
+    out: list[str | None] = []
+    for flag, raw in (("--since", args.since), ("--until", args.until)):
+        if not raw:
+            out.append(None)
+            continue
+        iso = parse_date(raw)
+        if not iso:
+            raise FetchError(f"{flag} {raw!r} is not a date; use YYYY-MM-DD or a year.")
+        out.append(f"{raw.strip()}-12-31" if flag == "--until" and raw.strip().isdigit()
+                   else iso)
+    return out[0], out[1]
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
+    """Fetch, then index; exit 1 only when every meeting failed, so a cron job notices a
+    site that has gone away but not one bad meeting."""
+    from indexer.config import check_fetch_settings
+    from indexer.sources.http import Client
+    from indexer.sources.moderngov import FetchOptions, fetch_moderngov
+
+    check_fetch_settings(settings)
+    since, until = _fetch_dates(args)
+    options = FetchOptions(committees=args.committee, since=since, until=until,
+                           reports=args.reports, council=args.council, refresh=args.refresh)
+    client = Client(rate=settings.fetch_rate, timeout=settings.fetch_timeout,
+                    retries=settings.fetch_retries)
+    quiet = args.quiet or args.json
+    progress_cm, callback = _progress(quiet=quiet)
+    with progress_cm:
+        report = fetch_moderngov(args.url, settings.corpus_dir, options, client=client,
+                                 progress=callback)
+    if not quiet:
+        print(f"{report.council} ({report.site}, via the {report.mode})")
+        print(f"  committees: {'; '.join(report.committees) or 'none matched'}")
+        print(f"  {len(report.fetched)} meetings fetched, {report.unchanged} already had, "
+              f"{len(report.pending)} without minutes yet (asked again next run), "
+              f"{len(report.reports)} reports, {len(report.failures)} failed; "
+              f"{report.requests} requests")
+        print(f"  written under {settings.corpus_dir / report.folder}")
+    for line in report.failures:
+        print(f"  failed: {line}", file=sys.stderr)
+    if not report.committees and not quiet:
+        print("  no committee matched: list them with --committee TEXT (part of a title).")
+    build = None
+    if not args.no_index:
+        from indexer.build import build_index
+
+        progress_cm, callback = _progress(quiet=quiet)
+        with progress_cm:
+            build = build_index([settings.corpus_dir], settings, progress=callback)
+        if not quiet:
+            print(f"Index: {build.index_dir}: {len(build.indexed)} indexed, "
+                  f"{build.documents_total} documents")
+    if args.json:
+        _json({"fetch": report.to_dict(), "index": build.to_dict() if build else None})
+    return 1 if report.all_failed else 0
+
+
 def _progress(quiet: bool) -> tuple[Any, Any]:
     import contextlib
 
@@ -104,6 +166,8 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
               f"{d.committee or d.title}")
         print(f"            {d.doc_id}  ({plural(d.items, 'item')}, {plural(d.chunks, 'chunk')}, "
               f"{plural(d.resolutions, 'resolution')})  {d.source}")
+        if d.url:
+            print(f"            {d.url}")
     return 0
 
 
@@ -118,9 +182,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) ->
     print(result.answer)
     if result.citations:
         print("\nSources:")
-        # Quotes from one item sit under one label, each quote on its own line.
         for group in group_by_item(result.citations):
             print(f"  {markers(group.entries)} {item_label(group.citation)}")
+            if group.citation.url:
+                print(f"      {group.citation.url}")
             for c in group.entries:
                 page = f" (p. {c.citation.page})" if c.citation.page else ""
                 lead = f"[{c.n}] " if len(group.entries) > 1 else ""
@@ -147,6 +212,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn)
         # Listed by relevance the rank says it all; listed by date, say how relevant.
         where = f"  ({relevance(h.score, scores)})" if args.sort == "date" else ""
         print(f"{h.rank:>2}. {plain(h.citation.label())}{where}")
+        if h.citation.url:
+            print(f"    {h.citation.url}")
         text = plain(h.text)
         print(f"    {text[:300]}{'…' if len(text) > 300 else ''}")
     return 0
@@ -166,6 +233,8 @@ def cmd_resolutions(args: argparse.Namespace, settings: Settings, filters: Filte
                                       if result.count > len(result.resolutions) else ""))
     for n, r in enumerate(result.resolutions, start=1):
         print(f"[{n}] {plain(r.citation.label())}  ({r.kind})")
+        if r.citation.url:
+            print(f"    {r.citation.url}")
         print(f"    {plain(r.text)}")
     return 0
 
@@ -186,6 +255,8 @@ def cmd_prepare(args: argparse.Namespace, settings: Settings, filters: FiltersFn
             print("  (none found)")
         for p in points:
             print(f"  - \"{plain(p.quote)}\"\n    {plain(p.citation.label())}")
+            if p.citation.url:
+                print(f"    {p.citation.url}")
     return 0
 
 

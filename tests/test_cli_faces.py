@@ -51,8 +51,8 @@ def test_unknown_council_names_the_councils_held(corpus_index: Path,
 def _cite(item_ref: str, title: str, start: int, doc: str = "walsall-2012") -> Citation:
     return Citation(doc_id=doc, title="Minutes", council="Walsall Council",
                     committee="Scrutiny Panel", doc_type="minutes", date="2012-09-13",
-                    item_ref=item_ref, item_title=title, source=f"{doc}.txt",
-                    char_start=start, char_end=start + 10)
+                    published=None, item_ref=item_ref, item_title=title, source=f"{doc}.txt",
+                    url=None, char_start=start, char_end=start + 10)
 
 
 class _Facade:

@@ -245,8 +245,8 @@ def test_json_contracts(small: Assistant) -> None:
     assert set(s["understood"]) == {"filters", "from_question", "relaxed"}
     assert set(s["hits"][0]) == {"rank", "score", "text", "chunk_id", "citation"}
     assert set(s["hits"][0]["citation"]) == {
-        "doc_id", "title", "council", "committee", "doc_type", "date", "item_ref", "item_title",
-        "source", "char_start", "char_end", "page"}
+        "doc_id", "title", "council", "committee", "doc_type", "date", "published", "item_ref",
+        "item_title", "source", "url", "char_start", "char_end", "page"}
     a = small.ask("What was resolved about adoption?").to_dict()
     assert set(a) == {"question", "answer", "abstained", "shape", "understood", "citations",
                       "took_ms"}

@@ -36,6 +36,8 @@ def citation_reference(citation: Citation) -> str:
             f"{citation.char_end}"
     if citation.page:
         where += f", page {citation.page}"
+    if citation.url:
+        where += f", {citation.url}"
     return f"{citation.label()} ({where})"
 
 

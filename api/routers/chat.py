@@ -47,6 +47,8 @@ def render(result: AskResult) -> str:
     lines = [result.answer.rstrip(), "", "Sources:"]
     for cited in result.citations:
         lines.append(f"[{cited.n}] {cited.citation.label()}")
+        if cited.citation.url:
+            lines.append(cited.citation.url)
         lines.extend("> " + line for line in cited.quote.strip().splitlines() if line.strip())
     return "\n".join(lines)
 

@@ -71,7 +71,8 @@ async def get_document(
             text = detail.text[int(entry["char_start"]):int(entry["char_end"])]
             ref = entry.get("ref")
             return {**{k: data[k] for k in ("doc_id", "title", "council", "committee",
-                                             "doc_type", "date", "source")},
+                                             "doc_type", "date", "published", "source",
+                                             "url")},
                     "item": entry, "text": text,
                     "resolutions": [r for r in detail.resolutions if r.get("item_ref") == ref]}
     raise NotFoundError(f"Document {doc_id} has no item {item!r}. Its items are listed "

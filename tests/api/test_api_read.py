@@ -17,8 +17,8 @@ from indexer.config import Settings
 
 pytestmark = pytest.mark.integration
 
-CITATION_KEYS = {"doc_id", "title", "council", "committee", "doc_type", "date", "item_ref",
-                 "item_title", "source", "char_start", "char_end", "page"}
+CITATION_KEYS = {"doc_id", "title", "council", "committee", "doc_type", "date", "published",
+                 "item_ref", "item_title", "source", "url", "char_start", "char_end", "page"}
 
 
 def _assert_error(response, status: int) -> str:

@@ -70,7 +70,8 @@ def citation_for(doc_id: str, phrase: str) -> tuple[Citation, str]:
     item = next(i for i in _items(doc) if i["char_start"] <= start < i["char_end"])
     return Citation(doc_id=doc_id, title=doc["title"], council=doc["council"],
                     committee=doc["committee"], doc_type=doc["doc_type"], date=doc["date"],
-                    item_ref=item["ref"], item_title=item["title"], source=f"{doc_id}.txt",
+                    published=doc.get("published"), item_ref=item["ref"],
+                    item_title=item["title"], source=f"{doc_id}.txt", url=doc.get("url"),
                     char_start=start, char_end=end), phrase
 
 

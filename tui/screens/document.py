@@ -58,8 +58,10 @@ class DocumentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Content.assemble(("Cited: ", "bold"), self.citation.label()),
-                     id="doc-citation")
+        cited = Content.assemble(("Cited: ", "bold"), self.citation.label())
+        if self.citation.url:
+            cited = Content.assemble(cited, "  ", (self.citation.url, "underline"))
+        yield Static(cited, id="doc-citation")
         yield ErrorNotice(id="doc-error")
         with Horizontal(id="doc-main"):
             yield ItemOutline(id="outline")

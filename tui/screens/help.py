@@ -30,6 +30,7 @@ panel. Ask a follow-up and the assistant takes the earlier questions into accoun
 | Ctrl+B | Prepare questions: earlier questions, officers' promises, recommendations |
 | Ctrl+S | Export the conversation, with full citations, to a Markdown file |
 | Ctrl+Y | Copy the latest answer and its sources |
+| Ctrl+U | In a list of sources: copy the highlighted source's web address (its label if none) |
 | Ctrl+N | Start a new conversation |
 | Ctrl+T | Switch between dark and light colours |
 | F1 | This help |

@@ -1,9 +1,12 @@
-"""A list of cited records: label, quote; Enter or a click opens the record."""
+"""A list of cited records: label, link, quote; Enter or a click opens the record, Ctrl+U copies
+its link (or its label when it has none) to paste into an email."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -35,6 +38,8 @@ class CitationEntry:
 class CitationList(OptionList):
     """Shows ``CitationEntry`` rows, optionally under section headings."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+u", "copy_link", "Copy link")]
+
     class Opened(Message):
         """The user chose a record to read."""
 
@@ -60,6 +65,8 @@ class CitationList(OptionList):
             (f"{entry.marker} ", "bold $accent") if entry.marker else "",
             (entry.citation.label(), "bold"),
         )
+        if entry.citation.url:
+            head = Content.assemble(head, "\n", (entry.citation.url, "underline $text-muted"))
         if not entry.quote:
             return head
         return Content.assemble(head, "\n", (preview(entry.quote), "italic $text-muted"))
@@ -105,3 +112,15 @@ class CitationList(OptionList):
         entry = self._by_option.get(option.id or "") if option else None
         if entry is not None:
             self.post_message(self.Opened(entry.citation, entry.quote))
+
+    def action_copy_link(self) -> None:
+        """Copy the highlighted record's web address; its label when it has none."""
+        option = self.highlighted_option
+        entry = self._by_option.get(option.id or "") if option else None
+        if entry is None:
+            self.app.notify("No source selected to copy.", severity="warning")
+            return
+        citation = entry.citation
+        self.app.copy_to_clipboard(citation.url or citation.label())
+        self.app.notify("Link copied to the clipboard." if citation.url else
+                        "This source has no web address; its label was copied.")
