@@ -71,6 +71,8 @@ class Document:
     doc_type: str = "report"
     date: str | None = None
     date_start: str | None = None  # first day when the record covers a range (a visit)
+    published: str | None = None  # when the document was issued (``date`` = when it happened)
+    url: str | None = None  # the document's web address, where the source has one
     page_starts: list[int] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
@@ -136,6 +138,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    # indexed this build without a recognised council or date: the user may add a sidecar
+    unrecognised: list[SkippedFile] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_reused: int = 0
     chunks_total: int = 0
