@@ -2,6 +2,7 @@
 
     python -m bench.realpdf                       # recognition on every file, throughput on 40
     python -m bench.realpdf --sample 0            # recognition only (reading, no embedding)
+    python -m bench.realpdf --limit -1 --sample 20     # throughput only
     python -m bench.realpdf --dev ../shared/eval/dev-corpus
 
 Recognition needs only reading, so it runs over every file: council right (the manifest's
@@ -121,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--dev", type=Path, default=None, help="also a dev corpus (docs/ + manifest)")
-    ap.add_argument("--limit", type=int, default=0, help="recognition on the first N files only")
+    ap.add_argument("--limit", type=int, default=0,
+                    help="recognition on the first N files only (-1: none)")
     ap.add_argument("--sample", type=int, default=40, help="files for throughput (0: skip)")
     ap.add_argument("--backend", default="onnx")
     ap.add_argument("--json", type=Path, default=None)
@@ -131,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     manifest = [json.loads(x) for x in (a.corpus / "manifest.jsonl").read_text().splitlines()
                 if x.strip()]
-    if a.limit:
-        manifest = manifest[:a.limit]
-    out: dict = {"real": recognition(a.corpus, manifest, "local_authority", "published")}
+    out: dict = {}
+    if a.limit >= 0:
+        subset = manifest[:a.limit] if a.limit else manifest
+        out["real"] = recognition(a.corpus, subset, "local_authority", "published")
     if a.dev and (a.dev / "manifest.jsonl").is_file():
         dev = [json.loads(x) for x in (a.dev / "manifest.jsonl").read_text().splitlines()
                if x.strip()]

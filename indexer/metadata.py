@@ -60,7 +60,7 @@ def smart_title(text: str) -> str:
     return " ".join(words)
 
 
-def _head_lines(text: str, limit: int = 1500, count: int = 12) -> list[str]:
+def _head_lines(text: str, limit: int = 2500, count: int = 20) -> list[str]:
     lines = []
     for raw in text[:limit].split("\n"):
         line = clean_line(raw)
@@ -96,7 +96,8 @@ def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...]
     def strip_council(line: str) -> str:
         for name in council_names:
             line = re.sub(re.escape(name), "", line, flags=re.I)
-        return re.sub(r"\s+", " ", line).strip(" -–:,'’s")
+        line = re.sub(r"\s+", " ", line).strip(" -–:,")
+        return re.sub(r"^['’]s\b\s*", "", line).strip(" -–:,")  # "Walsall's Panel" -> "Panel"
 
     if doc_type in ("peer_review", "inspection"):
         for line in lines[:4]:

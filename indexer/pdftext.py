@@ -92,6 +92,7 @@ def clean_pages(pages: list[str]) -> PdfText:
     removed: dict[str, str] = {}
     if keys:
         page_lines = [_strip_furniture(lines, keys, removed) for lines in page_lines]
+    page_lines = [_letterhead_first(lines) for lines in page_lines]
     lengths = sorted(len(ln) for lines in page_lines for ln in lines if len(ln) >= 20)
     width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
 
@@ -140,6 +141,26 @@ def clean_pages(pages: list[str]) -> PdfText:
             page_starts[-1] = offset
     text = "".join(parts)
     return PdfText(text=text, page_starts=page_starts, furniture=list(removed.values()))
+
+
+def _letterhead_first(lines: list[str]) -> list[str]:
+    """A contact block printed at the foot of a page (a letter's sender address) moves to the
+    top of the page as its own paragraph, so a paragraph that runs on to the next page is not
+    cut by it and the block can be recognised and left out of passages."""
+    idx = [i for i, ln in enumerate(lines) if ln]
+    block: list[int] = []
+    for i in reversed(idx):
+        ln = lines[i]
+        if len(ln) > 60 or _ends_sentence(ln) and not _CONTACT.search(ln):
+            break
+        block.append(i)
+    block.reverse()
+    if len(block) < 3 or sum(bool(_CONTACT.search(lines[i])) for i in block) < 2 \
+            or len(block) == len(idx):
+        return lines
+    head = [lines[i] for i in block]
+    rest = lines[:block[0]]
+    return [*head, "", *rest]
 
 
 def _table_context(lines: list[str], line: str) -> bool:

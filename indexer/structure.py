@@ -29,6 +29,8 @@ APPENDIX = re.compile(r"^[ \t]*" + _MD
                       r"[ \t]*[-–:.]?[ \t]*(?P<rest>.*)$", re.M | re.I)
 ROMAN = re.compile(r"^[ \t]*(?P<ref>\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)[.)]?)[ \t]+"
                    r"(?P<rest>[A-Z].*\?)[ \t]*$", re.M)
+_MONTH_YEAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?\s+"
+                         r"(?:19|20)\d\d\b", re.I)
 _POSTCODE_TAIL = re.compile(r"\d[A-Z]{2}\b")
 _RESOLUTION_WORDS = re.compile(r"^(?:resolved|it was (?:also )?agreed|agreed|that|recommended|"
                                r"chair|date|signed)\b", re.I)
@@ -96,8 +98,9 @@ def find_headings(text: str, doc_type: str) -> list[Heading]:
                                   ("num", *parts)))
     for pattern in (INTEGER, INTEGER_CAPS):
         for m in pattern.finditer(text):
-            if not _looks_like_heading_text(m["rest"]) or int(m["ref"]) == 0:
-                continue
+            if not _looks_like_heading_text(m["rest"]) or int(m["ref"]) == 0 \
+                    or _MONTH_YEAR.match(m["rest"]):
+                continue  # "24 SEPTEMBER 2009" is a date line, not item 24
             candidates.append(Heading(m["ref"] + ".", _title_from(m["rest"]), m.start("ref"), 1,
                                       ("num", int(m["ref"]), 0)))
     for m in APPENDIX.finditer(text):
@@ -229,12 +232,13 @@ def _add_plain_headings(text: str, numbered: list[Heading]) -> list[Heading]:
     """
     starts = {h.start for h in numbered}
     extra: list[Heading] = []
-    prose = _prose_numbered(text, numbered)
-    first = 0 if prose else (numbered[0].start if numbered else 0)
+    # Unnumbered reports and letters ("Headline findings", "Main findings") read the same way.
+    prose = not numbered or _prose_numbered(text, numbered)
+    first = 0 if prose else numbered[0].start
     for m in _PLAIN.finditer(text):
         line = _MARKUP.sub("", m["line"]).strip()
         start = m.start("line") + (len(m["line"]) - len(m["line"].lstrip()))
-        if start in starts or start < first or not numbered:
+        if start in starts or start < first:
             continue
         words = line.split()
         if (len(words) > (16 if prose else 12) or line.endswith((".", ",", ";", ":"))
