@@ -110,9 +110,10 @@ def detect_council(text: str, head: str | None = None) -> Council | None:
     for i, (_match, council, weight) in enumerate(iter_councils(head)):
         # A formal name in the heading is decisive; a bare place name there may be a diocese
         # or a partner ("Lichfield Diocesan Education"), so it only leans.
-        scores[council.name] += 20 + weight if weight >= 3 else 6
+        scores[council.name] += 20 + weight if weight >= 3 else 12
         by_name[council.name] = council
         first.setdefault(council.name, i)
+    head_named = bool(scores)
     if not scores:
         named = council_by_form(head)
         if named is not None:
@@ -120,8 +121,9 @@ def detect_council(text: str, head: str | None = None) -> Council | None:
     for match, council, weight in iter_councils(text[:400_000]):
         if _POSSESSIVE.match(text, match.end()):
             continue
-        scores[council.name] += weight + (4 * weight if match.start() < 1500 and weight >= 3
-                                           else 0)
+        # With no council in the heading, a formal name near the top is the next best sign.
+        near_top = not head_named and match.start() < 1500 and weight >= 3
+        scores[council.name] += weight + (4 * weight if near_top else 0)
         by_name[council.name] = council
         first.setdefault(council.name, 10**6 + match.start())
     if scores:

@@ -169,7 +169,7 @@ def detect_dates(text: str, doc_type: str, source: str, created: str = ""
                        and event is not None and d.char_start < event.char_start
                        and len(clean_line(_line_of(text, d.char_start, d.char_end)))
                        <= d.char_end - d.char_start + 2), None)
-        if letter is not None and event is not None and published is None:
+        if letter is not None and published is None and re.search(r"^Dear\b", text[:3000], re.M):
             published = letter.iso  # a letter is dated when it was sent
     if event is None:
         iso, start = detect_date(text, doc_type, source, dates)

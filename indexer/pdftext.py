@@ -26,6 +26,9 @@ _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]?$")
 _NEW_UNIT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]\s|\d{1,3}(?:\.\d{1,3})+\s|"
                        r"\(?[a-z]{1,3}\)\s|[◼▪•●■\-–*]\s|(?:Appendix|Annex|Schedule)\s)", re.I)
+# A line ending in a word that cannot end a title or sentence ("Inspection of Westmorland and" /
+# "Furness ...") runs on, however short it is.
+_OPEN_END = re.compile(r"(?:\b(?:and|or|of|the|to|for|in|on|upon|with|by|at|a|an)|[,&])$", re.I)
 _BULLET = re.compile(r"^[◼▪•●■\-–*]\s")
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
 # The inspectorates' four-point judgement scale (Ofsted, CQC): a table row ends in one of these.
@@ -187,8 +190,9 @@ def _separator(prev: str | None, line: str, blank: bool, width: int) -> str:
         return ""  # "multi-" + "agency": the compound word the line end broke
     new_unit = bool(_NEW_UNIT.match(line))
     if not _ends_sentence(prev) and not new_unit:
-        if line[:1].islower() or (_wrapped(prev, line, width) and not _BULLET.match(line)
-                                  and line[:1] not in "◼▪•●■"):
+        if line[:1].islower() or _OPEN_END.search(prev) or (
+                _wrapped(prev, line, width) and not _BULLET.match(line)
+                and line[:1] not in "◼▪•●■"):
             return " "  # a hard line break inside a sentence or a wrapped heading
     if new_unit:
         return "\n" if _BULLET.match(line) and _BULLET.match(prev) else "\n\n"

@@ -202,3 +202,41 @@ def test_build_lists_documents_without_council(tmp_path: Path) -> None:
     (corpus / "_metadata.json").write_text(json.dumps({"council": "Eastshire County Council"}))
     report = build_index([corpus], settings, embedder=HashEmbedder())
     assert report.indexed == ["a.txt"] and not report.unrecognised  # a folder file does
+
+
+def test_clean_pages_on_extracted_text() -> None:
+    """The same rules on page texts as pypdf gives them (trailing spaces, wrapped lines)."""
+    from indexer.pdftext import clean_pages, excluded_spans
+
+    body = ("Leaders have a clear understanding of the quality of practice across the whole \n"
+            "service and they act on what they find, so that children are helped sooner. \n")
+    pages = [
+        "Inspection of Westmorland and \nFurness local authority children's services \n"
+        "Inspection dates: 22 April to 3 May 2024 \n" + body
+        + "Sender Office \nPiccadilly Gate \nManchester \nM1 2WD \nT 0300 123 1231 \n",
+        " \nInspection of Westmorland and Furness local authority children's services \n"
+        "22 April to 3 May 2024 2 \nThe partnership works well across multi- \n"
+        "agency boundaries and the local authority has a good understanding of what it \n"
+        "needs to do next to improve the\n",
+        " \nInspection of Westmorland and Furness local authority children's services \n"
+        "22 April to 3 May 2024 3 \nexperiences of children in care. \n" + body,
+    ]
+    out = clean_pages(pages)
+    assert out.text.startswith("Sender Office")  # the letterhead leads its page
+    assert "Inspection of Westmorland and Furness local authority" in out.text
+    assert out.text.count("22 April to 3 May 2024") == 1  # the header went; the title stayed
+    assert "multi-agency" in out.text
+    assert "to improve the experiences of children in care." in out.text  # across the page
+    assert len(out.page_starts) == 3
+    assert out.text[out.page_starts[1]:].startswith("The partnership works well")
+    assert any(f.startswith("22 April to 3 May 2024") for f in out.furniture)
+    blocks = [out.text[a:b] for a, b in excluded_spans(out.text, out.page_starts)]
+    assert any("M1 2WD" in b for b in blocks)
+
+
+def test_a_stray_date_is_not_a_letter_date() -> None:
+    text = ("11 July 2022\n\nInspection of Northshire local authority children's services\n"
+            "Inspection dates: 11 to 22 July 2022\n\nServices are good.\n")
+    meta = recognise(text, "northshire-childrens-services-inspection-2022-09-05.pdf")
+    assert (meta.date_start, meta.date, meta.published) == ("2022-07-11", "2022-07-22",
+                                                            "2022-09-05")
