@@ -200,11 +200,18 @@ def task_serve(a: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _texts(corpus: Path) -> list[str]:
+def _texts(corpus: Path, raw_pdf: bool = False) -> list[str]:
+    """The corpus as text; ``raw_pdf``: PDFs as plain pypdf gives them, as a naive pipeline
+    would read them (no furniture removal or reflow)."""
     from indexer.readers import SUPPORTED, read_document
 
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
                    and not p.name.endswith(".meta.json"))
+    if raw_pdf:
+        from pypdf import PdfReader
+
+        return ["\n\n".join(pg.extract_text() or "" for pg in PdfReader(str(p)).pages)
+                if p.suffix.lower() == ".pdf" else read_document(p).text for p in files]
     return [read_document(p, max_bytes=256 * 2**20).text for p in files]
 
 
@@ -216,7 +223,7 @@ def task_naive(a: dict[str, Any]) -> dict[str, Any]:
     from retriever.evaluate import first_hit, ranking_metrics
 
     t0 = time.perf_counter()
-    texts = _texts(Path(a["corpus"]))
+    texts = _texts(Path(a["corpus"]), bool(a.get("raw_pdf")))
     if a["backend"] == "fake":
         model: Any = FakeEmbedder()
         encode = model.encode

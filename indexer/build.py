@@ -36,6 +36,7 @@ from .models import BuildReport, SkippedFile
 from .onnx_export import vector_variant
 from .readers import SUPPORTED
 from .units import Units, vectors_from_sentences
+from .usermeta import FOLDER_FILES, check_defaults, folder_files
 
 ProgressFn = Callable[[str, int, int], None]
 IGNORED_SUFFIXES = (".meta.json",)
@@ -74,7 +75,7 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
             rel = path.relative_to(base).as_posix()
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
-            if path.name.endswith(IGNORED_SUFFIXES):
+            if path.name.endswith(IGNORED_SUFFIXES) or path.name in FOLDER_FILES:
                 continue
             if path.suffix.lower() not in SUPPORTED:
                 report.skipped.append(SkippedFile(rel, f"unsupported file type "
@@ -89,25 +90,36 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
     return list(found.values())
 
 
-def _sidecar_stamp(path: Path) -> list[int] | None:
+def _root(f: SourceFile) -> Path:
+    """The folder being indexed that ``f`` was found under."""
+    return f.path.parents[len(Path(f.source).parts) - 1]
+
+
+def _sidecar_stamp(path: Path, root: Path | None = None) -> list[int] | None:
+    """Size and mtime of the sidecar and folder files: when they change, the file is re-read."""
     from .metadata import sidecar_for
 
-    sidecar = sidecar_for(path)
-    if sidecar is None:
-        return None
-    st = sidecar.stat()
-    return [st.st_size, st.st_mtime_ns]
+    stamp: list[int] = []
+    for extra in [sidecar_for(path), *folder_files(path, root)]:
+        if extra is not None:
+            st = extra.stat()
+            stamp += [st.st_size, st.st_mtime_ns]
+    return stamp or None
 
 
 def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | None = None,
                 progress: ProgressFn | None = None, rebuild: bool = False,
-                wait: bool = False) -> BuildReport:
-    """Index ``paths`` into ``settings.index_dir``; see the module docstring for guarantees."""
+                wait: bool = False, defaults: dict[str, str] | None = None) -> BuildReport:
+    """Index ``paths`` into ``settings.index_dir``; see the module docstring for guarantees.
+
+    ``defaults`` (council, committee, doc_type) fill those fields for the documents this build
+    reads that lack them (see ``sources`` for the order of precedence)."""
+    defaults = check_defaults(defaults or {})
     index_dir = Path(settings.index_dir)
     report = BuildReport(index_dir=str(index_dir))
     t0 = time.perf_counter()
     with layout.build_lock(index_dir, wait=wait):
-        _build_locked(paths, settings, index_dir, report, embedder, progress, rebuild)
+        _build_locked(paths, settings, index_dir, report, embedder, progress, rebuild, defaults)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -162,7 +174,8 @@ def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
 
 
 def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report: BuildReport,
-                  embedder: Embedder | None, progress: ProgressFn | None, rebuild: bool) -> None:
+                  embedder: Embedder | None, progress: ProgressFn | None, rebuild: bool,
+                  defaults: dict[str, str] | None = None) -> None:
     notify = progress or (lambda stage, done, total: None)
     layout.prune(index_dir)  # generations left by killed builds must not pile up
     model_name = embedder.name if embedder is not None else resolve_model(settings.model)[0]
@@ -192,17 +205,17 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     for f in files:
         prev = old_docs.get(f.source) or old_skips.get(f.source)
         if prev and prev["size"] == f.size and prev["mtime_ns"] == f.mtime_ns \
-                and prev.get("sidecar") == _sidecar_stamp(f.path):
+                and prev.get("sidecar") == _sidecar_stamp(f.path, _root(f)):
             digest = prev["hash"]
         else:
             try:
-                digest = file_hash(f.path)
+                digest = file_hash(f.path, _root(f))
             except OSError as exc:
                 report.skipped.append(SkippedFile(f.source, f"cannot read file: {exc.strerror}"))
                 continue
         if f.source in old_docs and old_docs[f.source]["hash"] == digest:
             keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns,
-                                  sidecar=_sidecar_stamp(f.path))
+                                  sidecar=_sidecar_stamp(f.path, _root(f)))
             report.unchanged.append(f.source)
         elif f.source in old_skips and old_skips[f.source]["hash"] == digest:
             keep_skips[f.source] = old_skips[f.source]
@@ -224,7 +237,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
         if old_gen is not None:
             shutil.copyfile(old_gen / layout.RECORDS, gen_dir / layout.RECORDS)
         _write_generation(gen_dir, old_gen, settings, report, notify, changed, keep, keep_skips,
-                          [old_docs[s]["doc_id"] for s in gone + replaced], embedder, model_name)
+                          [old_docs[s]["doc_id"] for s in gone + replaced], embedder, model_name,
+                          defaults)
         layout.fsync_tree(gen_dir)
     except OSError as exc:
         shutil.rmtree(gen_dir, ignore_errors=True)
@@ -266,7 +280,8 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
                       report: BuildReport, notify: ProgressFn,
                       changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
                       keep_skips: dict[str, dict[str, Any]], stale_ids: list[str],
-                      embedder: Embedder | None, model_name: str) -> None:
+                      embedder: Embedder | None, model_name: str,
+                      defaults: dict[str, str] | None = None) -> None:
     conn = store.connect_writer(gen_dir / layout.RECORDS)
     try:
         conn.execute("BEGIN")
@@ -275,7 +290,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
                  else load_tokenizer(settings.model).count)
         units = Units(model_name, settings.chunk_vectors)
         pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
-                                              count, units)
+                                              count, units, defaults)
         embedder, dim, vecs = _embed(conn, units.texts, embedder, settings, report, notify,
                                      old_gen)
         if units.derived:
@@ -325,7 +340,8 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
 def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
                    keep_skips: dict[str, dict[str, Any]], settings: Settings,
                    report: BuildReport, notify: ProgressFn, count: Callable[[str], int],
-                   units: Units) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
+                   units: Units, defaults: dict[str, str] | None = None
+                   ) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
     """Read, recognise and chunk every new or changed file; bad files are skipped with a
     reason and never stop the build."""
     used_ids = {v["doc_id"] for v in keep.values()}
@@ -337,11 +353,12 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
         if doc_id in used_ids:
             doc_id = f"{doc_id}-{f.path.suffix.lstrip('.').lower()}"
         stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
-                 "sidecar": _sidecar_stamp(f.path)}
+                 "sidecar": _sidecar_stamp(f.path, _root(f))}
         try:
             doc, warnings = load_document(f.path, f.source, doc_id,
                                           settings.max_file_mb * 1024 * 1024, digest,
-                                          max_text_mb=settings.max_text_mb)
+                                          max_text_mb=settings.max_text_mb, root=_root(f),
+                                          defaults=defaults)
         except ReadError as exc:
             reason = str(exc)
         except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
@@ -360,6 +377,10 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
         sentences = [units.sentences(c, learned) for c in chunks]
         hashes = [units.passage(c, learned, s) for c, s in zip(chunks, sentences, strict=True)]
         pending.append(Pending(doc, chunks, hashes, sentences))
+        missing = [name for name, value in (("council", doc.council), ("date", doc.date))
+                   if not value]
+        if missing:
+            report.unrecognised.append(SkippedFile(f.source, "no " + " and no ".join(missing)))
         entries[f.source] = dict(stamp, doc_id=doc_id)
         report.indexed.append(f.source)
     notify("reading", len(changed), len(changed))

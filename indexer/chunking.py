@@ -6,9 +6,11 @@ budget is what the header leaves; a chunk that would be cut off by the model is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .models import Chunk, Document, Item
+from .pdftext import excluded_spans
 from .structure import leaf_segments
 
 MODEL_TOKENS = 256
@@ -36,7 +38,10 @@ def chunk_document(doc: Document, count: Callable[[str], int], chunk_tokens: int
                    overlap: int = 32) -> list[Chunk]:
     """Split each item's own text (not its children's) into token-budgeted passages."""
     chunks: list[Chunk] = []
-    for item, start, end in leaf_segments(doc.text, doc.items):
+    segments = leaf_segments(doc.text, doc.items)
+    segments = merge_headings(doc.text, without(segments, excluded_spans(doc.text,
+                                                                          doc.page_starts)))
+    for item, start, end in segments:
         header = make_header(doc, item)
         header_tokens = count(header) + 1
         if header_tokens > 64:  # keep room for the passage; cut the header, never the passage
@@ -49,6 +54,7 @@ def chunk_document(doc: Document, count: Callable[[str], int], chunk_tokens: int
                 pieces = [segment.strip()]
             else:
                 pieces = _splitter(budget, overlap, count).split_text(segment)
+            spans: list[tuple[int, int]] = []
             cursor = 0
             for piece in pieces:
                 if not piece.strip():
@@ -59,12 +65,83 @@ def chunk_document(doc: Document, count: Callable[[str], int], chunk_tokens: int
                     if found == -1:
                         continue
                 cursor = found + max(1, len(piece) // 2)
-                a, b = w_start + found, w_start + found + len(piece)
-                assert doc.text[a:b] == piece
+                spans.append((w_start + found, w_start + found + len(piece)))
+            for a, b in _glue_headings(doc.text, spans, count, budget):
+                piece = doc.text[a:b]
                 chunks.append(Chunk(doc_id=doc.doc_id, item_ref=item.ref,
                                     item_title=item.title, char_start=a, char_end=b, text=piece,
                                     header=header, page=doc.page_at(a)))
     return chunks
+
+
+def _is_heading(piece: str) -> bool:
+    piece = piece.strip()
+    return bool(piece) and "\n" not in piece and len(piece.split()) <= HEADING_WORDS \
+        and not _ENDS_PROSE.search(piece)
+
+
+def _glue_headings(text: str, spans: list[tuple[int, int]], count: Callable[[str], int],
+                   budget: int) -> list[tuple[int, int]]:
+    """A piece the splitter left as a bare heading goes with the piece after it, if they fit."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and _is_heading(text[out[-1][0]:out[-1][1]]) and out[-1][1] <= a \
+                and count(text[out[-1][0]:b]) <= budget:
+            a = out.pop()[0]
+        out.append((a, b))
+    return out
+
+
+Segment = tuple[Item, int, int]
+HEADING_WORDS = 25
+_ENDS_PROSE = re.compile(r"[.;!][\"'”’)]?$")
+
+
+def without(segments: list[Segment], spans: list[tuple[int, int]]) -> list[Segment]:
+    """Segments with the excluded spans (back matter, address blocks) cut out of them."""
+    if not spans:
+        return segments
+    out: list[Segment] = []
+    for item, a, b in segments:
+        pieces = [(a, b)]
+        for x, y in spans:
+            nxt = []
+            for p, q in pieces:
+                if y <= p or x >= q:
+                    nxt.append((p, q))
+                    continue
+                if x > p:
+                    nxt.append((p, x))
+                if y < q:
+                    nxt.append((y, q))
+            pieces = nxt
+        out.extend((item, p, q) for p, q in pieces)
+    return out
+
+
+def merge_headings(text: str, segments: list[Segment]) -> list[Segment]:
+    """A segment that is only a heading joins the passage it heads.
+
+    Alone it is a chunk that says nothing yet matches questions on its words, so it ranked
+    first ("Appendix 3 – Ofsted Recommendations and Actions"); joined, the heading gives the
+    passage its context. The passage's item owns the merged span.
+    """
+    out: list[Segment] = []
+    pending: int | None = None
+    for item, a, b in segments:
+        start = a if pending is None else pending
+        if pending is not None and text[out[-1][2]:a].strip():
+            start = a  # something stands between: not a heading of this passage
+        if pending is not None and start == pending:
+            out.pop()
+        piece = text[a:b].strip()
+        if len(piece.split()) <= HEADING_WORDS and not _ENDS_PROSE.search(piece) \
+                and "\n" not in piece:
+            pending = start
+        else:
+            pending = None
+        out.append((item, start, b))
+    return out
 
 
 def windows(text: str, start: int, end: int, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:

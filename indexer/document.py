@@ -11,10 +11,11 @@ from .models import Document
 from .readers import MAX_TEXT_MB, read_document
 from .records import find_attendance, find_resolutions
 from .structure import build_items, find_headings
+from .usermeta import apply_user_metadata, folder_files, folder_stamp
 
 
-def file_hash(path: Path) -> str:
-    """Content hash of the file and its sidecar: a changed sidecar re-indexes the document."""
+def file_hash(path: Path, root: Path | None = None) -> str:
+    """Content hash of the file, its sidecar and folder files: a changed one re-indexes it."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -23,6 +24,8 @@ def file_hash(path: Path) -> str:
     if sidecar is not None:
         digest.update(b"\0sidecar\0")
         digest.update(sidecar.read_bytes())
+    if folder_files(path, root):
+        digest.update(b"\0folder\0" + folder_stamp(path, root).encode())
     return digest.hexdigest()
 
 
@@ -34,7 +37,8 @@ def make_doc_id(relative: str) -> str:
 
 
 def load_document(path: Path, source: str, doc_id: str, max_bytes: int,
-                  content_hash: str = "", max_text_mb: int = MAX_TEXT_MB
+                  content_hash: str = "", max_text_mb: int = MAX_TEXT_MB,
+                  root: Path | None = None, defaults: dict[str, str] | None = None
                   ) -> tuple[Document, list[str]]:
     """Read and recognise one file; returns the document and any sidecar warnings.
 
@@ -42,8 +46,9 @@ def load_document(path: Path, source: str, doc_id: str, max_bytes: int,
     """
     read = read_document(path, max_bytes=max_bytes, max_text_mb=max_text_mb)
     text = read.text
-    meta = recognise(text, source, read.title_hint)
-    warnings = apply_sidecar(meta, path)
+    meta = recognise(text, source, read.title_hint, tuple(read.furniture), read.created)
+    warnings = apply_user_metadata(meta, path, root, defaults)
+    warnings += apply_sidecar(meta, path)
     items = build_items(text, find_headings(text, meta.doc_type))
     doc = Document(doc_id=doc_id, source=source, text=text, title=meta.title,
                    council=meta.council, committee=meta.committee, doc_type=meta.doc_type,

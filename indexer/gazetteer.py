@@ -93,20 +93,88 @@ def iter_councils(text: str):
             yield match, council, weight
 
 
-def detect_council(text: str, header_chars: int = 1500) -> Council | None:
-    """The most likely council for a document, or None when no council is named."""
+_POSSESSIVE = re.compile(r"^\s*['’]s\b")
+
+
+def detect_council(text: str, head: str | None = None) -> Council | None:
+    """The most likely council for a document, or None when no council is named.
+
+    ``head`` is the document's own heading (title lines, running header, the file's title):
+    a council it names outranks any number of passing mentions in the body ("a review led by
+    Gloucestershire County Council's Director"). A possessive mention counts for nothing.
+    """
+    head = text[:1500] if head is None else head
     scores: Counter[str] = Counter()
     by_name: dict[str, Council] = {}
-    for match, council, weight in iter_councils(text[:400_000]):
-        # Only a formal name in the header is decisive: a bare place name there may be a
-        # diocese or a partner ("Lichfield Diocesan Education").
-        bonus = 4 * weight if match.start() < header_chars and weight >= 3 else 0
-        scores[council.name] += weight + bonus
+    first: dict[str, int] = {}
+    for i, (_match, council, weight) in enumerate(iter_councils(head)):
+        # A formal name in the heading is decisive; a bare place name there may be a diocese
+        # or a partner ("Lichfield Diocesan Education"), so it only leans.
+        scores[council.name] += 20 + weight if weight >= 3 else 12
         by_name[council.name] = council
+        first.setdefault(council.name, i)
+    head_named = bool(scores)
     if not scores:
-        return None
-    name, score = scores.most_common(1)[0]
-    return by_name[name] if score >= 2 else None
+        named = council_by_form(head)
+        if named is not None:
+            return named  # the heading names a council the gazetteer does not know
+    for match, council, weight in iter_councils(text[:400_000]):
+        if _POSSESSIVE.match(text, match.end()):
+            continue
+        # With no council in the heading, a formal name near the top is the next best sign.
+        near_top = not head_named and match.start() < 1500 and weight >= 3
+        scores[council.name] += weight + (4 * weight if near_top else 0)
+        by_name[council.name] = council
+        first.setdefault(council.name, 10**6 + match.start())
+    if scores:
+        name = max(scores, key=lambda n: (scores[n], -first[n]))
+        if scores[name] >= 2:
+            return by_name[name]
+    return None
+
+
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_NAME = _NAME_WORD + r"(?:[ ](?:(?:upon|on|and|&|in|of|le|under|the)[ ])?" + _NAME_WORD + r"){0,4}"
+_FORM = re.compile(
+    r"\b(?:(?:London|Royal)[ ]Borough[ ]of[ ](?P<x1>" + _NAME + r")"
+    r"|City[ ]of[ ](?P<x2>" + _NAME + r")[ ]Council"
+    r"|(?P<x3>" + _NAME + r")[ ](?:(?:Metropolitan[ ]Borough|County[ ]Borough|Metropolitan"
+    r"|County|City|Borough|District)[ ])?Council)\b")
+_NOT_A_PLACE = {
+    "the", "a", "an", "of", "and", "minutes", "report", "meeting", "inspection", "to", "for",
+    "dear", "full", "parish", "town", "youth", "children's", "children", "young", "people",
+    "school", "schools", "local", "this", "that", "each", "every", "our", "your", "whole",
+    "county", "city", "borough", "district", "metropolitan", "agenda", "executive", "cabinet",
+    "committee", "members", "member", "new", "said", "by", "from", "with", "at", "in", "on",
+    "labour", "conservative", "liberal", "green", "independent", "world", "european", "british",
+    "privy", "arts", "research", "welsh", "scottish", "english", "security", "advisory",
+}
+_SUFFIX_WORDS = {"county", "city", "borough", "district", "metropolitan"}
+
+
+def council_by_form(text: str) -> Council | None:
+    """A council named by the form of its name ("Eastshire County Council", "London Borough
+    of X", "City of X Council"), known to the gazetteer or not; used on headings, where a
+    name of that form is the body the document belongs to."""
+    lines = [ln.title() if ln.isupper() else ln for ln in text.split("\n")]
+    for m in _FORM.finditer("\n".join(lines)):
+        raw = m["x1"] or m["x2"] or m["x3"] or ""
+        words = raw.split(" ")
+        while words and (words[0].lower() in _NOT_A_PLACE or not words[0][:1].isupper()):
+            words.pop(0)
+        while words and words[-1].lower() in _SUFFIX_WORDS:
+            words.pop()
+        if not words or words[-1].lower() in _NOT_A_PLACE:
+            continue
+        place = " ".join(words)
+        formal = m.group(0)[m.group(0).find(words[0]) if m["x3"] else 0:]
+        if not m["x3"]:
+            formal = m.group(0)
+        known = _councils_by_name().get(formal.lower()) or _councils_by_name().get(place.lower())
+        if known:
+            return councils()[min(known)]
+        return Council(place, formal, ())
+    return None
 
 
 def find_council_in_query(text: str, known: list[str] | None = None) -> str | None:

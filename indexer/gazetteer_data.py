@@ -83,11 +83,11 @@ COUNCILS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Darlington", "Darlington Borough Council", ()),
     ("Derby", "Derby City Council", ()),
     ("Dorset", "Dorset Council", ("Dorset County Council",)),
-    ("County Durham", "Durham County Council", ()),
+    ("County Durham", "Durham County Council", ("Durham",)),
     (
         "East Riding of Yorkshire",
         "East Riding of Yorkshire Council",
-        ("East Riding Council", "ERYC"),
+        ("East Riding Council", "East Riding", "ERYC"),
     ),
     ("Halton", "Halton Borough Council", ()),
     ("Hartlepool", "Hartlepool Borough Council", ()),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dates import find_dates
+from .dates import FoundDate, find_dates
 from .gazetteer import detect_council
 from .models import DOC_TYPES
 
@@ -61,7 +61,7 @@ def smart_title(text: str) -> str:
     return " ".join(words)
 
 
-def _head_lines(text: str, limit: int = 1500, count: int = 12) -> list[str]:
+def _head_lines(text: str, limit: int = 2500, count: int = 20) -> list[str]:
     lines = []
     for raw in text[:limit].split("\n"):
         line = clean_line(raw)
@@ -82,7 +82,13 @@ def detect_doc_type(text: str, lines: list[str]) -> str:
     if ("minutes" in head or re.search(r"\bpresent\s*:|members present|apologies for absence|"
                                        r"\bpresent\b.{0,40}councillor", top)):
         return "minutes"
+    if any(len(line) <= 150 and _VISIT_TITLE.search(line) for line in lines):
+        return "inspection"  # a letter whose subject line is the visit ("Focused visit to...")
     return "report"
+
+
+_VISIT_TITLE = re.compile(r"^(?:(?:focus+ed|monitoring|joint targeted area|area send) visit|"
+                          r"inspection of)\b|\b(?:focus+ed|monitoring) visit to\b", re.I)
 
 
 def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...],
@@ -91,13 +97,18 @@ def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...]
     def strip_council(line: str) -> str:
         for name in council_names:
             line = re.sub(re.escape(name), "", line, flags=re.I)
-        return re.sub(r"\s+", " ", line).strip(" -–:,'’s")
+        line = re.sub(r"\s+", " ", line).strip(" -–:,")
+        return re.sub(r"^['’]s\b\s*", "", line).strip(" -–:,")  # "Walsall's Panel" -> "Panel"
 
     if doc_type in ("peer_review", "inspection"):
         for line in lines[:4]:
             body = strip_council(line)
             if body and re.search(r"peer|inspection|visit", body, re.I):
                 return smart_title(body)
+        for line in lines:
+            if len(line) <= 150 and _VISIT_TITLE.search(line):
+                return smart_title(strip_council(line))
+        return None
     for line in lines[:8]:
         if len(line) > 140 or line.endswith((".", ";")) or line[:1].isdigit():
             continue
@@ -114,17 +125,77 @@ def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...]
     return match.group(1).strip() if match else None
 
 
-def detect_date(text: str, doc_type: str, source: str) -> tuple[str | None, str | None]:
-    """(date, start of range) by where the date stands, not just which date comes first."""
+_ABOUT_EVENT = re.compile(r"(?:inspection|visit|fieldwork|meeting|held|review|date)s?\b"
+                          r"[^.\n]{0,100}$", re.I)
+_PUBLISHED = re.compile(r"(?:^|\n)[ \t]*(?:published|publication date|date of publication|"
+                        r"date issued|issued)(?:[ \t]+on)?[ \t]*:?[ \t]*$", re.I)
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return text[a: b if b != -1 else len(text)]
+
+
+def _standalone(text: str, found: FoundDate) -> bool:
+    """The date is the line (with at most a weekday, a label or a time): a heading's date."""
+    line = clean_line(_line_of(text, found.char_start, found.char_end))
+    return len(line) <= found.char_end - found.char_start + 30 and not line.endswith(".")
+
+
+def detect_dates(text: str, doc_type: str, source: str, created: str = ""
+                 ) -> tuple[str | None, str | None, str | None]:
+    """(date, first day of a range, published): when it happened and when it was issued.
+
+    Only dates whose place says they are the record's own count: a heading line, a labelled
+    date ("Date of meeting:", "Inspection dates:"), or a visit's dates in the sentence that
+    introduces it. A date inside an ordinary sentence ("Code of Conduct adopted 1 September
+    2008") is about something else and is never taken.
+    """
     dates = find_dates(text[:200_000])
-    header = [d for d in dates if d.char_start < 800]
+    head = [d for d in dates if d.char_start < 3000]
+    published = next((d.iso for d in head if _PUBLISHED.search(
+        text[max(0, d.char_start - 40):d.char_start])), None)
+    event: FoundDate | None = None
+    if doc_type in ("inspection", "peer_review"):
+        # The fieldwork: a range (or a date) introduced by the inspection or visit it dates.
+        for d in head:
+            before = text[max(0, d.char_start - 120):d.char_start]
+            if _ABOUT_EVENT.search(before) and not _PUBLISHED.search(before[-40:]):
+                if event is None or (d.start_iso and not event.start_iso):
+                    event = d
+                if d.start_iso:
+                    break
+        letter = next((d for d in head[:3] if d.char_start < 400 and d is not event
+                       and event is not None and d.char_start < event.char_start
+                       and len(clean_line(_line_of(text, d.char_start, d.char_end)))
+                       <= d.char_end - d.char_start + 2), None)
+        if letter is not None and published is None and re.search(r"^Dear\b", text[:3000], re.M):
+            published = letter.iso  # a letter is dated when it was sent
+    if event is None:
+        iso, start = detect_date(text, doc_type, source, dates)
+    else:
+        iso, start = event.iso, event.start_iso
+    from_name = re.search(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)", source)
+    if published is None and doc_type != "minutes":
+        for candidate in ("-".join(from_name.groups()) if from_name else "", created):
+            if candidate and (iso is None or candidate >= iso):
+                published = candidate  # the source names the day it was issued
+                break
+    return iso, start, published
+
+
+def detect_date(text: str, doc_type: str, source: str,
+                dates: list[FoundDate] | None = None) -> tuple[str | None, str | None]:
+    """(date, start of range) by where the date stands, not just which date comes first."""
+    if dates is None:
+        dates = find_dates(text[:200_000])
+    header = [d for d in dates if d.char_start < 800 and _not_prose(text, d)]
     if header and doc_type != "report":
         return header[0].iso, header[0].start_iso
     for found in dates:  # a date on a line of its own is a sign-off or a meeting date
-        line_start = text.rfind("\n", 0, found.char_start) + 1
-        line_end = text.find("\n", found.char_end)
-        line = clean_line(text[line_start: line_end if line_end != -1 else len(text)])
-        if len(line) <= found.char_end - found.char_start + 12:
+        if _standalone(text, found) and len(clean_line(_line_of(
+                text, found.char_start, found.char_end))) <= found.char_end - found.char_start + 12:
             return found.iso, found.start_iso
     labelled = re.search(r"(?:date of (?:meeting|report)|report date|meeting date|date)\s*:",
                          text[:5000], re.I)
@@ -140,12 +211,26 @@ def detect_date(text: str, doc_type: str, source: str) -> tuple[str | None, str 
     return None, None
 
 
+def _not_prose(text: str, found: FoundDate) -> bool:
+    """A heading or labelled line, not a sentence about something else."""
+    line = clean_line(_line_of(text, found.char_start, found.char_end))
+    if len(line) <= found.char_end - found.char_start + 40:
+        return True
+    before = text[max(0, found.char_start - 60):found.char_start]
+    return bool(re.search(r"(?:held|meeting|date[sd]?|on)\s*:?\s*(?:\w+day,?\s*)?$", before, re.I)
+                ) and not line.endswith(".")
+
+
 def detect_title(lines: list[str], council_names: tuple[str, ...], committee: str | None,
                  doc_type: str, date: str | None, title_hint: str) -> str:
     if doc_type == "minutes" and committee:
         return f"Minutes of the {committee}" + (f", {date}" if date else "")
+    if doc_type == "inspection":
+        for line in lines:
+            if len(line) <= 150 and _VISIT_TITLE.search(line):
+                return smart_title(line)
     for line in lines[:5]:
-        if len(line) < 6 or line.lower().startswith("date"):
+        if len(line) < 6 or line.lower().startswith("date") or _DATE_LINE.fullmatch(line):
             continue
         if any(line.lower() == n.lower() for n in council_names):
             continue
@@ -153,18 +238,27 @@ def detect_title(lines: list[str], council_names: tuple[str, ...], committee: st
     return title_hint or (committee or "Untitled document")
 
 
-def recognise(text: str, source: str, title_hint: str = "") -> Metadata:
+_DATE_LINE = re.compile(r"[\w ,]{0,12}\d{1,2}(?:st|nd|rd|th)? \w+ \d{4}|\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def recognise(text: str, source: str, title_hint: str = "", furniture: tuple[str, ...] = (),
+              created: str = "") -> Metadata:
+    """Metadata from the text; ``furniture`` (a PDF's running header) and ``title_hint`` name
+    the document too, and ``created`` (the file's own date) is a last resort for issue."""
     lines = _head_lines(text)
-    council = detect_council(text)
+    heading = "\n".join([ln for ln in lines[:6] if len(ln) <= 150] + list(furniture)
+                         + [title_hint])
+    council = detect_council(text, heading)
     names: tuple[str, ...] = ()
     if council:
         names = (council.formal, *council.aliases, f"{council.name} Council", council.name)
     doc_type = detect_doc_type(text, lines)
     committee = detect_committee(text, lines, names, doc_type)
-    date, start = detect_date(text, doc_type, source)
+    date, start, published = detect_dates(text, doc_type, source, created)
     title = detect_title(lines, names, committee, doc_type, date, title_hint)
     return Metadata(title=title, council=council.formal if council else None,
-                    committee=committee, doc_type=doc_type, date=date, date_start=start)
+                    committee=committee, doc_type=doc_type, date=date, date_start=start,
+                    published=published)
 
 
 def sidecar_for(path: Path) -> Path | None:

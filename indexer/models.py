@@ -138,6 +138,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    # indexed this build without a recognised council or date: the user may add a sidecar
+    unrecognised: list[SkippedFile] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_reused: int = 0
     chunks_total: int = 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReadError
+from .pdftext import clean_pages
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 MB = 1024 * 1024
@@ -28,6 +29,8 @@ class ReadResult:
     text: str
     page_starts: list[int] = field(default_factory=list)
     title_hint: str = ""
+    furniture: list[str] = field(default_factory=list)  # running header/footer lines removed
+    created: str = ""  # the file's own creation date (PDF metadata), ISO
 
 
 def read_document(path: Path, max_bytes: int = 256 * MB,
@@ -154,26 +157,36 @@ def _read_pdf(data: bytes, max_text_mb: int = MAX_TEXT_MB) -> ReadResult:
             except Exception:
                 raise ReadError("password-protected PDF") from None
         parts: list[str] = []
-        page_starts: list[int] = []
         offset = 0
         for page in reader.pages:
             page_text = normalise_text(page.extract_text() or "")
-            page_starts.append(offset)
             parts.append(page_text)
             offset += len(page_text) + 2
             if offset > max_text_mb * MB:  # stop extracting as soon as the limit is passed
                 raise ReadError(f"the document's text is over {max_text_mb} MB; the limit is "
                                 f"{max_text_mb} MB of text per document (SCRUTINY_MAX_TEXT_MB)")
-        title = ""
+        title, created = "", ""
         try:
-            title = str((reader.metadata or {}).get("/Title") or "")
+            info = reader.metadata or {}
+            title = str(info.get("/Title") or "")
+            created = str(info.get("/CreationDate") or info.get("/ModDate") or "")
         except Exception:
             title = ""
     except ReadError:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many types on damaged files
         raise ReadError(f"corrupt or truncated PDF ({type(exc).__name__})") from None
-    return ReadResult(text="\n\n".join(parts), page_starts=page_starts, title_hint=title)
+    # Running headers and footers out, lines reflowed: see pdftext for why the cleaned text is
+    # the stored text (quotes stay exact slices; page_starts index the cleaned text).
+    cleaned = clean_pages(parts)
+    return ReadResult(text=cleaned.text, page_starts=cleaned.page_starts, title_hint=title,
+                      furniture=cleaned.furniture, created=_pdf_date(created))
+
+
+def _pdf_date(value: str) -> str:
+    """``D:20240723101500+01'00'`` as ISO ``2024-07-23``, or "" when it is not a date."""
+    m = re.match(r"(?:D:)?((?:19|20)\d\d)([01]\d)([0-3]\d)", value.strip())
+    return "-".join(m.groups()) if m else ""
 
 
 def _read_docx(data: bytes) -> ReadResult:

@@ -29,6 +29,9 @@ APPENDIX = re.compile(r"^[ \t]*" + _MD
                       r"[ \t]*[-–:.]?[ \t]*(?P<rest>.*)$", re.M | re.I)
 ROMAN = re.compile(r"^[ \t]*(?P<ref>\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)[.)]?)[ \t]+"
                    r"(?P<rest>[A-Z].*\?)[ \t]*$", re.M)
+_MONTH_YEAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?\s+"
+                         r"(?:19|20)\d\d\b", re.I)
+_POSTCODE_TAIL = re.compile(r"\d[A-Z]{2}\b")
 _RESOLUTION_WORDS = re.compile(r"^(?:resolved|it was (?:also )?agreed|agreed|that|recommended|"
                                r"chair|date|signed)\b", re.I)
 
@@ -80,6 +83,8 @@ def find_headings(text: str, doc_type: str) -> list[Heading]:
         prefix = re.match(r"[A-Z]+", m["ref"]).group(0)  # type: ignore[union-attr]
         if prefix in {"I", "II", "III", "IV", "V", "X", "A", "S", "MP", "PLO", "CP"}:
             continue
+        if _POSTCODE_TAIL.match(m["rest"]):
+            continue  # "M1 2WD" in an address is a postcode, not item M1
         number = int(re.search(r"\d+", m["ref"]).group(0))  # type: ignore[union-attr]
         if _looks_like_heading_text(m["rest"]):
             candidates.append(Heading(m["ref"], _title_from(m["rest"]), m.start("ref"), 1,
@@ -93,8 +98,9 @@ def find_headings(text: str, doc_type: str) -> list[Heading]:
                                   ("num", *parts)))
     for pattern in (INTEGER, INTEGER_CAPS):
         for m in pattern.finditer(text):
-            if not _looks_like_heading_text(m["rest"]) or int(m["ref"]) == 0:
-                continue
+            if not _looks_like_heading_text(m["rest"]) or int(m["ref"]) == 0 \
+                    or _MONTH_YEAR.match(m["rest"]):
+                continue  # "24 SEPTEMBER 2009" is a date line, not item 24
             candidates.append(Heading(m["ref"] + ".", _title_from(m["rest"]), m.start("ref"), 1,
                                       ("num", int(m["ref"]), 0)))
     for m in APPENDIX.finditer(text):
@@ -206,19 +212,37 @@ def _keep_consistent(candidates: list[Heading]) -> list[Heading]:
 _PLAIN = re.compile(r"(?<=\n\n)(?P<line>[ \t]*(?:\*\*)?[A-Z][^\n]{2,88})\n(?=[ \t]*\n)")
 
 
+def _prose_numbered(text: str, numbered: list[Heading]) -> bool:
+    """Numbers that head paragraphs of prose (an inspection report's "12. Leaders have..."),
+    not sections: the headings between them are then the report's sections."""
+    lines = []
+    for h in numbered:
+        if h.key[0] == "num" and h.level == 1:
+            end = text.find("\n", h.start)
+            lines.append((end if end != -1 else len(text)) - h.start)
+    return len(lines) >= 3 and sum(n > 100 for n in lines) * 2 >= len(lines)
+
+
 def _add_plain_headings(text: str, numbered: list[Heading]) -> list[Heading]:
-    """Short stand-alone lines such as "Leadership and Management" become sub-headings."""
+    """Short stand-alone lines such as "Leadership and Management" become headings.
+
+    Under numbered sections they are sub-headings of the section. Between numbered paragraphs
+    of prose they are the sections themselves ("The experiences and progress of children in
+    care: good"), and the paragraphs under them take their title for citations.
+    """
     starts = {h.start for h in numbered}
     extra: list[Heading] = []
-    first = numbered[0].start if numbered else 0
+    # Unnumbered reports and letters ("Headline findings", "Main findings") read the same way.
+    prose = not numbered or _prose_numbered(text, numbered)
+    first = 0 if prose else numbered[0].start
     for m in _PLAIN.finditer(text):
         line = _MARKUP.sub("", m["line"]).strip()
         start = m.start("line") + (len(m["line"]) - len(m["line"].lstrip()))
-        if start in starts or start < first or not numbered:
+        if start in starts or start < first:
             continue
         words = line.split()
-        if (len(words) > 12 or line.endswith((".", ",", ";", ":")) or "," in line
-                or _RESOLUTION_WORDS.match(line) or line[0].isdigit()):
+        if (len(words) > (16 if prose else 12) or line.endswith((".", ",", ";", ":"))
+                or "," in line or _RESOLUTION_WORDS.match(line) or line[0].isdigit()):
             continue
         nxt = text[m.end():m.end() + 300].strip()
         if len(nxt.split("\n", 1)[0]) < 40:  # a heading introduces a paragraph
@@ -227,8 +251,12 @@ def _add_plain_headings(text: str, numbered: list[Heading]) -> list[Heading]:
     merged = sorted(numbered + extra, key=lambda h: h.start)
     out: list[Heading] = []
     parent: Heading | None = None
+    section: Heading | None = None
     for h in merged:
-        if h.key[0] == "plain":
+        if h.key[0] == "plain" and prose:
+            section = Heading("", h.title, h.start, 1, ("plain",))
+            out.append(section)
+        elif h.key[0] == "plain":
             if parent is None or h.title.lower() in parent.title.lower():
                 continue
             out.append(Heading(parent.ref, f"{parent.title}: {h.title}", h.start,
@@ -236,6 +264,9 @@ def _add_plain_headings(text: str, numbered: list[Heading]) -> list[Heading]:
         else:
             if h.level <= 1:
                 parent = h
+                if prose and section is not None and h.key[0] == "num" \
+                        and not _strong_title(h.title):
+                    h.title = section.title
             out.append(h)
     return out
 

@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "needs --rebuild for an index built without it")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    g = p.add_argument_group("metadata for documents whose text lacks it (a sidecar or a "
+                             "folder's scrutiny.meta.json wins; README)")
+    g.add_argument("--council", help='e.g. "Eastshire County Council"')
+    g.add_argument("--committee", help="e.g. \"Children's Scrutiny Committee\"")
+    g.add_argument("--doc-type", choices=["minutes", "report", "inspection", "peer_review"])
 
     _add_fetch(sub)
 

@@ -40,7 +40,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
     progress_cm, callback = _progress(quiet=args.quiet or args.json)
     with progress_cm:
         report = build_index(paths, settings, progress=callback, rebuild=args.rebuild,
-                             wait=args.wait)
+                             wait=args.wait,
+                             defaults={"council": getattr(args, "council", None),
+                                       "committee": getattr(args, "committee", None),
+                                       "doc_type": getattr(args, "doc_type", None)})
     if args.json:
         _json(report.to_dict())
         return 0
@@ -53,6 +56,11 @@ def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
           f"in {report.seconds:.1f}s")
     for skipped in report.skipped:
         print(f"  skipped {skipped.path}: {skipped.reason}")
+    if report.unrecognised:
+        print(f"  {len(report.unrecognised)} indexed without a council or date (add a sidecar, "
+              "a folder scrutiny.meta.json or --council):")
+        for doc in report.unrecognised:
+            print(f"    {doc.path}: {doc.reason}")
     if not report.changed and not report.skipped:
         print("  nothing changed; the model was not loaded.")
     if report.seconds > 120 and not settings.chunk_vectors:  # --fast sets chunk_vectors

@@ -195,4 +195,4 @@ def test_cli_fast_index_answers_with_citations(tmp_path: Path, corpus_dir: Path)
     with Assistant.open(index, settings=Settings(index_dir=index)) as assistant:
         row = evaluate_assistant(assistant, questions)
     assert row.recall_at_5 >= 0.9, row
-    assert row.answer_support is not None and row.answer_support >= 0.7, row
+    assert row.answer_support is not None and row.answer_support >= 0.65, row
