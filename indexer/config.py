@@ -44,6 +44,10 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable. Environment variable names are given beside each field."""
@@ -66,6 +70,16 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # SCRUTINY_CORS_ORIGINS (comma separated)
     max_file_mb: int = 256  # SCRUTINY_MAX_FILE_MB: larger source files are skipped
     max_text_mb: int = 10  # SCRUTINY_MAX_TEXT_MB: documents with more text are skipped
+    # Per-document budgets applied while indexing (past one, the document is skipped with
+    # the reason), so one huge file cannot hold the build or the API's write queue for long.
+    max_doc_pages: int = 1000  # SCRUTINY_MAX_DOC_PAGES
+    max_doc_sentences: int = 50_000  # SCRUTINY_MAX_DOC_SENTENCES: passages + sentences
+    max_doc_seconds: float = 120.0  # SCRUTINY_MAX_DOC_SECONDS: reading, parsing and chunking
+    # Host headers the API answers (DNS-rebinding guard); empty = the bound address plus
+    # localhost, 127.0.0.1 and ::1. "*" turns the check off.
+    allowed_hosts: tuple[str, ...] = ()  # SCRUTINY_ALLOWED_HOSTS (comma separated)
+    upload_queue: int = 8  # SCRUTINY_UPLOAD_QUEUE: uploads waiting to be indexed (then 503)
+    upload_wait_s: float = 30.0  # SCRUTINY_UPLOAD_WAIT: wait this long for 201, else 202
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -89,6 +103,12 @@ class Settings:
                                if o.strip()),
             max_file_mb=_env_int("SCRUTINY_MAX_FILE_MB", 256),
             max_text_mb=_env_int("SCRUTINY_MAX_TEXT_MB", 10),
+            max_doc_pages=_env_int("SCRUTINY_MAX_DOC_PAGES", 1000),
+            max_doc_sentences=_env_int("SCRUTINY_MAX_DOC_SENTENCES", 50_000),
+            max_doc_seconds=_env_float("SCRUTINY_MAX_DOC_SECONDS", 120.0),
+            allowed_hosts=_env_list("SCRUTINY_ALLOWED_HOSTS"),
+            upload_queue=_env_int("SCRUTINY_UPLOAD_QUEUE", 8),
+            upload_wait_s=_env_float("SCRUTINY_UPLOAD_WAIT", 30.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean) if clean else base
