@@ -8,9 +8,10 @@ rebuild ignores the live generation and publishes a fresh one.
 
 Checks, in order (later checks are skipped when an earlier one makes them meaningless):
 the ``CURRENT`` pointer and its generation directory; the manifest (present, readable JSON,
-a schema this version reads, its counts) and the sha256 of each data file it records; ``records.sqlite`` (opens read-only, passes
-``PRAGMA integrity_check``, has the tables); the FAISS files (readable, vector count and ids
-equal to the chunk and sentence rows, dimension equal to the manifest's); the FTS tables (one
+a schema this version reads, its counts) and the sha256 of each data file it records;
+``records.sqlite`` (opens read-only, passes ``PRAGMA integrity_check``, has the tables);
+the FAISS files (readable, finite, vector count and ids equal to the chunk and sentence
+rows, dimension equal to the manifest's); the FTS tables (one
 row per chunk and per resolution); every chunk, sentence, resolution, item and attendance
 span inside its document, and each chunk's and resolution's stored text equal to
 ``documents.text[char_start:char_end]``.
