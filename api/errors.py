@@ -171,6 +171,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             415: "Unsupported file type.",
             422: "Invalid query, filter, date, k or file (the reason is in detail).",
             500: "Internal error.",
+            507: "The server's disk is full; nothing was stored.",
             503: f"No usable index: build one with `{BUILD_COMMAND}`."}
     from .schemas import ErrorResponse
 
