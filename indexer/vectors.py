@@ -64,7 +64,8 @@ def kind_of(index: Any) -> str:
 
 
 def stored_vectors(index: Any) -> np.ndarray | None:
-    """The raw float vectors of a flat or HNSW index (a view, no copy); None for other kinds."""
+    """A copy of the float vectors of a flat or HNSW index (row i = the i-th added); None for
+    other kinds."""
     faiss = _faiss()
     inner = faiss.downcast_index(index.index) if hasattr(index, "index") else index
     if isinstance(inner, faiss.IndexHNSWFlat):
