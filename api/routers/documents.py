@@ -194,6 +194,8 @@ async def _wait(state: StateDep, job: Job, request: Request, seconds: float | No
             checked = time.monotonic()
             if await request.is_disconnected() and state.writes.cancel_if_queued(job):
                 return
+    if not job.finished and await request.is_disconnected():  # nobody to tell it was queued
+        state.writes.cancel_if_queued(job)
 
 
 def _result(job: Job) -> uploads.Outcome:
