@@ -16,6 +16,7 @@ Everything here is blocking; the write queue (``writer``) runs it one write at a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -240,7 +241,7 @@ def ingest(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
 
     def undo() -> None:
         for path in created:
-            path.unlink(missing_ok=True)
+            _remove(path)
 
     try:
         journal.begin(settings.index_dir, {"kind": "upload", "source": target.name,
@@ -279,11 +280,17 @@ def _store(staged: Path, target: Path, sidecar: Path, meta: dict[str, str]) -> N
         shutil.copyfile(staged, partial)
         os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        sidecar.with_name(f".{sidecar.name}.uploading").unlink(missing_ok=True)
+        _remove(partial)
+        _remove(sidecar.with_name(f".{sidecar.name}.uploading"))
         if meta:
-            sidecar.unlink(missing_ok=True)
+            _remove(sidecar)
         raise storage_error(exc, "corpus folder") from None
+
+
+def _remove(path: Path) -> None:
+    """Best-effort cleanup: on a read-only folder even a missing file's unlink fails."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _index_exists(state: AppState) -> bool:
