@@ -45,6 +45,7 @@ from rel_helpers import (  # noqa: E402
     deleted_handles,
     free_port,
     make_corpus,
+    make_variant,
     sample_pdf,
     stop_server,
     subprocess_env,
@@ -306,11 +307,13 @@ class Bench:
         t0 = time.perf_counter()
         code, body = self.upload(url, "huge.pdf", sample_pdf(pages=2000))
         took = time.perf_counter() - t0
-        seed = sorted(CORPUS.glob("*.txt"))[0].read_bytes()
+        # a variant of a long seed document: new passages, so indexing it takes a while
+        seed_path = max(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size)
+        seed = make_variant(seed_path.read_text(encoding="utf-8"), 7).encode()
         answers: list[httpx.Response] = []
         busy = threading.Thread(target=lambda: answers.append(httpx.post(
             url + "/documents", headers=AUTH, timeout=120,
-            files={"file": ("busy.txt", seed + b"\n\nA busy copy of these minutes.\n")})))
+            files={"file": ("busy.txt", seed)})))
         busy.start()
         time.sleep(0.3)  # the busy upload is being indexed: the next one waits its turn
         try:

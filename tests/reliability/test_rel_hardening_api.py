@@ -221,7 +221,7 @@ def test_kill_during_delete_then_restart(fake_index: Path, corpus: Path) -> None
     time.sleep(1.0)
     stop_server(proc, kill=True)
     worker.join(30)
-    assert (fake_index / ".scrutiny-journal.json").exists()  # killed mid-write
+    journal_left = (fake_index / ".scrutiny-journal.json").exists()
     proc, url = start_server(fake_index, corpus, env=env)
     try:
         assert not (fake_index / ".scrutiny-journal.json").exists()
@@ -235,6 +235,7 @@ def test_kill_during_delete_then_restart(fake_index: Path, corpus: Path) -> None
         assert r.status_code == 200, r.text
     finally:
         stop_server(proc)
+    assert journal_left  # the kill did land mid-write
 
 
 # -- 9: handles on deleted generations ------------------------------------------------------
