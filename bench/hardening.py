@@ -193,7 +193,8 @@ class Bench:
                  f"index={restored}", ok)
 
     def case5(self, corpus: Path, url: str) -> None:
-        doc = httpx.get(url + "/documents", timeout=30).json()["documents"][1]
+        doc = next(d for d in httpx.get(url + "/documents", timeout=30).json()["documents"]
+                   if d["council"] and (corpus / d["source"]).is_file())
         data = (corpus / doc["source"]).read_bytes()
         code, body = self.upload(url, Path(doc["source"]).name, data,
                                  council="Evil Borough Council", date="1999-01-01")
@@ -387,27 +388,25 @@ class Bench:
         index = self.root / "case13" / "index"
         cmd = ([PYTHON, str(FAKE_CLI)] if self.fake else [SCRUTINY]) + [
             "index", str(corpus), "--index", str(index)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=subprocess_env(), cwd=ROOT)
         killed_at = ""
-        assert proc.stdout is not None
         deadline = time.monotonic() + 900
-        for line in proc.stdout:
-            parts = line.replace(":", " ").split()
-            if "embedding" in parts and time.monotonic() < deadline:
-                done = int(parts[parts.index("embedding") + 1].split("/")[0])
-                if done >= 512:
-                    killed_at = parts[parts.index("embedding") + 1]
-                    proc.send_signal(signal.SIGKILL)
-                    break
+        while proc.poll() is None and time.monotonic() < deadline:
+            saved = _saved_vectors(index)  # the build's own record of what it has embedded
+            if saved >= 256:
+                proc.send_signal(signal.SIGKILL)
+                killed_at = f"{saved} vectors saved"
+                break
+            time.sleep(0.1)
         proc.wait(60)
         again = self.cli("index", str(corpus), "--index", str(index), "--json")
         report = json.loads(again.stdout[again.stdout.index("{"):]) if "{" in again.stdout \
             else {}
         embedded, reused = report.get("chunks_embedded", -1), report.get("chunks_reused", 0)
-        ok = bool(killed_at) and reused >= 512 and 0 <= embedded < embedded + reused
+        ok = bool(killed_at) and reused >= 256 and 0 < embedded < embedded + reused
         self.row("13", "restart re-embeds only what was not finished",
-                 f"killed at embedding {killed_at}; restart embedded {embedded}, reused "
+                 f"killed mid-embedding ({killed_at}); restart embedded {embedded}, reused "
                  f"{reused} of {embedded + reused}", ok)
 
 
@@ -425,11 +424,23 @@ def _scribble(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _saved_vectors(index: Path) -> int:
+    total = 0
+    for path in index.glob("embed-progress-*.sqlite"):
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.1)
+            try:
+                total += conn.execute("SELECT COUNT(*) FROM embed_cache").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            continue
+    return total
+
+
 def _first_problem(text: str) -> str:
-    for line in text.splitlines():
-        if "sha256" in line or "NaN" in line:
-            return line.strip()[:60]
-    return text.strip()[:60]
+    found = [w for w in ("sha256 differs", "NaN or infinite") if w in text]
+    return " and ".join(found) or text.strip()[-60:]
 
 
 def main(argv: list[str] | None = None) -> int:
