@@ -20,6 +20,7 @@ from indexer.config import Settings
 
 from . import errors
 from .docs import install_local_docs, local_swagger_ui
+from .guards import RequestGuard, default_hosts
 from .routers import ask, chat, documents, health, resolutions, search
 from .state import AppState
 
@@ -66,8 +67,18 @@ def _document_upload_form(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def allowed_hosts(settings: Settings, bound: str | None) -> tuple[str, ...]:
+    """SCRUTINY_ALLOWED_HOSTS, else the bound address and the loopback names; an app that is
+    not served by ``serve`` (tests, embedding in-process) also answers Starlette's test
+    client name."""
+    if settings.allowed_hosts:
+        return settings.allowed_hosts
+    return default_hosts(bound) if bound else (*default_hosts(), "testserver")
+
+
 def create_app(settings: Settings, assistant: Assistant | None = None, *,
-               embedder: Embedder | None = None, warm_up: bool = True) -> FastAPI:
+               embedder: Embedder | None = None, warm_up: bool = True,
+               bound_host: str | None = None) -> FastAPI:
     """Build the app. With ``assistant`` given (tests, embedding applications) it is used as
     is and not closed at shutdown; otherwise the lifespan opens ``settings.index_dir``,
     loads the model (or uses ``embedder``) and warms it up, and starts anyway (503 on data
@@ -100,6 +111,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *,
                            allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"],
                            allow_credentials=False, max_age=600)
+    app.add_middleware(RequestGuard, allowed=allowed_hosts(settings, bound_host))
     for module in (health, search, ask, resolutions, documents, chat):
         app.include_router(module.router)
 

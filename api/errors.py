@@ -104,14 +104,29 @@ async def _scrutiny_error(request: Request, exc: Exception) -> JSONResponse:
                         headers=headers)
 
 
+MAX_ERRORS = 5  # validation errors listed in a 422; the rest are counted, not copied
+MAX_ERROR_CHARS = 200  # per location and per message
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS - 3] + "..."
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 with one readable sentence plus a list of fields; the raw input is not echoed."""
+    """422 with one readable sentence plus the first few fields; the raw input is not echoed.
+
+    Bounded: a body of a million bad parts yields a reply of a few KB, not one entry each
+    (a 25 MB body once produced a 76 MB reply, and a larger one exhausted the memory).
+    """
     assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
     errors = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        errors.append({"loc": loc, "msg": str(err.get("msg", "invalid"))})
+    for err in raw[:MAX_ERRORS]:
+        loc = _clip(".".join(str(p) for p in err.get("loc", ())))
+        errors.append({"loc": loc, "msg": _clip(str(err.get("msg", "invalid")))})
     detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors) or "Invalid request."
+    if len(raw) > MAX_ERRORS:
+        detail += f"; and {len(raw) - MAX_ERRORS} more problem(s)"
     return JSONResponse(error_body(request, scrub(detail), errors), status_code=422)
 
 
@@ -156,6 +171,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             415: "Unsupported file type.",
             422: "Invalid query, filter, date, k or file (the reason is in detail).",
             500: "Internal error.",
+            507: "The server's disk is full; nothing was stored.",
             503: f"No usable index: build one with `{BUILD_COMMAND}`."}
     from .schemas import ErrorResponse
 

@@ -7,27 +7,31 @@ answer is extractive and cited, so sampling parameters have nothing to change.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .schemas import Filters
+from .schemas import Filters, limit_keys
 
 MODEL_ID = "scrutiny-assistant"
+# Caps that keep one request's validation cheap and its error reply small, whatever it holds.
+MAX_PARTS = 32
+MAX_CONTENT_CHARS = 20_000
 
 
 class ContentPart(BaseModel):
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
         {"type": "text", "text": "What did Ofsted recommend in 2014?"}]})
-    type: str
-    text: str | None = None
+    type: str = Field(max_length=50)
+    text: str | None = Field(default=None, max_length=MAX_CONTENT_CHARS)
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
         {"role": "user", "content": "What did officers promise about CAMHS waiting times?"}]})
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[ContentPart] | None = None
+    content: (Annotated[str, Field(max_length=MAX_CONTENT_CHARS)]
+              | Annotated[list[ContentPart], Field(max_length=MAX_PARTS)] | None) = None
 
     def text(self) -> str:
         """The message as plain text (content parts of type ``text`` joined)."""
@@ -48,6 +52,11 @@ class ChatCompletionRequest(BaseModel):
     filters: Filters | None = Field(
         default=None, description="Extension: the same filters as /search and /ask.")
     k: int = Field(default=8, ge=1, le=50, description="Extension: passages considered.")
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _few_filter_keys(cls, value: Any) -> Any:
+        return limit_keys(value)
 
 
 class AssistantMessage(BaseModel):

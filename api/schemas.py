@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from indexer.models import DOC_TYPES
 
@@ -126,6 +126,17 @@ class Filters(BaseModel):
                                 description="Old name of `until`.")
 
 
+MAX_FILTER_KEYS = 20
+
+
+def limit_keys(value: Any) -> Any:
+    """Refuse a filters object with more keys than any valid one has, before each unknown
+    key becomes its own validation error (4.5 MB of keys once froze the server for 5 s)."""
+    if isinstance(value, dict) and len(value) > MAX_FILTER_KEYS:
+        raise ValueError(f"filters has {len(value)} keys; at most {MAX_FILTER_KEYS} are allowed")
+    return value
+
+
 class HistoryMessage(BaseModel):
     model_config = _examples({"role": "user", "content": "What did Ofsted find in 2014?"})
     role: Literal["user", "assistant"]
@@ -140,6 +151,11 @@ class AskRequest(BaseModel):
     history: list[HistoryMessage] = Field(default_factory=list, max_length=20)
     filters: Filters = Field(default_factory=Filters)
     k: int = Field(default=8, ge=1, le=50, description="Passages considered for the answer.")
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _few_filter_keys(cls, value: Any) -> Any:
+        return limit_keys(value)
 
 
 class CitedQuote(BaseModel):

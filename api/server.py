@@ -73,6 +73,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
         log.warning("listening on %s: read endpoints are reachable by anyone who can reach "
                     "this address%s", host,
                     "" if settings.api_key else "; writes stay disabled (no SCRUTINY_API_KEY)")
-    app = create_app(settings)
+    if host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+        log.warning("bound to every address but SCRUTINY_ALLOWED_HOSTS is unset: only requests "
+                    "for localhost are answered; set it to the names clients use")
+    app = create_app(settings, bound_host=host)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False,
                 server_header=False, timeout_graceful_shutdown=10)

@@ -19,9 +19,10 @@ import anyio
 import anyio.to_thread
 
 from indexer.config import Settings
-from indexer.errors import ScrutinyError
+from indexer.errors import IndexCorruptError, ScrutinyError
 
 from .cache import ResponseCache
+from .writer import WriteQueue
 
 if TYPE_CHECKING:
     from indexer.embedding import Embedder
@@ -66,9 +67,10 @@ class AppState:
         # threads; an app around a caller's facade leaves the caller's process alone.
         self.tune_threads = assistant is None and not settings.api_keep_threads
         self._open_lock = threading.Lock()
-        # One build at a time from this process; other processes are kept out by the
-        # indexer's own lock (IndexLockedError -> 409).
-        self.write_lock = anyio.Lock()
+        # One write (upload or removal, each ending in a build) at a time, in one worker
+        # thread; other processes are kept out by the indexer's lock (IndexLockedError -> 409).
+        self.writes = WriteQueue(settings.upload_queue)
+        self._failed_open: tuple[str | None, ScrutinyError] | None = None
         self.cpu_limiter = anyio.CapacityLimiter(_cpu_tokens(settings.api_workers))
         self.cache = ResponseCache(settings.api_cache)
 
@@ -83,11 +85,19 @@ class AppState:
         if assistant is None:
             with self._open_lock:
                 if self.assistant is None:
+                    from indexer.layout import current_generation
                     from retriever.assistant import Assistant
 
-                    self.assistant = Assistant.open(self.settings.index_dir,
-                                                    settings=self.settings,
-                                                    embedder=self.embedder)
+                    live = current_generation(self.settings.index_dir)
+                    if self._failed_open is not None and self._failed_open[0] == live:
+                        raise self._failed_open[1]  # damaged: not re-verified per request
+                    try:
+                        self.assistant = Assistant.open(self.settings.index_dir,
+                                                        settings=self.settings,
+                                                        embedder=self.embedder)
+                    except IndexCorruptError as exc:
+                        self._failed_open = (live, exc)
+                        raise
                     self.owns_assistant = True
                     log.info("opened index at %s", self.settings.index_dir)
                 assistant = self.assistant
@@ -100,7 +110,14 @@ class AppState:
         return assistant
 
     def open_at_startup(self, warm_up: bool) -> None:
-        """Open the index and load the model once, so the first request is not the slow one."""
+        """Settle a write a killed server left half done, then open the index and load the
+        model once, so the first request is not the slow one."""
+        from . import journal
+
+        try:
+            journal.recover(self.settings.index_dir, self.settings.corpus_dir)
+        except OSError as exc:
+            log.warning("could not settle an interrupted write: %s", exc)
         try:
             assistant = self.current()
         except ScrutinyError as exc:
@@ -116,6 +133,7 @@ class AppState:
             one_thread_per_request()  # before the first request, so no encode races it
 
     def close(self) -> None:
+        self.writes.close()
         if self.assistant is not None and self.owns_assistant:
             self.assistant.close()
             self.assistant = None

@@ -2,17 +2,22 @@
 
 An upload is staged outside the corpus and read with the indexer's own reader first, in a child
 process with memory and time limits, so a corrupt, hostile or unsupported file never enters the
-corpus. The corpus then changes by one file and
-the indexer's incremental build embeds only that file. A removal moves the file aside and puts
-it back if the rebuild fails. Both refuse to run when the server's corpus directory does not
-hold the files the index was built from, because a rebuild from the wrong directory would
-silently drop every document it cannot see.
+corpus. The corpus then changes by one new file (never another document's: an identical
+copy with other metadata is refused as a duplicate) and the indexer's incremental build embeds
+only that file. A removal moves the file to ``.scrutiny-trash/`` in the corpus (recoverable:
+move it back and run ``scrutiny index``) and puts it back if the rebuild fails. Each write is
+journaled (``journal``), so a server killed mid-write settles it at the next start. Both
+refuse to run when the server's corpus directory does not hold the files the index was built
+from, because a rebuild from the wrong directory would silently drop every document it cannot
+see. A full disk is a 507 and a read-only corpus a 503, with nothing partial left behind.
 
-Everything here is blocking; the router runs it in a worker thread under the write lock.
+Everything here is blocking; the write queue (``writer``) runs it one write at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -20,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +36,7 @@ from fastapi import HTTPException
 from indexer.errors import IndexMissingError, ReadError
 from retriever.results import DocumentSummary
 
+from . import journal
 from .state import AppState
 
 log = logging.getLogger("scrutiny.api")
@@ -64,9 +71,29 @@ def safe_filename(raw: str | None) -> str:
     return (stem or "upload") + ext
 
 
+TRASH = ".scrutiny-trash"  # inside the corpus; a dot folder, so never indexed
+
+
+def storage_error(exc: OSError, where: str) -> HTTPException:
+    """507 for a full disk, 503 for a folder the server may not write; short, no paths."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return HTTPException(507, detail=f"The server's disk is full, so the {where} could "
+                             "not be written. Nothing was changed; free some space and retry.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return HTTPException(503, detail=f"The server cannot write its {where} (read-only or "
+                             "no permission). Nothing was changed.",
+                             headers={"Retry-After": "60"})
+    return HTTPException(503, detail=f"The server could not write its {where} "
+                         f"({exc.strerror or type(exc).__name__}). Nothing was changed.",
+                         headers={"Retry-After": "60"})
+
+
 def stage(source: IO[bytes], name: str, max_bytes: int) -> Path:
     """Copy the upload to a private temporary directory, refusing it past ``max_bytes``."""
-    tmpdir = Path(tempfile.mkdtemp(prefix="scrutiny-upload-"))
+    try:
+        tmpdir = Path(tempfile.mkdtemp(prefix="scrutiny-upload-"))
+    except OSError as exc:
+        raise storage_error(exc, "temporary folder") from None
     path = tmpdir / name
     size = 0
     try:
@@ -78,6 +105,9 @@ def stage(source: IO[bytes], name: str, max_bytes: int) -> Path:
                         f"The file is larger than the {max_bytes // MB} MB upload limit "
                         "(SCRUTINY_MAX_UPLOAD_MB)."))
                 out.write(block)
+    except OSError as exc:
+        discard(path)
+        raise storage_error(exc, "temporary folder") from None
     except BaseException:
         discard(path)
         raise
@@ -155,14 +185,33 @@ def _find(state: AppState, name: str) -> tuple[DocumentSummary | None, int]:
     return None, len(documents)
 
 
-def _target_for(corpus: Path, name: str, digest: str) -> tuple[Path, bool]:
-    """Where to store the file; ``(path, True)`` if an identical file is already there."""
+def _same_meta(target: Path, meta: dict[str, str]) -> bool:
+    sidecar = target.with_name(target.name + ".meta.json")
+    try:
+        existing = json.loads(sidecar.read_text("utf-8")) if sidecar.is_file() else {}
+    except (OSError, ValueError):
+        return False
+    return existing == meta
+
+
+def _target_for(state: AppState, corpus: Path, name: str, digest: str,
+                meta: dict[str, str]) -> tuple[Path, bool]:
+    """Where to store the file; ``(path, True)`` if the same file with the same metadata is
+    already there. The same bytes with other metadata are a 409 naming the document: one
+    user's upload never rewrites another document's sidecar."""
     target = corpus / name
     stem, ext = target.stem, target.suffix
     n = 1
     while target.exists():
         if target.is_file() and _digest(target) == digest:
-            return target, True
+            if not meta or _same_meta(target, meta):
+                return target, True
+            found = _find(state, target.name)[0] if _index_exists(state) else None
+            doc_id = found.doc_id if found is not None else None
+            raise HTTPException(409, detail=(
+                f"This file is a duplicate of document {doc_id or target.name}, which keeps "
+                "its own metadata. To change that, DELETE "
+                f"/documents/{doc_id or '{doc_id}'} and upload the file again."))
         n += 1
         target = corpus / f"{stem}-{n}{ext}"
     return target, False
@@ -175,38 +224,39 @@ def ingest(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
     settings = state.settings
     # ReadError -> 422; a child process, so a hostile file cannot exhaust the server
     read_isolated(staged, max_bytes=settings.max_file_mb * MB, max_text_mb=settings.max_text_mb)
+    recover(state)
     check_corpus_matches(state)
     corpus = settings.corpus_dir
-    corpus.mkdir(parents=True, exist_ok=True)
-    target, identical = _target_for(corpus, staged.name, _digest(staged))
-    if identical and not meta:
+    try:
+        corpus.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, "corpus folder") from None
+    target, identical = _target_for(state, corpus, staged.name, _digest(staged), meta)
+    if identical:
         found, total = _find(state, target.name) if _index_exists(state) else (None, 0)
         if found is not None:
             return Outcome("unchanged", found, total)
     sidecar = target.with_name(target.name + ".meta.json")
-    old_sidecar = sidecar.read_bytes() if meta and sidecar.is_file() else None
+    created = [] if identical else [target, *([sidecar] if meta else [])]
 
     def undo() -> None:
-        if not identical:
-            target.unlink(missing_ok=True)
-        if meta:
-            if old_sidecar is None:
-                sidecar.unlink(missing_ok=True)
-            else:
-                sidecar.write_bytes(old_sidecar)
+        for path in created:
+            _remove(path)
 
     try:
+        journal.begin(settings.index_dir, {"kind": "upload", "source": target.name,
+                                           "created": [str(p) for p in created]})
+    except OSError as exc:
+        raise storage_error(exc, "index folder") from None
+    try:
         if not identical:
-            partial = corpus / f".{target.name}.uploading"  # dotfiles are never indexed
-            shutil.copyfile(staged, partial)
-            os.replace(partial, target)
-        if meta:
-            sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
-            os.utime(target)  # the build re-hashes only files whose size or mtime changed
+            _store(staged, target, sidecar, meta)
         report = _rebuild(state)
     except BaseException:
         undo()
+        journal.end(settings.index_dir)
         raise
+    journal.end(settings.index_dir)
     for skipped in report.skipped:
         if skipped.path == target.name:
             undo()
@@ -218,6 +268,31 @@ def ingest(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
     return Outcome("indexed", found, total)
 
 
+def _store(staged: Path, target: Path, sidecar: Path, meta: dict[str, str]) -> None:
+    """Copy the upload (and its sidecar) in under a dot name and rename it into place, so a
+    full disk leaves no partial file the next build would index."""
+    partial = target.with_name(f".{target.name}.uploading")  # dotfiles are never indexed
+    try:
+        if meta:
+            part_meta = sidecar.with_name(f".{sidecar.name}.uploading")
+            part_meta.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+            os.replace(part_meta, sidecar)
+        shutil.copyfile(staged, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        _remove(partial)
+        _remove(sidecar.with_name(f".{sidecar.name}.uploading"))
+        if meta:
+            _remove(sidecar)
+        raise storage_error(exc, "corpus folder") from None
+
+
+def _remove(path: Path) -> None:
+    """Best-effort cleanup: on a read-only folder even a missing file's unlink fails."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 def _index_exists(state: AppState) -> bool:
     try:
         state.current()
@@ -226,29 +301,47 @@ def _index_exists(state: AppState) -> bool:
     return True
 
 
+def recover(state: AppState) -> str | None:
+    """Settle a write a killed server left half done (see ``journal``)."""
+    return journal.recover(state.settings.index_dir, state.settings.corpus_dir)
+
+
 def remove(state: AppState, doc_id: str) -> Outcome:
-    """Delete a document's source file and rebuild; on failure the file is put back."""
+    """Remove a document: its source file (and sidecar) go to ``.scrutiny-trash/`` in the
+    corpus, recoverable, and the index is rebuilt without it; on failure the file is put
+    back."""
+    recover(state)
     assistant = state.current()
     summary = assistant.document(doc_id).summary  # NotFoundError -> 404
-    path = source_path(state.settings.corpus_dir, summary.source)
+    corpus = state.settings.corpus_dir
+    path = source_path(corpus, summary.source)
     if path is None:
         raise HTTPException(409, detail=(
             f"The source file of {doc_id} is not in the server's corpus directory, so it "
             "cannot be removed from here. Remove it where it lives and run `scrutiny index`."))
     check_corpus_matches(state, except_doc=doc_id)
-    trash = Path(tempfile.mkdtemp(prefix="scrutiny-delete-"))
+    trash = corpus.resolve() / TRASH / f"{time.strftime('%Y%m%d-%H%M%S')}-{doc_id[:80]}"
     moved = [(p, trash / p.name) for p in [path, *_sidecars(path)]]
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        journal.begin(state.settings.index_dir, {
+            "kind": "delete", "source": summary.source,
+            "moves": [[str(src), str(dest)] for src, dest in moved]})
+    except OSError as exc:
+        raise storage_error(exc, "corpus folder") from None
     try:
         for src, dest in moved:
             shutil.move(src, dest)
         _rebuild(state)
         total = len(state.current().documents())
-    except BaseException:
+    except BaseException as exc:
         for src, dest in moved:
             if dest.exists() and not src.exists():
                 shutil.move(dest, src)
+        journal.end(state.settings.index_dir)
+        if isinstance(exc, OSError):
+            raise storage_error(exc, "corpus folder") from None
         raise
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)
-    log.info("removed %s (%s)", doc_id, path.name)
+    journal.end(state.settings.index_dir)
+    log.info("removed %s (%s); its file is in %s", doc_id, path.name, trash)
     return Outcome("deleted", None, total)

@@ -7,6 +7,7 @@ nothing changed returns before the model is loaded. Atomic: see ``layout``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -71,11 +72,17 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
                         report.skipped.append(SkippedFile(
                             rel, "cannot read file: broken link (its target does not exist)"))
         base = root.parent if root.is_file() else root
+        real_root = None if root.is_file() else root.resolve()
         for path in files:
             rel = path.relative_to(base).as_posix()
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
             if path.name.endswith(IGNORED_SUFFIXES) or path.name in FOLDER_FILES:
+                continue
+            if real_root is not None and not _inside(path, real_root):
+                # a link to /etc/passwd would otherwise be served to anyone who can search
+                report.skipped.append(SkippedFile(rel, "refused: it is a link to a file "
+                                                  "outside the corpus folder"))
                 continue
             if path.suffix.lower() not in SUPPORTED:
                 report.skipped.append(SkippedFile(rel, f"unsupported file type "
@@ -93,6 +100,31 @@ def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
 def _root(f: SourceFile) -> Path:
     """The folder being indexed that ``f`` was found under."""
     return f.path.parents[len(Path(f.source).parts) - 1]
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def unique_doc_id(source: str, used: set[str]) -> str:
+    """``make_doc_id``, or when another document already has that id (names differing only
+    in case or punctuation: ``Cabinet 2019.txt``, ``cabinet_2019.txt``), the id plus a short
+    hash of the path, which differs for every path."""
+    doc_id = make_doc_id(source)
+    if doc_id not in used:
+        return doc_id
+    digest = hashlib.sha1(source.encode()).hexdigest()
+    for width in (8, 12, 40):
+        candidate = f"{doc_id[:110]}-{digest[:width]}"
+        if candidate not in used:
+            return candidate
+    n = 2
+    while f"{doc_id[:110]}-{digest}-{n}" in used:
+        n += 1
+    return f"{doc_id[:110]}-{digest}-{n}"
 
 
 def _sidecar_stamp(path: Path, root: Path | None = None) -> list[int] | None:
@@ -196,6 +228,17 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             old_gen, manifest = None, {}  # unreadable: rebuild from scratch, say so
     if old_gen is None:
         settings = _follow_index(settings, {}, embedder)
+    fresh_vectors = False
+    if old_gen is not None:
+        damage = _damage(old_gen, manifest)
+        if damage == layout.RECORDS:
+            report.notes.append(f"The live index's {layout.RECORDS} is damaged, so it was "
+                                "rebuilt from the source files instead of updated.")
+            old_gen, manifest = None, {}
+        elif damage == layout.VECTORS:
+            report.notes.append(f"The live index's {layout.VECTORS} is damaged, so its vectors "
+                                "were rebuilt from the embedding cache instead of copied.")
+            fresh_vectors = True
     files = discover(paths, report)
     old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
     old_skips: dict[str, dict[str, Any]] = manifest.get("skipped", {})
@@ -226,7 +269,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     gone = [s for s in old_docs if s not in seen]
     replaced = [f.source for f, _ in changed if f.source in old_docs]
     report.removed = gone
-    if old_gen is not None and not changed and not gone and set(old_skips) == set(keep_skips):
+    if old_gen is not None and not changed and not gone and set(old_skips) == set(keep_skips) \
+            and not fresh_vectors:
         report.documents_total = len(keep)
         report.chunks_total = int(manifest.get("counts", {}).get("chunks", 0))
         return
@@ -238,7 +282,8 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             shutil.copyfile(old_gen / layout.RECORDS, gen_dir / layout.RECORDS)
         _write_generation(gen_dir, old_gen, settings, report, notify, changed, keep, keep_skips,
                           [old_docs[s]["doc_id"] for s in gone + replaced], embedder, model_name,
-                          defaults)
+                          defaults, fresh_vectors=fresh_vectors,
+                          progress=_progress_path(index_dir, embedder, settings))
         layout.fsync_tree(gen_dir)
     except OSError as exc:
         shutil.rmtree(gen_dir, ignore_errors=True)
@@ -263,7 +308,42 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     except BaseException:
         shutil.rmtree(gen_dir, ignore_errors=True)  # never leave an unpublished generation
         raise
+    for saved in index_dir.glob("embed-progress-*.sqlite"):  # published: no longer needed
+        saved.unlink(missing_ok=True)
     layout.prune(index_dir)
+
+
+def _progress_path(index_dir: Path, embedder: Embedder | None, settings: Settings) -> Path:
+    """Where a build keeps the vectors it has made so far; one file per kind of vector."""
+    return index_dir / f"embed-progress-{_variant(embedder, settings) or 'fp32'}.sqlite"
+
+
+def _damage(gen_dir: Path, manifest: dict[str, Any]) -> str | None:
+    """Which data file of the live generation is damaged, if any, so an update never copies
+    damage forward: checksums where the manifest has them, SQLite's quick check otherwise,
+    and the stored vectors must be finite."""
+    bad = layout.damaged_files(gen_dir, manifest)
+    if layout.RECORDS in bad:
+        return layout.RECORDS
+    if "checksums" not in manifest:
+        try:
+            conn = store.connect_reader(gen_dir / layout.RECORDS)
+            try:
+                ok = [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            ok = False
+        if not ok:
+            return layout.RECORDS
+    if layout.VECTORS in bad:
+        return layout.VECTORS
+    try:
+        if not vectors.all_finite(vectors.load(gen_dir / layout.VECTORS)):
+            return layout.VECTORS
+    except RuntimeError:
+        return layout.VECTORS
+    return None
 
 
 @dataclass(slots=True)
@@ -281,7 +361,8 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
                       changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
                       keep_skips: dict[str, dict[str, Any]], stale_ids: list[str],
                       embedder: Embedder | None, model_name: str,
-                      defaults: dict[str, str] | None = None) -> None:
+                      defaults: dict[str, str] | None = None, *, fresh_vectors: bool = False,
+                      progress: Path | None = None) -> None:
     conn = store.connect_writer(gen_dir / layout.RECORDS)
     try:
         conn.execute("BEGIN")
@@ -292,7 +373,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
                                               count, units, defaults)
         embedder, dim, vecs = _embed(conn, units.texts, embedder, settings, report, notify,
-                                     old_gen)
+                                     old_gen, progress)
         if units.derived:
             derived = vectors_from_sentences(units.derived, vecs)
             store.store_vectors(conn, derived)
@@ -305,6 +386,8 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
             new_chunks[1].extend(vecs[h] for h in p.hashes)
         store.prune_cache(conn)
         conn.execute("COMMIT")
+        if stale_ids:
+            store.vacuum_if_sparse(conn)
         total_chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         total_sents = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         total_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -312,8 +395,9 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         # Sentence vectors stay in the records' embedding cache only: questions read those of
         # their candidate passages (retriever.snapshot.sentences_of), so no sentence index is
         # built or held in memory.
-        chunk_index, kind = _vectors_for(old_gen, layout.VECTORS, conn, "chunks", settings, dim,
-                                         total_chunks, removed, *new_chunks)
+        chunk_index, kind = _vectors_for(None if fresh_vectors else old_gen, layout.VECTORS,
+                                         conn, "chunks", settings, dim, total_chunks, removed,
+                                         *new_chunks)
         vectors.save(chunk_index, gen_dir / layout.VECTORS)
         del chunk_index
     finally:
@@ -332,6 +416,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         "generation": gen_dir.name, "counts": {"documents": total_docs, "chunks": total_chunks,
                                                "sentences": total_sents},
         "documents": keep, "skipped": keep_skips, "pid": os.getpid(),
+        "checksums": layout.checksums(gen_dir),
     }
     (gen_dir / layout.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     notify("saving", 1, 1)
@@ -349,36 +434,22 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
     entries: dict[str, dict[str, Any]] = {}
     for done, (f, digest) in enumerate(changed):
         notify("reading", done, len(changed))
-        doc_id = make_doc_id(f.source)
-        if doc_id in used_ids:
-            doc_id = f"{doc_id}-{f.path.suffix.lstrip('.').lower()}"
+        doc_id = unique_doc_id(f.source, used_ids)
         stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
                  "sidecar": _sidecar_stamp(f.path, _root(f))}
-        try:
-            doc, warnings = load_document(f.path, f.source, doc_id,
-                                          settings.max_file_mb * 1024 * 1024, digest,
-                                          max_text_mb=settings.max_text_mb, root=_root(f),
-                                          defaults=defaults)
-        except ReadError as exc:
-            reason = str(exc)
-        except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
-            reason = f"could not be parsed ({type(exc).__name__})"
-        else:
-            reason = ""
-        if reason:
-            report.skipped.append(SkippedFile(f.source, reason))
-            keep_skips[f.source] = dict(stamp, reason=reason)
+        started = time.monotonic()
+        parsed = _parse_one(f, doc_id, digest, settings, count, units, started, defaults)
+        if isinstance(parsed, str):
+            report.skipped.append(SkippedFile(f.source, parsed))
+            keep_skips[f.source] = dict(stamp, reason=parsed)
             continue
+        item, warnings = parsed
         for w in warnings:
             report.skipped.append(SkippedFile(f.source, f"warning: {w}"))
         used_ids.add(doc_id)
-        chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
-        learned = learn_acronyms(doc.text)
-        sentences = [units.sentences(c, learned) for c in chunks]
-        hashes = [units.passage(c, learned, s) for c, s in zip(chunks, sentences, strict=True)]
-        pending.append(Pending(doc, chunks, hashes, sentences))
-        missing = [name for name, value in (("council", doc.council), ("date", doc.date))
-                   if not value]
+        pending.append(item)
+        missing = [name for name, value in (("council", item.doc.council),
+                                            ("date", item.doc.date)) if not value]
         if missing:
             report.unrecognised.append(SkippedFile(f.source, "no " + " and no ".join(missing)))
         entries[f.source] = dict(stamp, doc_id=doc_id)
@@ -387,10 +458,68 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
     return pending, entries
 
 
+def _parse_one(f: SourceFile, doc_id: str, digest: str, settings: Settings,
+               count: Callable[[str], int], units: Units, started: float,
+               defaults: dict[str, str] | None = None) -> tuple[Pending, list[str]] | str:
+    """One file read, recognised and chunked within the per-document budgets (pages,
+    passages + sentences, seconds); the reason it was skipped otherwise. The texts to embed
+    join ``units`` only when the document passes, so a refused one costs no embedding."""
+    pages = _pdf_pages(f.path)
+    if pages is not None and pages > settings.max_doc_pages:
+        return (f"{pages} pages, over the per-document budget of {settings.max_doc_pages} "
+                "(SCRUTINY_MAX_DOC_PAGES)")
+    try:
+        doc, warnings = load_document(f.path, f.source, doc_id,
+                                      settings.max_file_mb * 1024 * 1024, digest,
+                                      max_text_mb=settings.max_text_mb, root=_root(f),
+                                      defaults=defaults)
+    except ReadError as exc:
+        return str(exc)
+    except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
+        return f"could not be parsed ({type(exc).__name__})"
+    if len(doc.page_starts) > settings.max_doc_pages:
+        return (f"{len(doc.page_starts)} pages, over the per-document budget of "
+                f"{settings.max_doc_pages} (SCRUTINY_MAX_DOC_PAGES)")
+    chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
+    own = Units(units.model, units.chunk_vectors)
+    learned = learn_acronyms(doc.text)
+    sentences = [own.sentences(c, learned) for c in chunks]
+    hashes = [own.passage(c, learned, s) for c, s in zip(chunks, sentences, strict=True)]
+    size = len(chunks) + sum(len(s) for s in sentences)
+    if size > settings.max_doc_sentences:
+        return (f"{size} passages and sentences to embed, over the per-document budget of "
+                f"{settings.max_doc_sentences} (SCRUTINY_MAX_DOC_SENTENCES)")
+    took = time.monotonic() - started
+    if took > settings.max_doc_seconds:
+        return (f"reading it took {took:.0f} s, over the per-document budget of "
+                f"{settings.max_doc_seconds:.0f} s (SCRUTINY_MAX_DOC_SECONDS)")
+    units.texts.update(own.texts)
+    units.derived.update(own.derived)
+    return Pending(doc, chunks, hashes, sentences), warnings
+
+
+def _pdf_pages(path: Path) -> int | None:
+    """A PDF's page count from its page tree, without extracting any text (None if not a
+    readable PDF: the reader then says why)."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(path, strict=False).pages)
+    except Exception:  # any parser failure: the real read reports it properly
+        return None
+
+
 def _embed(conn: sqlite3.Connection, texts: dict[str, str], embedder: Embedder | None,
-           settings: Settings, report: BuildReport, notify: ProgressFn, old_gen: Path | None
-           ) -> tuple[Embedder | None, int, dict[str, np.ndarray]]:
-    """Vectors for every text, from the cache where possible; the model loads only if needed."""
+           settings: Settings, report: BuildReport, notify: ProgressFn, old_gen: Path | None,
+           progress: Path | None = None) -> tuple[Embedder | None, int, dict[str, np.ndarray]]:
+    """Vectors for every text, from the cache where possible; the model loads only if needed.
+
+    Fresh vectors are also committed batch by batch to ``progress`` (outside the generation,
+    removed once a build publishes), so a build killed half way resumes where it stopped
+    instead of embedding everything again.
+    """
     dim = embedder.dim if embedder is not None else 0
     if not dim and old_gen is not None:
         dim = int(layout.read_manifest(old_gen).get("dim") or 0)
@@ -404,18 +533,32 @@ def _embed(conn: sqlite3.Connection, texts: dict[str, str], embedder: Embedder |
         cached = store.cached_vectors(conn, list(texts), dim)
         need = [h for h in texts if h not in cached]
     dim = dim or 384
-    # Shortest first: each batch holds texts of similar length, so little is padding.
-    need.sort(key=lambda h: len(texts[h]))
-    fresh: dict[str, np.ndarray] = {}
-    step = max(1, settings.batch_size * 8)
-    for i in range(0, len(need), step):
-        notify("embedding", i, len(need))
-        part = need[i:i + step]
-        vecs = embedder.encode([texts[h] for h in part],  # type: ignore[union-attr]
-                               batch_size=settings.batch_size)
-        fresh.update(zip(part, vecs, strict=True))
+    saved = store.connect_progress(progress) if progress is not None and need else None
+    resumed: dict[str, np.ndarray] = {}
+    try:
+        if saved is not None:
+            resumed = store.cached_vectors(saved, need, dim)
+            cached.update(resumed)
+            need = [h for h in need if h not in resumed]
+        # Shortest first: each batch holds texts of similar length, so little is padding.
+        need.sort(key=lambda h: len(texts[h]))
+        fresh: dict[str, np.ndarray] = {}
+        step = max(1, settings.batch_size * 8)
+        for i in range(0, len(need), step):
+            notify("embedding", i, len(need))
+            part = need[i:i + step]
+            vecs = embedder.encode([texts[h] for h in part],  # type: ignore[union-attr]
+                                   batch_size=settings.batch_size)
+            batch = dict(zip(part, vecs, strict=True))
+            fresh.update(batch)
+            if saved is not None:
+                store.store_vectors(saved, batch)
+                saved.commit()
+    finally:
+        if saved is not None:
+            saved.close()
     notify("embedding", len(need), len(need))
-    store.store_vectors(conn, fresh)
+    store.store_vectors(conn, {**resumed, **fresh})
     report.chunks_embedded = len(fresh)
     report.chunks_reused = len(texts) - len(fresh)
     return embedder, dim, {**cached, **fresh}

@@ -8,9 +8,10 @@ rebuild ignores the live generation and publishes a fresh one.
 
 Checks, in order (later checks are skipped when an earlier one makes them meaningless):
 the ``CURRENT`` pointer and its generation directory; the manifest (present, readable JSON,
-a schema this version reads, its counts); ``records.sqlite`` (opens read-only, passes
-``PRAGMA integrity_check``, has the tables); the FAISS files (readable, vector count and ids
-equal to the chunk and sentence rows, dimension equal to the manifest's); the FTS tables (one
+a schema this version reads, its counts) and the sha256 of each data file it records;
+``records.sqlite`` (opens read-only, passes ``PRAGMA integrity_check``, has the tables);
+the FAISS files (readable, finite, vector count and ids equal to the chunk and sentence
+rows, dimension equal to the manifest's); the FTS tables (one
 row per chunk and per resolution); every chunk, sentence, resolution, item and attendance
 span inside its document, and each chunk's and resolution's stored text equal to
 ``documents.text[char_start:char_end]``.
@@ -63,6 +64,10 @@ def check_index(index_dir: Path) -> list[str]:
     if gen_dir is None:
         return problems.finish()
     manifest = _check_manifest(gen_dir, problems)
+    if manifest is not None:
+        for name in layout.damaged_files(gen_dir, manifest):
+            problems.add(f"{gen_dir / name} has changed since it was built (its sha256 differs "
+                         "from the manifest's): the file is damaged.")
     conn = _open_records(gen_dir, problems)
     if conn is None:
         _check_vector_files_only(gen_dir, manifest, problems)
@@ -284,6 +289,10 @@ def _check_vectors(gen_dir: Path, filename: str, table: str, key: str,
                      f"{what} rows.")
     if dim and index.d != dim:
         problems.add(f"{path} has {index.d}-dimensional vectors but the manifest says {dim}.")
+    from . import vectors
+
+    if not vectors.all_finite(index):
+        problems.add(f"{path} holds vectors with NaN or infinite values (damaged).")
     ids = _faiss_ids(index)
     if ids is None:
         problems.add(f"{path} does not map vectors to {what} ids (not an ID-mapped index).")

@@ -72,6 +72,10 @@ def _env_flag(name: str) -> bool:
     raise SettingsError(f"{name}={raw!r} is not valid: use 1 or 0 (true/false), or unset it.")
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable. Environment variable names are given beside each field."""
@@ -100,6 +104,16 @@ class Settings:
     fetch_rate: float = 2.0  # SCRUTINY_FETCH_RATE: at most this many requests a second to a site
     fetch_timeout: float = 30.0  # SCRUTINY_FETCH_TIMEOUT: seconds to wait for one response
     fetch_retries: int = 3  # SCRUTINY_FETCH_RETRIES: retries of a 5xx or timed-out request
+    # Per-document budgets applied while indexing (past one, the document is skipped with
+    # the reason), so one huge file cannot hold the build or the API's write queue for long.
+    max_doc_pages: int = 1000  # SCRUTINY_MAX_DOC_PAGES
+    max_doc_sentences: int = 50_000  # SCRUTINY_MAX_DOC_SENTENCES: passages + sentences
+    max_doc_seconds: float = 120.0  # SCRUTINY_MAX_DOC_SECONDS: reading, parsing and chunking
+    # Host headers the API answers (DNS-rebinding guard); empty = the bound address plus
+    # localhost, 127.0.0.1 and ::1. "*" turns the check off.
+    allowed_hosts: tuple[str, ...] = ()  # SCRUTINY_ALLOWED_HOSTS (comma separated)
+    upload_queue: int = 8  # SCRUTINY_UPLOAD_QUEUE: uploads waiting to be indexed (then 503)
+    upload_wait_s: float = 30.0  # SCRUTINY_UPLOAD_WAIT: wait this long for 201, else 202
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -135,6 +149,12 @@ class Settings:
             fetch_rate=_env_number("SCRUTINY_FETCH_RATE", 2.0, float, 0.01, 50.0),
             fetch_timeout=_env_number("SCRUTINY_FETCH_TIMEOUT", 30.0, float, 0.1, 600.0),
             fetch_retries=integer("SCRUTINY_FETCH_RETRIES", 3, 0, 10),
+            max_doc_pages=integer("SCRUTINY_MAX_DOC_PAGES", 1000, 1),
+            max_doc_sentences=integer("SCRUTINY_MAX_DOC_SENTENCES", 50_000, 1),
+            max_doc_seconds=_env_number("SCRUTINY_MAX_DOC_SECONDS", 120.0, float, 1.0, None),
+            allowed_hosts=_env_list("SCRUTINY_ALLOWED_HOSTS"),
+            upload_queue=integer("SCRUTINY_UPLOAD_QUEUE", 8, 1, 10_000),
+            upload_wait_s=_env_number("SCRUTINY_UPLOAD_WAIT", 30.0, float, 0.0, 3600.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(base, **clean) if clean else base

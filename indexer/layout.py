@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -81,6 +82,41 @@ def check_compatible(manifest: dict[str, Any], model: str | None = None,
         raise IndexIncompatibleError(
             f"This index has {manifest.get('dim')}-dimensional vectors but the model gives {dim}. "
             f"Rebuild it with `{BUILD_COMMAND} --rebuild`.")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksums(gen_dir: Path) -> dict[str, str]:
+    """sha256 of the generation's data files, recorded in its manifest when it is built: a
+    published generation never changes, so any difference later is damage."""
+    return {name: file_sha256(gen_dir / name) for name in (RECORDS, VECTORS)
+            if (gen_dir / name).is_file()}
+
+
+def damaged_files(gen_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """The data files whose checksum differs from the manifest's (none recorded: none)."""
+    recorded = manifest.get("checksums") or {}
+    bad = []
+    for name, expected in recorded.items():
+        try:
+            if file_sha256(gen_dir / name) != expected:
+                bad.append(name)
+        except OSError:
+            bad.append(name)
+    return bad
+
+
+def older_generations(index_dir: Path, live: str) -> list[Path]:
+    """Published generations before ``live``, newest first (the fallbacks of a damaged one)."""
+    gens = [p for p in index_dir.glob("gen-*") if p.is_dir() and p.name < live
+            and (p / MANIFEST).is_file()]
+    return sorted(gens, key=lambda p: p.name, reverse=True)
 
 
 def new_generation_name(index_dir: Path) -> str:

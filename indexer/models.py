@@ -146,6 +146,7 @@ class BuildReport:
     documents_total: int = 0
     seconds: float = 0.0
     model_loaded: bool = False
+    notes: list[str] = field(default_factory=list)  # repairs made (a damaged live index)
 
     @property
     def changed(self) -> bool:

@@ -78,6 +78,32 @@ def document_columns(conn: sqlite3.Connection) -> set[str]:
     return {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
 
 
+def connect_progress(path: Path) -> sqlite3.Connection:
+    """The vectors a build has made so far (just an embedding cache), committed as it goes."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS embed_cache "
+                     "(hash TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+    except sqlite3.DatabaseError:  # damaged by a crash mid-write: start it again
+        conn.close()
+        path.unlink(missing_ok=True)
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE embed_cache (hash TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+    conn.commit()
+    return conn
+
+
+def vacuum_if_sparse(conn: sqlite3.Connection, free_share: float = 0.2) -> bool:
+    """VACUUM when more than ``free_share`` of the file is free pages left by deletions;
+    otherwise each removal leaves the records file as large as before, forever."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    if pages and free / pages > free_share:
+        conn.execute("VACUUM")
+        return True
+    return False
+
+
 def connect_reader(path: Path) -> sqlite3.Connection:
     """Read-only and immutable: a published generation never changes, so no locking needed."""
     uri = f"file:{path}?mode=ro&immutable=1"
@@ -158,7 +184,7 @@ def cached_vectors(conn: sqlite3.Connection, hashes: list[str], dim: int) -> dic
         for h, blob in conn.execute(f"SELECT hash, vec FROM embed_cache WHERE hash IN ({marks})",
                                     part):
             vec = np.frombuffer(blob, dtype="float32")
-            if vec.shape[0] == dim:
+            if vec.shape[0] == dim and np.isfinite(vec).all():  # damage is re-embedded
                 out[h] = vec
     return out
 

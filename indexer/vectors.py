@@ -75,6 +75,24 @@ def kind_of(index: Any) -> str:
     return "hnsw32" if isinstance(inner, faiss.IndexHNSWFlat) else "flat"
 
 
+def stored_vectors(index: Any) -> np.ndarray | None:
+    """A copy of the float vectors of a flat or HNSW index (row i = the i-th added); None for
+    other kinds."""
+    faiss = _faiss()
+    inner = faiss.downcast_index(index.index) if hasattr(index, "index") else index
+    if isinstance(inner, faiss.IndexHNSWFlat):
+        inner = faiss.downcast_index(inner.storage)
+    if not isinstance(inner, faiss.IndexFlat):
+        return None
+    return faiss.vector_to_array(inner.codes).view("float32").reshape(-1, inner.d)
+
+
+def all_finite(index: Any) -> bool:
+    """False if any stored vector holds a NaN or infinity (damage: the model never gives one)."""
+    raw = stored_vectors(index)
+    return raw is None or bool(np.isfinite(raw).all())
+
+
 _QUERY_THREADS_SET = False
 
 

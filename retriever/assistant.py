@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 MAX_QUERY_CHARS = 1000
+# How long a swapped-out generation stays open for the requests that started on it.
+RETIRE_GRACE_S = 30.0
 SORTS = ("relevance", "date")
 
 
@@ -68,7 +70,8 @@ class Assistant:
         self._swap_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._snapshot: Snapshot = open_snapshot(self.index_dir)
+        self._snapshot: Snapshot = open_snapshot(self.index_dir, verify=True)
+        self._retired: list[tuple[float, Snapshot]] = []
 
     @classmethod
     def open(cls, index_dir: Path | str, *, settings: Settings | None = None,
@@ -123,12 +126,13 @@ class Assistant:
 
         Requests already running keep the snapshot they started with, so none fails.
         """
-        from .snapshot import current_generation, open_snapshot
+        from .snapshot import open_snapshot
 
-        if current_generation(self.index_dir) == self._snapshot.generation:
+        self._close_retired()
+        if self._current_served():
             return False
         with self._swap_lock:
-            if current_generation(self.index_dir) == self._snapshot.generation:
+            if self._current_served():
                 return False
             fresh = open_snapshot(self.index_dir)
             fresh.warm()  # before the swap, so no request pays for it
@@ -138,10 +142,32 @@ class Assistant:
                 with self._embedder_lock, self._cache_lock:
                     self._embedder = None
                     self._query_cache.clear()
+            self._retired.append((time.monotonic(), self._snapshot))
             self._snapshot = fresh
         return True
 
+    def _current_served(self) -> bool:
+        from .snapshot import current_generation
+
+        live = current_generation(self.index_dir)
+        snap = self._snapshot
+        return live in (snap.generation, snap.fallback_from)
+
+    def _close_retired(self, grace: float | None = None) -> None:
+        """Close generations swapped out more than ``RETIRE_GRACE_S`` ago: requests that
+        started on them have finished by then, and their files can then really go."""
+        grace = RETIRE_GRACE_S if grace is None else grace
+        if not self._retired:
+            return
+        with self._swap_lock:
+            now = time.monotonic()
+            done = [s for t, s in self._retired if now - t >= grace]
+            self._retired = [(t, s) for t, s in self._retired if now - t < grace]
+        for snapshot in done:
+            snapshot.close()
+
     def close(self) -> None:
+        self._close_retired(grace=0)
         self._snapshot.close()
 
     def __enter__(self) -> Assistant:

@@ -7,6 +7,7 @@ index, learned acronyms) is loaded once here, so the query path never re-reads f
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from indexer import layout, store
-from indexer.errors import IndexCorruptError
+from indexer.errors import IndexCorruptError, ScrutinyError
 from indexer.gazetteer import council_matches
 
 from .results import (
@@ -27,6 +28,8 @@ from .results import (
     Filters,
     clean_ref,
 )
+
+log = logging.getLogger("scrutiny.retriever")
 
 
 @dataclass(slots=True)
@@ -49,14 +52,40 @@ def current_generation(index_dir: Path) -> str | None:
     return layout.current_generation(index_dir)
 
 
-def open_snapshot(index_dir: Path) -> Snapshot:
+def open_snapshot(index_dir: Path, verify: bool = False) -> Snapshot:
     """Open the live generation; a damaged one is an ``IndexCorruptError`` that says how to
-    repair it, never a raw SQLite error."""
+    repair it, never a raw SQLite error. With ``verify`` (at start-up) the records are
+    checked against the manifest's checksum first, and if the live generation is damaged the
+    newest older one that is sound is served instead (logged), until a rebuild."""
     gen_dir = layout.generation_path(index_dir)
+    try:
+        return _open(gen_dir, index_dir, verify)
+    except IndexCorruptError as exc:
+        for older in layout.older_generations(index_dir, gen_dir.name):
+            try:
+                snapshot = _open(older, index_dir, verify=True)
+            except ScrutinyError:
+                continue
+            log.warning("%s; serving the previous generation %s until it is rebuilt", exc,
+                        older.name)
+            snapshot.fallback_from = gen_dir.name
+            return snapshot
+        raise
+
+
+def _open(gen_dir: Path, index_dir: Path, verify: bool) -> Snapshot:
     manifest = layout.read_manifest(gen_dir)
     layout.check_compatible(manifest)
+    damaged = IndexCorruptError(
+        f"The index at {index_dir} is damaged ({gen_dir.name}/{layout.RECORDS}). Run "
+        f"`scrutiny check` for details and `{layout.BUILD_COMMAND} --rebuild` to repair it.")
+    if verify and layout.RECORDS in layout.damaged_files(gen_dir, manifest):
+        raise damaged
     try:
-        return Snapshot(gen_dir, manifest)
+        snapshot = Snapshot(gen_dir, manifest)
+        if verify:
+            snapshot.warm()
+        return snapshot
     except sqlite3.DatabaseError as exc:
         raise IndexCorruptError(
             f"The index at {index_dir} is damaged ({exc}). Run `scrutiny check` for details "
@@ -71,6 +100,9 @@ class Snapshot:
         self.generation = gen_dir.name
         self.manifest = manifest
         self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []  # every thread's, so close() ends them all
+        self._conns_lock = threading.Lock()
+        self.fallback_from: str | None = None  # the damaged live generation, if serving older
         self._vectors: Any = None
         self._vectors_lock = threading.Lock()
         conn = self.conn()
@@ -94,6 +126,8 @@ class Snapshot:
         if conn is None:
             conn = store.connect_reader(self.gen_dir / layout.RECORDS)
             self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
         return conn
 
     @property
@@ -145,10 +179,14 @@ class Snapshot:
         self.chunk_ids_for([])
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close every thread's connection and drop the vectors: after a swap the generation
+        may be deleted, and open handles would keep its disk space in use."""
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
             conn.close()
-            self._local.conn = None
+        self._local = threading.local()
+        self._vectors = None
 
     # -- filters -----------------------------------------------------------------------------
     def matching_docs(self, filters: Filters) -> list[str] | None:

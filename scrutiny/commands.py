@@ -54,6 +54,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
           f"— {report.documents_total} documents, {report.chunks_total} chunks "
           f"({report.chunks_embedded} embedded, {report.chunks_reused} reused) "
           f"in {report.seconds:.1f}s")
+    for note in report.notes:
+        print(f"  note: {note}")
     for skipped in report.skipped:
         print(f"  skipped {skipped.path}: {skipped.reason}")
     if report.unrecognised:

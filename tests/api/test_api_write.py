@@ -50,18 +50,27 @@ def test_upload_search_reupload_delete(writable, new_minutes, auth) -> None:
     again = _upload(c, "kirklees-cpb-2019-06-05.txt", new_minutes, headers=auth)
     assert again.status_code == 200 and again.json()["status"] == "unchanged"
     assert again.json()["document"]["doc_id"] == doc["doc_id"]
+    # The same bytes with other metadata never rewrite the existing document's sidecar.
+    before = sidecar.read_bytes()
     renamed = _upload(c, "kirklees-cpb-2019-06-05.txt", new_minutes, headers=auth,
                       committee="Corporate Parenting Panel")
-    assert renamed.status_code == 201, renamed.text
-    assert renamed.json()["document"]["committee"] == "Corporate Parenting Panel"
-    assert renamed.json()["document"]["doc_id"] == doc["doc_id"]
-    assert renamed.json()["documents"] == 6
+    assert renamed.status_code == 409, renamed.text
+    assert f"duplicate of document {doc['doc_id']}" in renamed.json()["detail"]
+    assert sidecar.read_bytes() == before
+    assert c.get(f"/documents/{doc['doc_id']}").json()["committee"] == \
+        "Corporate Parenting Board"
+    assert c.get("/documents").json()["count"] == 6
 
     r = c.delete(f"/documents/{doc['doc_id']}", headers=auth)
     assert r.status_code == 200, r.text
     assert r.json() == {"status": "deleted", "doc_id": doc["doc_id"], "documents": 5}
     assert not (writable.corpus / "kirklees-cpb-2019-06-05.txt").exists()
     assert not sidecar.exists()
+    # ... but are kept, recoverable, in the corpus's trash folder
+    trashed = sorted((writable.corpus / ".scrutiny-trash").rglob("*"))
+    assert [p.name for p in trashed if p.is_file()] == [
+        "kirklees-cpb-2019-06-05.txt", "kirklees-cpb-2019-06-05.txt.meta.json"]
+    assert next(p for p in trashed if p.suffix == ".txt").read_bytes() == new_minutes
     assert c.get(f"/documents/{doc['doc_id']}").status_code == 404
     hits = c.get("/search", params={"q": "Almondbury zebra crossing"}).json()["hits"]
     assert all(h["citation"]["doc_id"] != doc["doc_id"] for h in hits)

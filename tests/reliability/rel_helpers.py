@@ -301,3 +301,74 @@ def adversarial_files(long_line_mb: int = 2) -> dict[str, bytes]:
         "long-line.txt": b"minutes council resolved " * (long_line_mb * 1024 * 1024 // 25),
         "control.md": bytes(range(32)) * 100 + b"# Minutes\nRESOLVED that it be noted.",
     }
+
+
+# -- real server processes ------------------------------------------------------------------------
+
+FAKE_SERVER = Path(__file__).resolve().parent / "fake_server.py"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(index: Path, corpus: Path, *, fake: bool = True, env: dict[str, str] | None = None,
+                 timeout: float = 120, args: tuple[str, ...] = ()
+                 ) -> tuple[subprocess.Popen[bytes], str]:
+    """A real server process on a free loopback port (the fake embedder unless ``fake`` is
+    False); returns it and its base URL once /health answers. Stop it with ``stop_server``."""
+    import httpx
+
+    port = free_port()
+    if fake:
+        cmd = [PYTHON, str(FAKE_SERVER), "--index", str(index), "--corpus", str(corpus),
+               "--port", str(port), *args]
+    else:
+        cmd = [PYTHON, "-m", "api", "--index", str(index), "--corpus", str(corpus),
+               "--port", str(port), "--log-level", "warning"]
+    full_env = dict(subprocess_env(), **(env or {}))
+    proc = subprocess.Popen(cmd, env=full_env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code in (200, 503):
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    stop_server(proc)
+    raise TimeoutError("server did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes], kill: bool = False) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stderr is not None:
+        proc.stderr.close()
+
+
+def deleted_handles(pid: int) -> int:
+    """Open file handles of ``pid`` on files that have been deleted (Linux /proc)."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    count = 0
+    for fd in fd_dir.iterdir():
+        try:
+            if os.readlink(fd).endswith(" (deleted)"):
+                count += 1
+        except OSError:
+            continue
+    return count

@@ -167,19 +167,21 @@ def test_upload_over_a_symlink_does_not_write_through_it(server: Server) -> None
 
 
 def test_delete_never_removes_files_outside_the_corpus(server: Server, hash_embedder) -> None:
-    """A document indexed from a symlink that points outside cannot be deleted through the
-    API (409), and the outside file survives."""
+    """A symlink that points outside the corpus is refused by the build (issue 14, case 2),
+    so it is never served nor deletable, and the outside file survives."""
     from indexer.build import build_index
 
     secret = server.outside / "council-minutes.txt"
     secret.write_bytes(MINUTES)
     (server.corpus / "council-minutes.txt").symlink_to(secret)
-    build_index([server.corpus], Settings(index_dir=server.index), embedder=hash_embedder)
+    report = build_index([server.corpus], Settings(index_dir=server.index),
+                         embedder=hash_embedder)
+    assert any(s.path == "council-minutes.txt" and "outside the corpus" in s.reason
+               for s in report.skipped)
     docs = server.client.get("/documents").json()["documents"]
-    linked = [d for d in docs if d["source"] == "council-minutes.txt"]
-    assert linked, "the symlinked file was not indexed"
-    r = server.client.delete(f"/documents/{linked[0]['doc_id']}", headers=AUTH)
-    assert r.status_code == 409, r.text
+    assert not [d for d in docs if d["source"] == "council-minutes.txt"]
+    r = server.client.delete("/documents/council-minutes", headers=AUTH)
+    assert r.status_code == 404, r.text
     assert secret.read_bytes() == MINUTES
     _no_leak(r, str(server.root))
 
