@@ -101,7 +101,7 @@ async def facets(state: StateDep, assistant: AssistantDep) -> dict[str, Any]:
                         202: {"model": UploadStatus, "description": (
                             "Still indexing after SCRUTINY_UPLOAD_WAIT seconds: poll "
                             "`Location` (GET /uploads/{upload_id}).")},
-                        **responses(401, 403, 409, 413, 415, 422, 503, 507)},
+                        **responses(400, 401, 403, 409, 413, 415, 422, 503, 507)},
              summary="Upload and index one file")
 async def upload_document(
     request: Request,
