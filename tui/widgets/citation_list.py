@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from retriever.display import plain
 from retriever.results import Citation
 
 PREVIEW_CHARS = 320
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """The quote on a few lines: whitespace collapsed, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
+    """The quote on a few lines: markup stripped, whitespace collapsed, cut at a word."""
+    flat = plain(text)
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
@@ -32,8 +35,21 @@ class CitationEntry:
     marker: str = ""
 
 
+def entry_text(entry: CitationEntry) -> str:
+    """What "copy source" puts on the clipboard: the quote and its full reference."""
+    from ..conversation import citation_reference
+
+    marker = f"{entry.marker} " if entry.marker else ""
+    quote = f"“{plain(entry.quote)}”\n" if entry.quote else ""
+    return f"{marker}{quote}{citation_reference(entry.citation)}"
+
+
 class CitationList(OptionList):
     """Shows ``CitationEntry`` rows, optionally under section headings."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "copy_entry", "Copy source"),
+    ]
 
     class Opened(Message):
         """The user chose a record to read."""
@@ -58,7 +74,7 @@ class CitationList(OptionList):
     def _prompt(entry: CitationEntry) -> Content:
         head = Content.assemble(
             (f"{entry.marker} ", "bold $accent") if entry.marker else "",
-            (entry.citation.label(), "bold"),
+            (plain(entry.citation.label()), "bold"),
         )
         if not entry.quote:
             return head
@@ -98,6 +114,18 @@ class CitationList(OptionList):
         entry = self._by_option.get(event.option.id or "")
         if entry is not None:
             self.post_message(self.Opened(entry.citation, entry.quote))
+
+    def highlighted_entry(self) -> CitationEntry | None:
+        option = self.highlighted_option
+        return self._by_option.get(option.id or "") if option else None
+
+    def action_copy_entry(self) -> None:
+        """Copy the highlighted record's quote and reference, for a briefing note."""
+        entry = self.highlighted_entry()
+        if entry is None:
+            return
+        self.app.copy_to_clipboard(entry_text(entry))
+        self.app.notify(f"Copied {entry.marker or 'the source'} with its reference.")
 
     def open_highlighted(self) -> None:
         """Open the highlighted row, as Enter would."""

@@ -36,7 +36,10 @@ class ConversationLog(VerticalScroll, can_focus=False):
         self.query_one("#welcome").display = False
         view = ExchangeView(question, index, scope=scope, show_timing=show_timing)
         self.mount(view)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        # Anchored, the log stays at its end while the answer grows (the answer, its sources
+        # line and the timing are laid out over several refreshes; one scroll after the first
+        # of them once left the end of a long answer below the fold).
+        self.call_after_refresh(self.anchor)
         return view
 
     def exchange(self, index: int) -> ExchangeView | None:
@@ -50,4 +53,14 @@ class ConversationLog(VerticalScroll, can_focus=False):
         self.query_one("#welcome").display = True
 
     def reveal(self, view: ExchangeView) -> None:
-        self.call_after_refresh(self.scroll_to_widget, view, animate=False, top=True)
+        """Show the end of a newly answered exchange (the newest is always the last)."""
+        self.anchor()
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    def page(self, direction: int) -> None:
+        """Page Up / Page Down from the prompt; paging up lets go of the end."""
+        if direction < 0:
+            self.release_anchor()
+            self.scroll_page_up(animate=False)
+        else:
+            self.scroll_page_down(animate=False)
