@@ -124,8 +124,7 @@ class LookupScreen(Screen[None]):
             results.show_entries(sections[0][1])
         else:
             results.show_entries([], sections=sections)
-        hint = " Tab moves to the list; Enter opens one." if results.entries else ""
-        self.query_one("#status", BusyIndicator).idle(summary + hint)
+        self.query_one("#status", BusyIndicator).idle(summary)
         # Focus stays where the user is: in the topic box Enter searches again, and Tab (or
         # Down) moves into the list, where Enter opens the record. Moving focus to the list
         # here made Tab go back to the topic box, so Enter re-ran the search.
