@@ -16,7 +16,6 @@ from retriever.results import AskResult, Filters
 from tui.app import create_app
 from tui.screens.document import DocumentScreen
 from tui.screens.prepare import PrepareScreen
-from tui.screens.resolutions import ResolutionsScreen
 from tui.widgets import CitationList
 from tui.widgets.conversation_log import ConversationLog
 
