@@ -292,6 +292,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int
     rows = [evaluate_assistant(assistant, questions)]
     if args.baseline:
         rows += baseline_rows(assistant, questions)
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in rows[0].details)
     if args.json:
         _json(rows[0].to_dict() | ({"baselines": [r.to_dict() for r in rows[1:]]}
                                    if args.baseline else {}))
