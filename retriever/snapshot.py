@@ -174,6 +174,23 @@ class Snapshot:
                 out.setdefault(cid, []).append((a, b, np.frombuffer(blob, dtype="float32")))
         return out
 
+    def shape_docs(self, shapes: list[int]) -> dict[int, int]:
+        """How many documents hold a sentence of each shape (``indexer.sentences``): a shape
+        in many documents is a publisher's template, not a finding."""
+        out: dict[int, int] = {}
+        wanted = sorted(set(shapes))
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            marks = ",".join("?" * len(part))
+            try:
+                rows = self.conn().execute(
+                    f"SELECT shape, COUNT(DISTINCT doc_id) FROM shapes WHERE shape IN ({marks}) "
+                    "GROUP BY shape", part).fetchall()
+            except sqlite3.OperationalError:  # an index written before shapes were kept
+                return {}
+            out.update((int(a), int(b)) for a, b in rows)
+        return out
+
     def warm(self) -> None:
         """Read what a filtered search needs, so the first filtered question is not slow."""
         self.chunk_ids_for([])

@@ -182,13 +182,16 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    from retriever.display import group_by_item, item_label, markers, plain
+    from retriever.display import group_by_item, item_label, markers, plain, understood_line
 
     assistant = _open(settings)
     result = assistant.ask(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0
+    understood = understood_line({**result.understood, "relaxed": []})
+    if understood:
+        print(understood, end="\n\n")
     print(result.answer)
     if result.citations:
         print("\nSources:")
@@ -204,7 +207,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) ->
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    from retriever.display import plain, relevance
+    from retriever.display import plain, relevance, understood_line
 
     assistant = _open(settings)
     result = assistant.search(args.query, k=args.k, filters=_checked(assistant, args, filters),
@@ -212,6 +215,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn)
     if args.json:
         _json(result.to_dict())
         return 0
+    understood = understood_line(result.understood)
+    if understood:
+        print(understood, end="\n\n")
     if not result.hits:
         print("No matching passages.")
         return 0

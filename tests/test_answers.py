@@ -167,3 +167,13 @@ def test_a_follow_up_pronoun_searches_the_names_of_the_previous_answer() -> None
     assert "Russel Breyer" in turn.names
     turn = resolve("What did the report say about adoption in Camden?", history)
     assert turn.names == []
+
+
+def test_every_face_says_what_was_taken_from_the_question(assistant: Assistant) -> None:
+    from retriever.display import understood_line
+
+    result = assistant.ask("What did Wakeford resolve about care leavers accommodation?")
+    line = understood_line(result.understood)
+    assert line.startswith("Understood from the question:")
+    assert "council Wakeford Metropolitan Borough Council" in line
+    assert understood_line({"filters": {}, "from_question": {}, "relaxed": []}) == ""

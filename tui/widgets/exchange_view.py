@@ -11,7 +11,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Static
 
-from retriever.display import plain
+from retriever.display import plain, understood_line
 from retriever.results import AskResult
 
 from ..errors import Problem
@@ -64,6 +64,10 @@ class ExchangeView(Vertical):
         self.set_class(result.abstained, "-abstained")
         self.query_one(".answer", Static).update(answer_content(result.answer, self.index))
         lines: list[Content | str] = []
+        # What was taken from the question and applied (what was relaxed is in the answer).
+        understood = understood_line({**result.understood, "relaxed": []})
+        if understood:
+            lines.append(Content.styled(understood, "italic $text-muted"))
         for cq in result.citations:
             lines.append(Content.assemble((f"[{cq.n}] ", "bold $accent"),
                                           plain(cq.citation.label())))
