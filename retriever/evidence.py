@@ -87,7 +87,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _OPEN_ENDINGS = {"which", "and", "the", "of", "to", "a", "an", "in", "for", "that", "with", "by",
                  "or", "as", "on", "at", "from", "is", "are", "was", "were"}
-_GENERIC = {"council", "councils", "borough", "metropolitan", "county", "city", "district",
+GENERIC_WORDS = {"council", "councils", "borough", "metropolitan", "county", "city", "district",
             "committee", "panel", "group", "london"}
 
 
@@ -171,7 +171,7 @@ class _Words:
 def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
     """Words that say which document a passage is from (its council, committee, title): they
     found the document, but inside it they do not tell the answer from the rest."""
-    out = set(_GENERIC)
+    out = set(GENERIC_WORDS)
     for c in cands:
         meta = snap.docs.get(str(c.row["doc_id"])) if c.row is not None else None
         if meta is not None:
