@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
-from .evidence import GENERIC_WORDS
+from .evidence import GENERIC_WORDS, on_topic
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -80,8 +80,8 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
     topic = " ".join(w for w in decision_topic(question).split()
                      if w.lower().strip("'’s") not in named | GENERIC_WORDS)
     found = find_resolutions(snap, assistant, topic, scope,
-                             sort="relevance", limit=12, offset=0)
-    return compose_decisions(snap, found.resolutions) if found.resolutions else None
+                             sort="relevance", limit=12, offset=0).resolutions
+    return compose_decisions(snap, on_topic(topic, found)) if found else None
 
 
 def _confidence(cands: list[Candidate], sentences: list) -> float:
