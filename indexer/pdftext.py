@@ -234,8 +234,8 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
     report's back cover (who the inspectorate is, the licence, its address) and a letter's
     address block are passages of their own and rank first for questions about the report.
     A back cover is recognised by what it is made of (web and email addresses, telephone
-    numbers, postcodes, copyright and licence lines) on the last page; an address block is a
-    run of three or more short lines holding a postcode, number or address.
+    numbers, postcodes, copyright and licence lines, five or more) on the last page; an address
+    block is a run of three or more short lines holding a postcode, number or address.
     """
     spans: list[tuple[int, int]] = []
     if len(page_starts) >= 2:
@@ -243,7 +243,7 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
         page = text[last:]
         starts_paragraph = last == 0 or _ends_sentence(text[:last].rstrip())
         features = len(_CONTACT.findall(page))
-        if features >= 3 and starts_paragraph and not _NUMBERED_LINE.search(page) \
+        if features >= 5 and starts_paragraph and not _NUMBERED_LINE.search(page) \
                 and len(page) < 5000:
             spans.append((last, len(text)))
     for a, b in _paragraphs(text, 0, spans[0][0] if spans else len(text)):
