@@ -237,6 +237,19 @@ def detect_title(lines: list[str], council_names: tuple[str, ...], committee: st
     return title_hint or (committee or "Untitled document")
 
 
+def _heading_lines(text: str) -> list[str]:
+    """The first lines that can name the document's own body: in a postal address only a
+    council's name counts (a letterhead's "Manchester" is where the sender sits)."""
+    from .pdftext import excluded_spans
+
+    head = text[:2500]
+    for a, b in reversed(excluded_spans(head, [])):
+        kept = [ln for ln in head[a:b].split("\n") if _COUNCIL_WORD.search(ln)]
+        head = head[:a] + "\n".join(kept) + head[b:]
+    return _head_lines(head)
+
+
+_COUNCIL_WORD = re.compile(r"\bCouncil\b|\bBorough of\b", re.I)
 _DATE_LINE = re.compile(r"[\w ,]{0,12}\d{1,2}(?:st|nd|rd|th)? \w+ \d{4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
 
@@ -245,8 +258,8 @@ def recognise(text: str, source: str, title_hint: str = "", furniture: tuple[str
     """Metadata from the text; ``furniture`` (a PDF's running header) and ``title_hint`` name
     the document too, and ``created`` (the file's own date) is a last resort for issue."""
     lines = _head_lines(text)
-    heading = "\n".join([ln for ln in lines[:6] if len(ln) <= 150] + list(furniture)
-                         + [title_hint])
+    heading = "\n".join([ln for ln in _heading_lines(text) if len(ln) <= 150][:6]
+                         + list(furniture) + [title_hint])
     council = detect_council(text, heading)
     names: tuple[str, ...] = ()
     if council:

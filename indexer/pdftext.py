@@ -248,7 +248,7 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
             spans.append((last, len(text)))
     for a, b in _paragraphs(text, 0, spans[0][0] if spans else len(text)):
         lines = text[a:b].split("\n")
-        if len(lines) >= 3 and all(len(ln) <= 60 for ln in lines) \
+        if len(lines) >= 3 and all(len(ln) <= 80 for ln in lines) \
                 and sum(bool(_CONTACT.search(ln)) for ln in lines) >= 1 \
                 and sum(not _ends_sentence(ln) for ln in lines) >= len(lines) - 1:
             spans.append((a, b))

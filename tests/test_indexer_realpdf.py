@@ -240,3 +240,12 @@ def test_a_stray_date_is_not_a_letter_date() -> None:
     meta = recognise(text, "northshire-childrens-services-inspection-2022-09-05.pdf")
     assert (meta.date_start, meta.date, meta.published) == ("2022-07-11", "2022-07-22",
                                                             "2022-09-05")
+
+
+def test_a_letterhead_town_is_not_the_council() -> None:
+    text = ("Inspectorate\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\nT 0300 123 1231\n\n"
+            "9 June 2023\nMs A Director\nDirector of Children's Services\nEastshire County "
+            "Council\nCounty Hall\nEA1 2BC\n\nDear Ms Director\n\nFocused visit to Eastshire "
+            "children's services\n\nThis letter summarises the findings of the focused visit to "
+            "Eastshire children's services on 3 and 4 May 2023.\n")
+    assert recognise(text, "letter.txt").council == "Eastshire County Council"
