@@ -29,6 +29,10 @@ _NEW_UNIT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]\s|\d{1,3}(?:\.\d{1,3})+\s
 # A line ending in a word that cannot end a title or sentence ("Inspection of Westmorland and" /
 # "Furness ...") runs on, however short it is.
 _OPEN_END = re.compile(r"(?:\b(?:and|or|of|the|to|for|in|on|upon|with|by|at|a|an)|[,&])$", re.I)
+# A line opening in capitals up to a colon or its end is a heading or a label of minutes
+# ("2 MINUTES OF THE MEETING", "RESOLVED: That ...", "AUDIT COMMITTEE"): never run on.
+_CAPS_HEAD = re.compile(r"(?:\d{1,3}\.?\s+)?(?:[A-Z][A-Z'’&/-]+:|[A-Z][A-Z'’&,/-]{3,}"
+                        r"(?:\s+[A-Z0-9(][A-Z0-9'’&,/().-]*)+)(?=\s|$)")
 _BULLET = re.compile(r"^[◼▪•●■\-–*]\s")
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
 # The inspectorates' four-point judgement scale (Ofsted, CQC): a table row ends in one of these.
@@ -183,13 +187,14 @@ def _separator(prev: str | None, line: str, blank: bool, width: int) -> str:
         return ""
     if blank:
         if not _ends_sentence(prev) and (line[:1].islower() or line[:1].isdigit()) \
-                and _wrapped(prev, line, width) and not _NEW_UNIT.match(line):
+                and _wrapped(prev, line, width) and not _NEW_UNIT.match(line) \
+                and not _CAPS_HEAD.match(line):
             return " "  # a stray blank line inside a sentence ("on" / "20 and 21 July")
         return "\n\n"
     if _HYPHEN_END.search(prev) and line[:1].isalpha() and not _BULLET.match(line):
         return ""  # "multi-" + "agency": the compound word the line end broke
-    new_unit = bool(_NEW_UNIT.match(line))
-    if not _ends_sentence(prev) and not new_unit:
+    new_unit = bool(_NEW_UNIT.match(line) or _CAPS_HEAD.match(line))
+    if not _ends_sentence(prev) and not new_unit and not _CAPS_HEAD.fullmatch(prev):
         if line[:1].islower() or _OPEN_END.search(prev) or (
                 _wrapped(prev, line, width) and not _BULLET.match(line)
                 and line[:1] not in "◼▪•●■"):
