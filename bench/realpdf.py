@@ -52,7 +52,7 @@ def recognition(corpus: Path, manifest: list[dict], key_council: str, key_date: 
     count = load_tokenizer().count
     rows = {"files": len(manifest), "indexed": 0, "skipped": [], "council_right": 0,
             "published_right": 0, "date_kept": 0, "chunks": 0, "chunks_with_furniture": 0,
-            "title_page_chunks_with_header_words": 0,
+            "title_page_chunks_with_header_words": 0, "chunks_mid_sentence": 0,
             "misses": []}
     t0 = time.perf_counter()
     for i, entry in enumerate(manifest):
@@ -78,6 +78,8 @@ def recognition(corpus: Path, manifest: list[dict], key_council: str, key_date: 
         furniture = _raw_furniture(path)
         chunks = chunk_document(doc, count)
         rows["chunks"] += len(chunks)
+        rows["chunks_mid_sentence"] += sum(
+            1 for c in chunks if not re.search(r"[.!?:;)\"”’]\s*$", c.text))
         hits = [c for c in chunks if any(_key(f) in _key(c.text) for f in furniture)]
         # On the title page the header's words are the report's own title, set once.
         rows["chunks_with_furniture"] += sum(1 for c in hits if (c.page or 1) > 1)
@@ -169,6 +171,8 @@ def _print(out: dict) -> None:
         c = max(1, r["chunks"])
         print(f"  chunks with a running header/footer line (pages 2+)  "
               f"{r['chunks_with_furniture']}/{r['chunks']} = {r['chunks_with_furniture'] / c:.2%}")
+        m = r["chunks_mid_sentence"]
+        print(f"  chunks ending mid-sentence  {m}/{r['chunks']} = {m / c:.1%}")
         t = r["title_page_chunks_with_header_words"]
         print(f"  title-page chunks holding the title the header repeats  {t}/{r['chunks']} = "
               f"{t / c:.2%}")

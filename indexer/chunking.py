@@ -67,10 +67,13 @@ def chunk_document(doc: Document, count: Callable[[str], int], chunk_tokens: int
                 cursor = found + max(1, len(piece) // 2)
                 spans.append((w_start + found, w_start + found + len(piece)))
             for a, b in _glue_headings(doc.text, spans, count, budget):
-                piece = doc.text[a:b]
-                chunks.append(Chunk(doc_id=doc.doc_id, item_ref=item.ref,
-                                    item_title=item.title, char_start=a, char_end=b, text=piece,
-                                    header=header, page=doc.page_at(a)))
+                owner, head = item, header
+                if b <= item.char_start:  # a heading that did not fit with what it heads
+                    owner = doc.item_at(a) or item
+                    head = make_header(doc, owner)[:200]
+                chunks.append(Chunk(doc_id=doc.doc_id, item_ref=owner.ref,
+                                    item_title=owner.title, char_start=a, char_end=b,
+                                    text=doc.text[a:b], header=head, page=doc.page_at(a)))
     return chunks
 
 

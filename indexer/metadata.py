@@ -238,26 +238,33 @@ def detect_title(lines: list[str], council_names: tuple[str, ...], committee: st
     return title_hint or (committee or "Untitled document")
 
 
+def _heading_lines(text: str) -> list[str]:
+    """The first lines that can name the document's own body: in a postal address only a
+    council's name counts (a letterhead's "Manchester" is where the sender sits)."""
+    from .pdftext import excluded_spans
+
+    head = text[:2500]
+    for a, b in reversed(excluded_spans(head, [])):
+        kept = [ln for ln in head[a:b].split("\n") if _COUNCIL_WORD.search(ln)]
+        head = head[:a] + "\n".join(kept) + head[b:]
+    return _head_lines(head)
+
+
+_COUNCIL_WORD = re.compile(r"\bCouncil\b|\bBorough of\b", re.I)
 _DATE_LINE = re.compile(r"[\w ,]{0,12}\d{1,2}(?:st|nd|rd|th)? \w+ \d{4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
 
 _SALUTATION = re.compile(r"^Dear\b")
-_ADDRESS_LINE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|^\s*(?:T|Tel|Telephone|"
-                           r"Textphone|Fax|Email)\b|@|www\.", re.I)
 
 
-def _heading_lines(lines: list[str]) -> list[str]:
-    """The lines that name the document. A letter opens with the sender's and the
-    recipient's address blocks (an inspectorate's office in Manchester is not the council
-    the letter is about): its heading is the subject line after "Dear ..."."""
+def _letter_subject(lines: list[str]) -> list[str]:
+    """A letter's own heading: the subject line(s) after "Dear ...", below the sender's and
+    the recipient's address blocks (an inspectorate's office is not the council the letter is
+    about). Empty for anything that is not a letter."""
     for n, line in enumerate(lines[:40]):
         if _SALUTATION.match(line):
             return lines[n + 1:n + 3]
-    top = lines[:6]
-    # Address blocks (lines around a postcode, a phone number or an e-mail) name no document.
-    if any(_ADDRESS_LINE.search(ln) for ln in top):
-        return [ln for ln in lines[:12] if not _ADDRESS_LINE.search(ln)][:2]
-    return top
+    return []
 
 
 def recognise(text: str, source: str, title_hint: str = "", furniture: tuple[str, ...] = (),
@@ -265,7 +272,8 @@ def recognise(text: str, source: str, title_hint: str = "", furniture: tuple[str
     """Metadata from the text; ``furniture`` (a PDF's running header) and ``title_hint`` name
     the document too, and ``created`` (the file's own date) is a last resort for issue."""
     lines = _head_lines(text)
-    heading = "\n".join([ln for ln in _heading_lines(lines) if len(ln) <= 150]
+    own = _letter_subject(lines) + _heading_lines(text)[:6]
+    heading = "\n".join([ln for ln in own if len(ln) <= 150]
                          + list(furniture) + [title_hint])
     council = detect_council(text, heading)
     names: tuple[str, ...] = ()

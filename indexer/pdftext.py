@@ -29,6 +29,10 @@ _NEW_UNIT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]\s|\d{1,3}(?:\.\d{1,3})+\s
 # A line ending in a word that cannot end a title or sentence ("Inspection of Westmorland and" /
 # "Furness ...") runs on, however short it is.
 _OPEN_END = re.compile(r"(?:\b(?:and|or|of|the|to|for|in|on|upon|with|by|at|a|an)|[,&])$", re.I)
+# A line opening in capitals up to a colon or its end is a heading or a label of minutes
+# ("2 MINUTES OF THE MEETING", "RESOLVED: That ...", "AUDIT COMMITTEE"): never run on.
+_CAPS_HEAD = re.compile(r"(?:\d{1,3}\.?\s+)?(?:[A-Z][A-Z'’&/-]+:|[A-Z][A-Z'’&,/-]{3,}"
+                        r"(?:\s+[A-Z0-9(][A-Z0-9'’&,/().-]*)+)(?=\s|$)")
 _BULLET = re.compile(r"^[◼▪•●■\-–*]\s")
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
 # The inspectorates' four-point judgement scale (Ofsted, CQC): a table row ends in one of these.
@@ -183,13 +187,14 @@ def _separator(prev: str | None, line: str, blank: bool, width: int) -> str:
         return ""
     if blank:
         if not _ends_sentence(prev) and (line[:1].islower() or line[:1].isdigit()) \
-                and _wrapped(prev, line, width) and not _NEW_UNIT.match(line):
+                and _wrapped(prev, line, width) and not _NEW_UNIT.match(line) \
+                and not _CAPS_HEAD.match(line):
             return " "  # a stray blank line inside a sentence ("on" / "20 and 21 July")
         return "\n\n"
     if _HYPHEN_END.search(prev) and line[:1].isalpha() and not _BULLET.match(line):
         return ""  # "multi-" + "agency": the compound word the line end broke
-    new_unit = bool(_NEW_UNIT.match(line))
-    if not _ends_sentence(prev) and not new_unit:
+    new_unit = bool(_NEW_UNIT.match(line) or _CAPS_HEAD.match(line))
+    if not _ends_sentence(prev) and not new_unit and not _CAPS_HEAD.fullmatch(prev):
         if line[:1].islower() or _OPEN_END.search(prev) or (
                 _wrapped(prev, line, width) and not _BULLET.match(line)
                 and line[:1] not in "◼▪•●■"):
@@ -234,8 +239,8 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
     report's back cover (who the inspectorate is, the licence, its address) and a letter's
     address block are passages of their own and rank first for questions about the report.
     A back cover is recognised by what it is made of (web and email addresses, telephone
-    numbers, postcodes, copyright and licence lines) on the last page; an address block is a
-    run of three or more short lines holding a postcode, number or address.
+    numbers, postcodes, copyright and licence lines, five or more) on the last page; an address
+    block is a run of three or more short lines holding a postcode, number or address.
     """
     spans: list[tuple[int, int]] = []
     if len(page_starts) >= 2:
@@ -243,12 +248,12 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
         page = text[last:]
         starts_paragraph = last == 0 or _ends_sentence(text[:last].rstrip())
         features = len(_CONTACT.findall(page))
-        if features >= 3 and starts_paragraph and not _NUMBERED_LINE.search(page) \
+        if features >= 5 and starts_paragraph and not _NUMBERED_LINE.search(page) \
                 and len(page) < 5000:
             spans.append((last, len(text)))
     for a, b in _paragraphs(text, 0, spans[0][0] if spans else len(text)):
         lines = text[a:b].split("\n")
-        if len(lines) >= 3 and all(len(ln) <= 60 for ln in lines) \
+        if len(lines) >= 3 and all(len(ln) <= 80 for ln in lines) \
                 and sum(bool(_CONTACT.search(ln)) for ln in lines) >= 1 \
                 and sum(not _ends_sentence(ln) for ln in lines) >= len(lines) - 1:
             spans.append((a, b))

@@ -240,3 +240,26 @@ def test_a_stray_date_is_not_a_letter_date() -> None:
     meta = recognise(text, "northshire-childrens-services-inspection-2022-09-05.pdf")
     assert (meta.date_start, meta.date, meta.published) == ("2022-07-11", "2022-07-22",
                                                             "2022-09-05")
+
+
+def test_a_letterhead_town_is_not_the_council() -> None:
+    text = ("Inspectorate\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\nT 0300 123 1231\n\n"
+            "9 June 2023\nMs A Director\nDirector of Children's Services\nEastshire County "
+            "Council\nCounty Hall\nEA1 2BC\n\nDear Ms Director\n\nFocused visit to Eastshire "
+            "children's services\n\nThis letter summarises the findings of the focused visit to "
+            "Eastshire children's services on 3 and 4 May 2023.\n")
+    assert recognise(text, "letter.txt").council == "Eastshire County Council"
+
+
+def test_minutes_headings_in_capitals_are_not_run_on() -> None:
+    from indexer.pdftext import clean_pages
+
+    page = ("Apologies for absence were received from Councillors Rod Scott and Diane Neil \n"
+            " \n1 DECLARATIONS OF INTEREST \nThe Chair declared a personal interest as a partner "
+            "in a firm which audits \nvoluntary sector bodies in the borough. \n"
+            "2 MINUTES OF THE MEETING HELD ON 23 JUNE 2009 (Agenda item 3) \n"
+            "RESOLVED: That the minutes of the meeting held on 23 June are agreed. \n")
+    text = clean_pages([page]).text
+    assert "\n\n1 DECLARATIONS OF INTEREST\n" in text
+    assert "which audits voluntary sector bodies" in text
+    assert "(Agenda item 3)\n\nRESOLVED: That" in text
