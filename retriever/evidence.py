@@ -103,7 +103,7 @@ class Sentence:
 
     @property
     def doc_id(self) -> str:
-        return str(self.cand.row["doc_id"])  # type: ignore[index]
+        return self.cand.chunk.doc_id  # type: ignore[union-attr]
 
 
 def answer_kind(question: str) -> re.Pattern[str] | _Person | None:
@@ -170,7 +170,7 @@ def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
     found the document, but inside it they do not tell the answer from the rest."""
     out = set(_GENERIC)
     for c in cands:
-        meta = snap.docs.get(str(c.row["doc_id"])) if c.row is not None else None
+        meta = snap.docs.get(c.chunk.doc_id) if c.chunk is not None else None
         if meta is not None:
             for value in (meta.council, meta.committee, meta.title):
                 out |= _words(value or "")
@@ -216,13 +216,13 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     pool: list[Sentence] = []
     top = max((c.score for c in cands), default=1.0) or 1.0
     for rank, c in enumerate(cands):
-        row = c.row
+        row = c.chunk
         assert row is not None
-        base = row["char_start"]
+        base = row.char_start
         stored = {(a, b): vec for a, b, vec in c.sentences}
-        spans = split_sentences(row["text"], base)
+        spans = split_sentences(row.text, base)
         for i, (a, b) in enumerate(spans):
-            text = row["text"][a - base:b - base]
+            text = row.text[a - base:b - base]
             if is_heading(text) or (text.rstrip().endswith("?") and asks_question):
                 continue  # headings, and the record's own questions, do not answer
             if not asks_meaning and _DEFINITION_LINE.match(text.strip()):
@@ -232,7 +232,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
                 end = spans[i + 1][1]  # a lead-in is quoted with what it introduces
             elif len(text.split()) < 4 and not _LABEL_VALUE.match(text.strip()):
                 continue  # a fragment ("Accounts 2008/09.") says nothing on its own
-            s = Sentence(a, end, c, rank, row["text"][a - base:end - base])
+            s = Sentence(a, end, c, rank, row.text[a - base:end - base])
             vec = stored.get((a, b))
             cos = float(vec @ qvec) if vec is not None else c.dense * 0.8
             focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
