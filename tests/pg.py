@@ -84,3 +84,26 @@ class Server:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> None:
+    """``python -m tests.pg``: a throwaway server to try ``SCRUTINY_STORE`` against, until
+    Ctrl-C (its data goes with it)."""
+    import time
+
+    why = available()
+    if why:
+        raise SystemExit(why)
+    server = Server().start()
+    print(f"export SCRUTINY_STORE={server.url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
