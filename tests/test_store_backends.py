@@ -167,3 +167,63 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path: Path, small_index: Pat
 def test_a_store_setting_that_is_not_a_postgres_url_is_refused() -> None:
     with pytest.raises(SettingsError, match="SCRUTINY_STORE"):
         Settings.from_env(store="mysql://localhost/x")
+
+
+# -- one shape per result: the API's schemas against what the retriever returns ---------------
+def _shape_gaps(data: object, model: type, path: str) -> list[str]:
+    """Fields the API model and the retriever's ``to_dict`` disagree on, recursively."""
+    import typing
+
+    from pydantic import BaseModel
+
+    gaps: list[str] = []
+    if not isinstance(data, dict):
+        return [f"{path}: {type(data).__name__}, not an object"]
+    fields = model.model_fields
+    gaps += [f"{path}.{k}: returned, not in {model.__name__}" for k in set(data) - set(fields)]
+    gaps += [f"{path}.{k}: in {model.__name__}, not returned" for k in set(fields) - set(data)
+             if fields[k].is_required()]
+    for name, f in fields.items():
+        if name not in data or data[name] is None:
+            continue
+        inner = [a for a in (f.annotation, *typing.get_args(f.annotation))
+                 if isinstance(a, type) and issubclass(a, BaseModel)]
+        if inner:
+            values = data[name] if isinstance(data[name], list) else [data[name]]
+            for v in values[:3]:
+                gaps += _shape_gaps(v, inner[0], f"{path}.{name}")
+    return gaps
+
+
+def test_the_api_schemas_describe_what_each_store_returns(small: Assistant) -> None:
+    """The API's Pydantic models and the retriever's dataclasses are two definitions of one
+    shape; this keeps them from drifting (and a store from returning other keys)."""
+    from api import schemas as s
+
+    doc = small.documents()[0].doc_id
+    leeds = next(d.doc_id for d in small.documents() if "Leeds" in (d.council or ""))
+    pairs = [
+        (small.search("foster carers").to_dict(), s.SearchResponse),
+        (small.ask("How many foster carers were there?").to_dict(), s.AskResponse),
+        (small.resolutions("").to_dict(), s.ResolutionsResponse),
+        (small.documents()[0].to_dict(), s.DocumentSummary),
+        (small.document(doc).to_dict(), s.DocumentDetail),
+        (small.document(leeds).to_dict(), s.DocumentDetail),
+        (small.facets().to_dict(), s.Facets),
+        (small.health().to_dict(), s.Health),
+    ]
+    gaps = [g for data, model in pairs for g in _shape_gaps(data, model, model.__name__)]
+    for data, model in pairs:
+        model.model_validate(data)
+    assert not gaps, "\n".join(gaps)
+
+
+def test_the_shape_check_catches_drift() -> None:
+    from api import schemas as s
+
+    drifted = {"query": "q", "took_ms": 1.0, "hits": [
+        {"rank": 1, "score": 1.0, "text": "t", "chunk_id": 1, "citation": {"doc_id": "x",
+                                                                            "new_key": 1}}]}
+    gaps = _shape_gaps(drifted, s.SearchResponse, "S")
+    assert "S.hits.citation.new_key: returned, not in Citation" in gaps
+    assert "S.hits.citation.char_start: in Citation, not returned" in gaps
