@@ -9,6 +9,7 @@ records the generation and points ``current_generation`` at it.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +23,31 @@ from indexer.errors import ScrutinyError
 from .postgres import _TABLES, KEEP, SCHEMA, _connect, _current
 
 Progress = Callable[[str, int, int], None]
+_TOKEN = re.compile(r"[^\W_]+")  # FTS5's unicode61 tokens, for BM25's passage lengths
+# BM25 weight of every (word, passage) pair, as FTS5's bm25(chunks_fts, 1.0, 0.4) computes it:
+# idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6), tf = text hits + 0.4 x header hits,
+# k1 = 1.2, b = 0.75. All of it is independent of the query, so it is computed once here.
+_POSTINGS = """
+INSERT INTO postings_g{g} (generation, lexeme, chunk_id, doc_id, w)
+WITH t AS (
+    SELECT c.chunk_id, c.doc_id, c.doclen, u.lexeme,
+           (SELECT count(*) FILTER (WHERE x = 'A') + 0.4 * count(*) FILTER (WHERE x = 'B')
+            FROM unnest(u.weights) x)::float8 AS tf
+    FROM chunks_g{g} c,
+         unnest(setweight(to_tsvector('english', coalesce(c.text, '')), 'A') ||
+                setweight(to_tsvector('english', coalesce(c.header, '')), 'B')) u),
+s AS (SELECT count(*)::float8 AS n, greatest(avg(doclen), 1)::float8 AS avgdl FROM chunks_g{g}),
+d AS (SELECT lexeme, count(*)::float8 AS df FROM t GROUP BY lexeme)
+SELECT {g}, t.lexeme, t.chunk_id, t.doc_id,
+       greatest(ln((s.n - d.df + 0.5) / (d.df + 0.5)), 1e-6) * t.tf * 2.2
+       / (t.tf + 1.2 * (0.25 + 0.75 * t.doclen / s.avgdl))
+FROM t JOIN d USING (lexeme), s
+"""
 HNSW = "WITH (m = 16, ef_construction = 64)"
 _LOCK_KEY = 0x5C2071  # advisory lock: one publisher at a time per database
 
 
 def _ddl(dim: int) -> str:
-    tsv_chunk = ("setweight(to_tsvector('english', coalesce(text, '')), 'A') || "
-                 "setweight(to_tsvector('english', coalesce(header, '')), 'B')")
     tsv_res = ("setweight(to_tsvector('english', coalesce(text, '')), 'A') || "
                "setweight(to_tsvector('english', coalesce(item_title, '')), 'B')")
     return f"""
@@ -51,8 +70,10 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS chunks (
     generation bigint NOT NULL, chunk_id bigint NOT NULL, doc_id text NOT NULL, item_ref text,
     item_title text, char_start int, char_end int, page int, text text, header text,
-    embedding vector({dim}) NOT NULL,
-    tsv tsvector GENERATED ALWAYS AS ({tsv_chunk}) STORED) PARTITION BY LIST (generation);
+    doclen int NOT NULL, embedding vector({dim}) NOT NULL) PARTITION BY LIST (generation);
+CREATE TABLE IF NOT EXISTS postings (
+    generation bigint NOT NULL, lexeme text NOT NULL, chunk_id bigint NOT NULL,
+    doc_id text NOT NULL, w real NOT NULL) PARTITION BY LIST (generation);
 CREATE TABLE IF NOT EXISTS sentences (
     generation bigint NOT NULL, sent_id bigint, chunk_id bigint NOT NULL, char_start int,
     char_end int, vec vector({dim}) NOT NULL) PARTITION BY LIST (generation);
@@ -75,7 +96,7 @@ def _indexes(g: int) -> list[str]:
         f"CREATE INDEX ON items_g{g} (doc_id)",
         f"CREATE INDEX ON chunks_g{g} (chunk_id)",
         f"CREATE INDEX ON chunks_g{g} (doc_id)",
-        f"CREATE INDEX ON chunks_g{g} USING gin (tsv)",
+        f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id)",
         f"CREATE INDEX ON chunks_g{g} USING hnsw (embedding vector_ip_ops) {HNSW}",
         f"CREATE INDEX ON sentences_g{g} (chunk_id)",
         f"CREATE INDEX ON resolutions_g{g} (doc_id, item_ref)",
@@ -171,16 +192,20 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
     total = len(row_of)
     with conn.cursor().copy(
             f"COPY chunks_g{g} (generation, chunk_id, doc_id, item_ref, item_title, char_start, "
-            "char_end, page, text, header, embedding) FROM STDIN WITH (FORMAT BINARY)") as cp:
+            "char_end, page, text, header, doclen, embedding) FROM STDIN WITH (FORMAT BINARY)"
+    ) as cp:
         cp.set_types(["int8", "int8", "text", "text", "text", "int4", "int4", "int4", "text",
-                      "text", "vector"])
+                      "text", "int4", "vector"])
         for n, r in enumerate(src.execute(
                 "SELECT chunk_id, doc_id, item_ref, item_title, char_start, char_end, page, "
                 "text, header FROM chunks")):
             if r[0] in row_of:  # a passage without a vector is not searchable in either store
-                cp.write_row((g, *r, stored[row_of[r[0]]]))
+                doclen = len(_TOKEN.findall(r[7] or "")) + len(_TOKEN.findall(r[8] or ""))
+                cp.write_row((g, *r, doclen, stored[row_of[r[0]]]))
             if n % 2000 == 0:
                 notify("postgres chunks", n, total)
+    notify("postgres postings", 0, 1)
+    conn.execute(_POSTINGS.replace("{g}", str(g)))
     width = 4 * int(index.d)
     with conn.cursor().copy(
             f"COPY sentences_g{g} (generation, sent_id, chunk_id, char_start, char_end, vec) "

@@ -1,12 +1,12 @@
 """The PostgreSQL + pgvector backend: many readers on one server, generations by pointer.
 
 Layout (schema ``scrutiny``): every table is partitioned by ``generation``; a build (see
-``publish``) copies a finished index-directory generation into new partitions, builds their
-indexes (HNSW on the normalised passage vectors with inner product, GIN on a weighted
-tsvector), then inserts the generation and flips ``current_generation`` in the same
-transaction, so readers see the old generation or the new one, never half of one. Each reader
-is bound to the generation it opened; the previous one is kept (like the directory's two) and
-older ones are dropped as whole partitions.
+``pgpublish``) copies a finished index-directory generation into new partitions, builds their
+indexes (HNSW on the normalised passage vectors with inner product, BM25 postings for
+passages, GIN on a weighted tsvector for decisions), then inserts the generation and flips
+``current_generation`` in the same transaction, so readers see the old generation or the new
+one, never half of one. Each reader is bound to the generation it opened; the previous one is
+kept (like the directory's two) and older ones are dropped as whole partitions.
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ from . import Chunk, DocMeta, Fused, Ranking, Resolution, SentenceVector
 SCHEMA = "scrutiny"
 EF_SEARCH = 200  # HNSW candidates per search: >= the largest pool the retriever asks for
 KEEP = 2
-_TABLES = ("documents", "items", "chunks", "sentences", "resolutions", "attendance", "acronyms")
+_TABLES = ("documents", "items", "chunks", "postings", "sentences", "resolutions", "attendance",
+           "acronyms")
+# Postings read per query word, best first: a word in most passages ("report", "children")
+# would otherwise make every query rank most of the table (ts_rank_cd over a GIN match took
+# 370 ms at 100x); past this depth a word's weakest postings do not count.
+DEPTH = 2000
 
 
 def _connect(url: str, autocommit: bool = True) -> Any:
@@ -164,16 +169,24 @@ class PostgresStore:
             "ORDER BY embedding <#> %(q)s LIMIT %(k)s) d ORDER BY score DESC, chunk_id",
             {"q": np.asarray(qvec, "float32"), "k": k, "docs": allowed_docs})]
 
+    @staticmethod
+    def _keyword_sql(docs: str) -> str:
+        """BM25 (as FTS5 computes it, k1 1.2, b 0.75, header words 0.4) summed from the
+        query words' precomputed postings, strongest first (see ``DEPTH``)."""
+        return ("SELECT chunk_id, sum(w) AS s FROM (SELECT DISTINCT lexeme FROM "
+                "unnest(to_tsvector('english', %(text)s))) l, LATERAL (SELECT chunk_id, w "
+                f"FROM postings WHERE generation = {{G}} AND lexeme = l.lexeme{docs} "
+                "ORDER BY w DESC LIMIT %(depth)s) p GROUP BY chunk_id "
+                "ORDER BY s DESC, chunk_id LIMIT %(k)s")
+
     def keyword_search(self, terms: list[str], k: int, allowed_docs: list[str] | None
                        ) -> Ranking:
-        query = tsquery(terms)
-        if query is None or (allowed_docs is not None and not allowed_docs):
+        text = " ".join(terms).strip()
+        if not text or (allowed_docs is not None and not allowed_docs):
             return []
         return [(int(c), float(s)) for c, s in self._rows(
-            "SELECT chunk_id, ts_rank_cd(tsv, q) AS s FROM chunks, "
-            "to_tsquery('english', %(tsq)s) q WHERE generation = {G} AND tsv @@ q"
-            f"{self._docs_clause(allowed_docs)} ORDER BY s DESC, chunk_id LIMIT %(k)s",
-            {"tsq": query, "k": k, "docs": allowed_docs})]
+            self._keyword_sql(self._docs_clause(allowed_docs)),
+            {"text": text, "k": k, "docs": allowed_docs, "depth": DEPTH})]
 
     def fused(self, qvec: np.ndarray, terms: list[str], k: int, allowed_docs: list[str] | None,
               rrf_k: int = 60, weights: tuple[float, float] = (1.0, 2.0)) -> list[Fused]:
@@ -182,11 +195,9 @@ class PostgresStore:
         if allowed_docs is not None and not allowed_docs:
             return []
         docs = self._docs_clause(allowed_docs)
-        query = tsquery(terms)
+        text = " ".join(terms).strip()
         keyword = ("SELECT chunk_id, row_number() OVER (ORDER BY s DESC, chunk_id) - 1 AS r "
-                   "FROM (SELECT chunk_id, ts_rank_cd(tsv, q) AS s FROM chunks, "
-                   "to_tsquery('english', %(tsq)s) q WHERE generation = {G} AND tsv @@ q"
-                   f"{docs} ORDER BY s DESC, chunk_id LIMIT %(k)s) kw") if query else \
+                   f"FROM ({self._keyword_sql(docs)}) kw") if text else \
             "SELECT NULL::bigint AS chunk_id, NULL::bigint AS r WHERE false"
         sql = (
             "WITH d AS (SELECT chunk_id, score, row_number() OVER (ORDER BY score DESC, "
@@ -200,7 +211,8 @@ class PostgresStore:
                  None if kr is None else int(kr))
                 for c, s, dr, kr in self._rows(sql, {
                     "q": np.asarray(qvec, "float32"), "k": k, "docs": allowed_docs,
-                    "tsq": query, "rrf": float(rrf_k), "wd": weights[0], "wk": weights[1]})]
+                    "text": text, "depth": DEPTH, "rrf": float(rrf_k), "wd": weights[0],
+                    "wk": weights[1]})]
 
     # -- passages ----------------------------------------------------------------------------
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
