@@ -130,25 +130,51 @@ def _source(manifest: dict[str, Any], gen_dir: Path) -> str:
 def publish(url: str, index_dir: Path, progress: Progress | None = None) -> str | None:
     """Copy the directory's live generation into PostgreSQL and make it current there.
 
-    Returns the new generation id, or None when the server already serves this one (a build
-    that changed nothing publishes nothing).
+    Three steps: load the new partitions and build their indexes (one transaction, invisible
+    to readers), VACUUM ANALYZE them (so index-only scans need no heap visits), then record the
+    generation and flip the pointer (one transaction). A publish that dies before the flip
+    leaves partitions no generation owns; the next publish drops them. Returns the new
+    generation id, or None when the server already serves this one.
     """
     notify = progress or (lambda stage, done, total: None)
     gen_dir = layout.generation_path(index_dir)
     manifest = layout.read_manifest(gen_dir)
     source = _source(manifest, gen_dir)
-    dim = int(manifest.get("dim") or 384)
-    with _connect(url, autocommit=False) as conn:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        current = _current(conn)
-        if current is not None and conn.execute(
-                "SELECT source FROM generations WHERE generation = %s",
-                (int(current),)).fetchone() == (source,):
-            return None
-        conn.execute(_ddl(dim))
-        from pgvector.psycopg import register_vector
+    with _connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+        # VACUUM marks the new pages all-visible only once their commit is flushed.
+        conn.execute("SET synchronous_commit = on")
+        try:
+            current = _current(conn)
+            if current is not None and conn.execute(
+                    "SELECT source FROM generations WHERE generation = %s",
+                    (int(current),)).fetchone() == (source,):
+                return None
+            g = _load(conn, gen_dir, int(manifest.get("dim") or 384), notify)
+            for table in _TABLES:
+                conn.execute(f"VACUUM (ANALYZE) {table}_g{g}")
+            with conn.transaction():
+                conn.execute("INSERT INTO generations (generation, source, manifest) "
+                             "VALUES (%s, %s, %s)", (g, source, json.dumps(manifest)))
+                conn.execute("INSERT INTO current_generation (one, generation) VALUES (true, %s) "
+                             "ON CONFLICT (one) DO UPDATE SET generation = excluded.generation",
+                             (g,))
+            with conn.transaction():
+                _prune(conn, g)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+    return str(g)
 
-        register_vector(conn)
+
+def _load(conn: Any, gen_dir: Path, dim: int, notify: Progress) -> int:
+    """New partitions holding ``gen_dir``'s records and vectors, indexed; not yet current."""
+    from pgvector.psycopg import register_vector
+
+    with conn.transaction():
+        conn.execute(_ddl(dim))
+        _drop_orphans(conn)
+    register_vector(conn)
+    with conn.transaction():
         g = int(conn.execute("SELECT nextval('generation_ids')").fetchone()[0])
         for table in _TABLES:
             conn.execute(f"CREATE TABLE {table}_g{g} PARTITION OF {table} FOR VALUES IN ({g})")
@@ -160,17 +186,21 @@ def publish(url: str, index_dir: Path, progress: Progress | None = None) -> str 
         for i, ddl in enumerate(_indexes(g)):
             notify("postgres indexes", i, len(_indexes(g)))
             conn.execute(ddl)
-        for table in _TABLES:
-            conn.execute(f"ANALYZE {table}_g{g}")
-        conn.execute("INSERT INTO generations (generation, source, manifest) VALUES (%s, %s, %s)",
-                     (g, source, json.dumps(manifest)))
-        conn.execute("INSERT INTO current_generation (one, generation) VALUES (true, %s) "
-                     "ON CONFLICT (one) DO UPDATE SET generation = excluded.generation", (g,))
-        conn.commit()
         notify("postgres indexes", len(_indexes(g)), len(_indexes(g)))
-        _prune(conn, g)
-        conn.commit()
-    return str(g)
+    return g
+
+
+def _drop_orphans(conn: Any) -> None:
+    """Partitions of a publish that died before its flip (no row in ``generations``)."""
+    owned = {int(r[0]) for r in conn.execute("SELECT generation FROM generations")}
+    for (name,) in conn.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+            "WHERE p.relname = 'chunks' AND n.nspname = %s", (SCHEMA,)).fetchall():
+        g = int(name.rsplit("_g", 1)[1])
+        if g not in owned:
+            for table in _TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}_g{g}")
 
 
 def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Progress) -> None:

@@ -78,10 +78,13 @@ def live_generation(url: str) -> str | None:
 
 
 def _current(conn: Any) -> str | None:
+    import psycopg
+
     try:
         row = conn.execute("SELECT generation FROM current_generation").fetchone()
-    except Exception:  # no schema yet: nothing published
-        conn.rollback() if not conn.autocommit else None
+    except psycopg.errors.UndefinedTable:  # no schema yet: nothing published
+        if not conn.autocommit:
+            conn.rollback()
         return None
     return str(row[0]) if row else None
 
@@ -172,10 +175,11 @@ class PostgresStore:
     @staticmethod
     def _keyword_sql(docs: str) -> str:
         """BM25 (as FTS5 computes it, k1 1.2, b 0.75, header words 0.4) summed from the
-        query words' precomputed postings, strongest first (see ``DEPTH``)."""
+        query words' precomputed postings, strongest first (see ``DEPTH``). The generation's
+        own partition is read directly: an index-only scan, with no generation to check."""
         return ("SELECT chunk_id, sum(w) AS s FROM (SELECT DISTINCT lexeme FROM "
                 "unnest(to_tsvector('english', %(text)s))) l, LATERAL (SELECT chunk_id, w "
-                f"FROM postings WHERE generation = {{G}} AND lexeme = l.lexeme{docs} "
+                f"FROM postings_g{{G}} WHERE lexeme = l.lexeme{docs} "
                 "ORDER BY w DESC LIMIT %(depth)s) p GROUP BY chunk_id "
                 "ORDER BY s DESC, chunk_id LIMIT %(k)s")
 
