@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         settings = Settings.from_env(index_dir=args.index, corpus_dir=args.corpus)
-        serve(settings, host=args.host, port=args.port, log_level=args.log_level)
+        serve(settings, host=args.host, port=args.port, log_level=args.log_level,
+              command="python -m api")
     except ScrutinyError as exc:  # a bad setting or a port in use: one line, exit code 2
         print(f"python -m api: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -37,6 +37,8 @@ machine; nothing is sent anywhere.
 
 * Read endpoints are open. `POST /documents` and `DELETE /documents/{doc_id}` need
   `Authorization: Bearer <SCRUTINY_API_KEY>` and are disabled when no key is configured.
+  A slow upload answers 202 with `/uploads/{upload_id}` to poll; a deleted document's file is
+  moved to `.scrutiny-trash/` in the corpus, not destroyed.
 * Errors are JSON `{"detail": "..."}`; 503 means no index has been built yet
   (run `scrutiny index` on the server).
 * `format=csv` on `/search` and `/resolutions` gives a spreadsheet-ready CSV.

@@ -27,6 +27,7 @@ from indexer.errors import (
     ReadError,
     ScrutinyError,
 )
+from indexer.stores import damage_errors
 
 log = logging.getLogger("scrutiny.api")
 
@@ -146,6 +147,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
                         headers=getattr(exc, "headers", None))
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """Damage SQLite meets only mid-query (a page nobody read at start-up): the repair message,
+    not "Internal error"."""
+    log.warning("index damaged on %s: %s", request.url.path, exc)
+    return JSONResponse(error_body(request, (
+        "The index is damaged and cannot answer this. Run `scrutiny check` on the server, "
+        f"then `{BUILD_COMMAND} --rebuild`.")), status_code=503, headers={"Retry-After": "60"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """The catch-all: log the traceback here, tell the client only that it failed."""
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -157,6 +167,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ScrutinyError, _scrutiny_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for damaged in damage_errors():
+        app.add_exception_handler(damaged, _database_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

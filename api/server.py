@@ -56,13 +56,13 @@ def check_port(host: str, port: int, command: str = "scrutiny serve") -> None:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
-          log_level: str = "info") -> None:
+          log_level: str = "info", command: str = "scrutiny serve") -> None:
     """Serve one process with one app: the index and model are loaded once, at start-up.
 
     Binds to loopback by default; binding elsewhere is allowed (the operator asked for it)
     but logged, since read endpoints are open to anyone who can reach the port.
     """
-    check_port(host, port)
+    check_port(host, port, command)
     import uvicorn
 
     from .app import create_app

@@ -7,7 +7,6 @@ nothing changed returns before the model is loaded. Atomic: see ``layout``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,8 +23,9 @@ from . import layout, store, vectors
 from .acronyms import learn_acronyms
 from .chunking import chunk_document
 from .config import CHUNK_VECTORS, Settings
-from .document import file_hash, load_document, make_doc_id
-from .embedding import Embedder, check_backend, load_embedder, load_tokenizer, resolve_model
+from .document import file_hash, load_document
+from .embed_pass import embed_texts, progress_path
+from .embedding import Embedder, check_backend, load_tokenizer, resolve_model
 from .errors import (
     IndexCorruptError,
     IndexIncompatibleError,
@@ -35,110 +35,11 @@ from .errors import (
 )
 from .models import BuildReport, SkippedFile
 from .onnx_export import vector_variant
-from .readers import SUPPORTED
 from .units import Units, vectors_from_sentences
-from .usermeta import FOLDER_FILES, check_defaults, folder_files
+from .usermeta import check_defaults
+from .walk import SourceFile, discover, pdf_pages, root_of, sidecar_stamp, unique_doc_id
 
 ProgressFn = Callable[[str, int, int], None]
-IGNORED_SUFFIXES = (".meta.json",)
-
-
-@dataclass(slots=True)
-class SourceFile:
-    path: Path
-    source: str  # path shown to users and stored in citations (relative to its root)
-    size: int
-    mtime_ns: int
-
-
-def discover(paths: list[Path], report: BuildReport) -> list[SourceFile]:
-    """Every candidate file under ``paths``; unsupported ones are reported, not silently lost."""
-    found: dict[str, SourceFile] = {}
-    for root in paths:
-        root = root.expanduser()
-        if not root.exists():
-            report.skipped.append(SkippedFile(str(root), "path does not exist"))
-            continue
-        if root.is_file():
-            files = [root]
-        else:
-            files = []
-            for p in sorted(root.rglob("*")):
-                if p.is_file():
-                    files.append(p)
-                elif p.is_symlink() and not p.exists():
-                    rel = p.relative_to(root).as_posix()
-                    if not any(part.startswith(".") for part in Path(rel).parts):
-                        report.skipped.append(SkippedFile(
-                            rel, "cannot read file: broken link (its target does not exist)"))
-        base = root.parent if root.is_file() else root
-        real_root = None if root.is_file() else root.resolve()
-        for path in files:
-            rel = path.relative_to(base).as_posix()
-            if any(part.startswith(".") for part in Path(rel).parts):
-                continue
-            if path.name.endswith(IGNORED_SUFFIXES) or path.name in FOLDER_FILES:
-                continue
-            if real_root is not None and not _inside(path, real_root):
-                # a link to /etc/passwd would otherwise be served to anyone who can search
-                report.skipped.append(SkippedFile(rel, "refused: it is a link to a file "
-                                                  "outside the corpus folder"))
-                continue
-            if path.suffix.lower() not in SUPPORTED:
-                report.skipped.append(SkippedFile(rel, f"unsupported file type "
-                                                  f"{path.suffix or '(none)'}"))
-                continue
-            try:
-                st = path.stat()
-            except OSError as exc:
-                report.skipped.append(SkippedFile(rel, f"cannot read file: {exc.strerror}"))
-                continue
-            found[rel] = SourceFile(path, rel, st.st_size, st.st_mtime_ns)
-    return list(found.values())
-
-
-def _root(f: SourceFile) -> Path:
-    """The folder being indexed that ``f`` was found under."""
-    return f.path.parents[len(Path(f.source).parts) - 1]
-
-
-def _inside(path: Path, real_root: Path) -> bool:
-    try:
-        return path.resolve(strict=True).is_relative_to(real_root)
-    except (OSError, RuntimeError):  # a link loop
-        return False
-
-
-def unique_doc_id(source: str, used: set[str]) -> str:
-    """``make_doc_id``, or when another document already has that id (names differing only
-    in case or punctuation: ``Cabinet 2019.txt``, ``cabinet_2019.txt``), the id plus a short
-    hash of the path, which differs for every path."""
-    doc_id = make_doc_id(source)
-    if doc_id not in used:
-        return doc_id
-    digest = hashlib.sha1(source.encode()).hexdigest()
-    for width in (8, 12, 40):
-        candidate = f"{doc_id[:110]}-{digest[:width]}"
-        if candidate not in used:
-            return candidate
-    n = 2
-    while f"{doc_id[:110]}-{digest}-{n}" in used:
-        n += 1
-    return f"{doc_id[:110]}-{digest}-{n}"
-
-
-def _sidecar_stamp(path: Path, root: Path | None = None) -> list[int] | None:
-    """Size and mtime of the sidecar and folder files: when they change, the file is re-read."""
-    from .metadata import sidecar_for
-
-    stamp: list[int] = []
-    for extra in [sidecar_for(path), *folder_files(path, root)]:
-        if extra is not None:
-            st = extra.stat()
-            stamp += [st.st_size, st.st_mtime_ns]
-    return stamp or None
-
-
 def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | None = None,
                 progress: ProgressFn | None = None, rebuild: bool = False,
                 wait: bool = False, defaults: dict[str, str] | None = None) -> BuildReport:
@@ -252,17 +153,17 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     for f in files:
         prev = old_docs.get(f.source) or old_skips.get(f.source)
         if prev and prev["size"] == f.size and prev["mtime_ns"] == f.mtime_ns \
-                and prev.get("sidecar") == _sidecar_stamp(f.path, _root(f)):
+                and prev.get("sidecar") == sidecar_stamp(f.path, root_of(f)):
             digest = prev["hash"]
         else:
             try:
-                digest = file_hash(f.path, _root(f))
+                digest = file_hash(f.path, root_of(f))
             except OSError as exc:
                 report.skipped.append(SkippedFile(f.source, f"cannot read file: {exc.strerror}"))
                 continue
         if f.source in old_docs and old_docs[f.source]["hash"] == digest:
             keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns,
-                                  sidecar=_sidecar_stamp(f.path, _root(f)))
+                                  sidecar=sidecar_stamp(f.path, root_of(f)))
             report.unchanged.append(f.source)
         elif f.source in old_skips and old_skips[f.source]["hash"] == digest:
             keep_skips[f.source] = old_skips[f.source]
@@ -287,7 +188,7 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
         _write_generation(gen_dir, old_gen, settings, report, notify, changed, keep, keep_skips,
                           [old_docs[s]["doc_id"] for s in gone + replaced], embedder, model_name,
                           defaults, fresh_vectors=fresh_vectors,
-                          progress=_progress_path(index_dir, embedder, settings))
+                          progress=progress_path(index_dir, _variant(embedder, settings)))
         layout.fsync_tree(gen_dir)
     except OSError as exc:
         shutil.rmtree(gen_dir, ignore_errors=True)
@@ -315,11 +216,6 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
     for saved in index_dir.glob("embed-progress-*.sqlite"):  # published: no longer needed
         saved.unlink(missing_ok=True)
     layout.prune(index_dir)
-
-
-def _progress_path(index_dir: Path, embedder: Embedder | None, settings: Settings) -> Path:
-    """Where a build keeps the vectors it has made so far; one file per kind of vector."""
-    return index_dir / f"embed-progress-{_variant(embedder, settings) or 'fp32'}.sqlite"
 
 
 def _damage(gen_dir: Path, manifest: dict[str, Any]) -> str | None:
@@ -376,7 +272,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         units = Units(model_name, settings.chunk_vectors)
         pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
                                               count, units, defaults)
-        embedder, dim, vecs = _embed(conn, units.texts, embedder, settings, report, notify,
+        embedder, dim, vecs = embed_texts(conn, units.texts, embedder, settings, report, notify,
                                      old_gen, progress)
         if units.derived:
             derived = vectors_from_sentences(units.derived, vecs)
@@ -440,7 +336,7 @@ def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[s
         notify("reading", done, len(changed))
         doc_id = unique_doc_id(f.source, used_ids)
         stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
-                 "sidecar": _sidecar_stamp(f.path, _root(f))}
+                 "sidecar": sidecar_stamp(f.path, root_of(f))}
         started = time.monotonic()
         parsed = _parse_one(f, doc_id, digest, settings, count, units, started, defaults)
         if isinstance(parsed, str):
@@ -468,14 +364,14 @@ def _parse_one(f: SourceFile, doc_id: str, digest: str, settings: Settings,
     """One file read, recognised and chunked within the per-document budgets (pages,
     passages + sentences, seconds); the reason it was skipped otherwise. The texts to embed
     join ``units`` only when the document passes, so a refused one costs no embedding."""
-    pages = _pdf_pages(f.path)
+    pages = pdf_pages(f.path)
     if pages is not None and pages > settings.max_doc_pages:
         return (f"{pages} pages, over the per-document budget of {settings.max_doc_pages} "
                 "(SCRUTINY_MAX_DOC_PAGES)")
     try:
         doc, warnings = load_document(f.path, f.source, doc_id,
                                       settings.max_file_mb * 1024 * 1024, digest,
-                                      max_text_mb=settings.max_text_mb, root=_root(f),
+                                      max_text_mb=settings.max_text_mb, root=root_of(f),
                                       defaults=defaults)
     except ReadError as exc:
         return str(exc)
@@ -500,72 +396,6 @@ def _parse_one(f: SourceFile, doc_id: str, digest: str, settings: Settings,
     units.texts.update(own.texts)
     units.derived.update(own.derived)
     return Pending(doc, chunks, hashes, sentences), warnings
-
-
-def _pdf_pages(path: Path) -> int | None:
-    """A PDF's page count from its page tree, without extracting any text (None if not a
-    readable PDF: the reader then says why)."""
-    if path.suffix.lower() != ".pdf":
-        return None
-    try:
-        from pypdf import PdfReader
-
-        return len(PdfReader(path, strict=False).pages)
-    except Exception:  # any parser failure: the real read reports it properly
-        return None
-
-
-def _embed(conn: sqlite3.Connection, texts: dict[str, str], embedder: Embedder | None,
-           settings: Settings, report: BuildReport, notify: ProgressFn, old_gen: Path | None,
-           progress: Path | None = None) -> tuple[Embedder | None, int, dict[str, np.ndarray]]:
-    """Vectors for every text, from the cache where possible; the model loads only if needed.
-
-    Fresh vectors are also committed batch by batch to ``progress`` (outside the generation,
-    removed once a build publishes), so a build killed half way resumes where it stopped
-    instead of embedding everything again.
-    """
-    dim = embedder.dim if embedder is not None else 0
-    if not dim and old_gen is not None:
-        dim = int(layout.read_manifest(old_gen).get("dim") or 0)
-    cached = store.cached_vectors(conn, list(texts), dim) if dim else {}
-    need = [h for h in texts if h not in cached]
-    if need and embedder is None:
-        embedder = load_embedder(settings.model, backend=settings.backend,
-                                 precision=settings.onnx_precision)
-        report.model_loaded = True
-        dim = embedder.dim
-        cached = store.cached_vectors(conn, list(texts), dim)
-        need = [h for h in texts if h not in cached]
-    dim = dim or 384
-    saved = store.connect_progress(progress) if progress is not None and need else None
-    resumed: dict[str, np.ndarray] = {}
-    try:
-        if saved is not None:
-            resumed = store.cached_vectors(saved, need, dim)
-            cached.update(resumed)
-            need = [h for h in need if h not in resumed]
-        # Shortest first: each batch holds texts of similar length, so little is padding.
-        need.sort(key=lambda h: len(texts[h]))
-        fresh: dict[str, np.ndarray] = {}
-        step = max(1, settings.batch_size * 8)
-        for i in range(0, len(need), step):
-            notify("embedding", i, len(need))
-            part = need[i:i + step]
-            vecs = embedder.encode([texts[h] for h in part],  # type: ignore[union-attr]
-                                   batch_size=settings.batch_size)
-            batch = dict(zip(part, vecs, strict=True))
-            fresh.update(batch)
-            if saved is not None:
-                store.store_vectors(saved, batch)
-                saved.commit()
-    finally:
-        if saved is not None:
-            saved.close()
-    notify("embedding", len(need), len(need))
-    store.store_vectors(conn, {**resumed, **fresh})
-    report.chunks_embedded = len(fresh)
-    report.chunks_reused = len(texts) - len(fresh)
-    return embedder, dim, {**cached, **fresh}
 
 
 def _vectors_for(old_gen: Path | None, filename: str, conn: sqlite3.Connection, table: str,

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .models import Chunk, Document
+from .sentences import sentence_shape
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -46,6 +47,9 @@ CREATE TABLE IF NOT EXISTS sentences (
 CREATE INDEX IF NOT EXISTS sentences_chunk ON sentences(chunk_id);
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id);
 CREATE TABLE IF NOT EXISTS embed_cache (hash TEXT PRIMARY KEY, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS shapes (shape INTEGER NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS shapes_shape ON shapes(shape);
+CREATE INDEX IF NOT EXISTS shapes_doc ON shapes(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, header, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS resolutions_fts USING fts5(
@@ -122,8 +126,8 @@ def delete_documents(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> list[i
         conn.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(i,) for i in ids])
         res = [r[0] for r in conn.execute("SELECT id FROM resolutions WHERE doc_id=?", (doc_id,))]
         conn.executemany("DELETE FROM resolutions_fts WHERE rowid=?", [(i,) for i in res])
-        for table in ("chunks", "sentences", "resolutions", "items", "attendance", "acronyms",
-                      "documents"):
+        for table in ("chunks", "sentences", "shapes", "resolutions", "items", "attendance",
+                      "acronyms", "documents"):
             conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
     return removed
 
@@ -159,6 +163,11 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
         conn.executemany("INSERT INTO sentences (chunk_id, doc_id, char_start, char_end, "
                          "embed_hash) VALUES (?,?,?,?,?)",
                          [(chunk_id, doc.doc_id, a, b, sh) for a, b, sh in sents])
+    # What each sentence says once names and numbers are left out: the same shape in many
+    # documents is a publisher's template, which the answer layer ranks down.
+    shapes = {sentence_shape(doc.text[a:b]) for sents in sentences for a, b, _h in sents}
+    conn.executemany("INSERT INTO shapes (shape, doc_id) VALUES (?,?)",
+                     [(sh, doc.doc_id) for sh in shapes if sh is not None])
     for res in doc.resolutions:
         cur = conn.execute(
             "INSERT INTO resolutions (doc_id, kind, item_ref, item_title, char_start, char_end, "

@@ -9,9 +9,11 @@ passage as if it answered.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .compose import compose
+from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
+from .evidence import GENERIC_WORDS
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -53,11 +55,33 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     elif missing:
         result = not_found(question, missing, related, u.filters)
     else:
-        draft = compose(snap, question, sentences, _decision_spans(snap, top))
+        draft = _decisions(snap, assistant, question, u)
+        if draft is None:
+            draft = compose(snap, question, sentences, _decision_spans(snap, top))
         draft.note = " ".join(u.notes)
         result = verified(snap, question, draft, u.filters)
     result.confidence = confidence
     return result
+
+
+def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understood):
+    """For "what did X resolve / agree / decide (about Y)": the records' own decisions in
+    scope, from the resolutions the indexer found, rather than whichever sentences of the
+    best passages happen to be decisions. None when the records hold no such decision."""
+    from .records import find_resolutions
+
+    if not asks_for_decisions(question):
+        return None
+    scope = u.filters
+    if u.implied.council and not u.notes and not scope.council:
+        scope = replace(scope, council=u.implied.council)
+    # The council and the body named are the scope, not the topic ("the Walsall panel").
+    named = set((u.implied.council or u.filters.council or "").lower().split())
+    topic = " ".join(w for w in decision_topic(question).split()
+                     if w.lower().strip("'’s") not in named | GENERIC_WORDS)
+    found = find_resolutions(snap, assistant, topic, scope,
+                             sort="relevance", limit=12, offset=0)
+    return compose_decisions(snap, found.resolutions) if found.resolutions else None
 
 
 def _confidence(cands: list[Candidate], sentences: list) -> float:

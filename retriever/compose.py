@@ -31,6 +31,10 @@ DIRECT_MARGIN = 0.6  # supporting quotes score within this of the best (score un
 _ASKS_LIST = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
                         r"undert\w*|promis\w*|actions?|areas? for (?:improvement|development)|"
                         r"needs? (?:to )?improv\w*|what (?:were|are) the)\b", re.I)
+_ASKS_DECISION = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|undert\w*)\b",
+                            re.I)
+_QUESTION_WORDS = re.compile(r"\b(?:what|which|did|does|do|was|were|is|are|has|have|the|about|"
+                             r"on|of|for|in|to|any|all|there)\b|[?.,;:]", re.I)
 _ASKS_CHANGE = re.compile(r"\bhow (?:has|have|did)\b.{0,60}\b(?:chang\w*|improv\w*|progress\w*|"
                           r"develop\w*|move\w*)|\bwhat happened (?:next|after|then|since)\b|"
                           r"\bover time\b|\bwhat changed\b|\bchanged? between\b|\bjourney\b",
@@ -126,6 +130,28 @@ def compose_timeline(snap: Snapshot, sentences: list[Sentence]) -> Draft:
         return compose_direct(snap, sentences)
     chosen = sorted(best_per_doc.values(), key=lambda s: (snap.docs[s.doc_id].date, s.start))
     return Draft("timeline", [_draft_quote(snap, s) for s in chosen[:MAX_TIMELINE]])
+
+
+def compose_decisions(snap: Snapshot, hits: list) -> Draft:
+    """The decisions recorded on the topic (the records' own resolutions), most relevant
+    first, each dated: an officer asking "what did X resolve about Y" wants all of them."""
+    quotes = []
+    for h in hits[:MAX_LIST]:
+        c = h.citation
+        quotes.append(DraftQuote(doc_id=c.doc_id, start=c.char_start, end=c.char_end,
+                                 quote=snap.text_of(c.doc_id)[c.char_start:c.char_end],
+                                 item_ref=h.item_ref, item_title=h.item_title, page=c.page,
+                                 date=c.date))
+    return Draft("list", quotes)
+
+
+def asks_for_decisions(question: str) -> bool:
+    return bool(_ASKS_DECISION.search(question))
+
+
+def decision_topic(question: str) -> str:
+    """The question without its decision and question words: what the decisions are about."""
+    return " ".join(_ASKS_DECISION.sub(" ", _QUESTION_WORDS.sub(" ", question)).split())
 
 
 def compose(snap: Snapshot, question: str, sentences: list[Sentence],

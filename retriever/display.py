@@ -99,3 +99,21 @@ def markers(entries: Iterable[object]) -> str:
     if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"[{numbers[0]}–{numbers[-1]}]"
     return ", ".join(f"[{n}]" for n in numbers)
+
+
+_UNDERSTOOD_NAMES = {"council": "council", "committee": "committee", "doc_type": "kind",
+                     "since": "from", "until": "until", "years": "years",
+                     "doc_type_hint": "kind of record"}
+
+
+def understood_line(understood: dict) -> str:
+    """One line saying what was taken from the question and applied, or "" when nothing was;
+    followed by what had to be relaxed, each on its own line."""
+    taken = understood.get("from_question") or {}
+    parts = []
+    for key, value in taken.items():
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        parts.append(f"{_UNDERSTOOD_NAMES.get(key, key)} {shown}")
+    lines = [f"Understood from the question: {'; '.join(parts)}."] if parts else []
+    lines += list(understood.get("relaxed") or [])
+    return "\n".join(lines)

@@ -80,6 +80,51 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
     return ResolutionsResult(hits, len(rows))
 
 
+# A list marker: "1.", "(ii)", "b)", "viii " (numbered questions), "- ", "• ".
+_MARKER = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?|\(?[ivxlc]+[.)]|[ivxlc]{2,}\b|\(?[a-z][.)]|"
+                     r"[-•–·])\s*")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?(?:\d+|[ivxlc]+|[a-z])[.)]|[-•–·]\s)")
+MAX_POINT = 700
+
+
+def statements(text: str, base: int = 0) -> list[tuple[int, int]]:
+    """Spans of whole statements in a passage: sentences, with a lead-in and its list as one.
+
+    Minutes write decisions as a lead-in and a list ("IT WAS AGREED that:" then "(i) ...").
+    Split into sentences, the lead-in alone reads as an undertaking with nothing in it, and a
+    list item without its lead-in ("1. officers will provide ...") is a fragment. So a lead-in
+    takes the items after it, a lead-in with no items is dropped, and so is any fragment.
+    """
+    spans = split_sentences(text, base)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        a, b = spans[i]
+        if text[a - base:b - base].rstrip().endswith(":"):
+            j = i + 1
+            while (j < len(spans) and _LIST_ITEM.match(text[spans[j][0] - base:])
+                   and not text[spans[j - 1][1] - base:spans[j][0] - base].strip()
+                   and (j == i + 1 or spans[j][1] - a <= MAX_POINT)):
+                j += 1
+            if j > i + 1:
+                out.append((a, spans[j - 1][1]))
+            i = j
+            continue
+        if not is_fragment(text[a - base:b - base]):
+            out.append((a, b))
+        i += 1
+    return out
+
+
+def is_fragment(sentence: str) -> bool:
+    """A piece that does not stand alone: it starts in lower case once any list marker is
+    removed, has fewer than four words, or is a lead-in ending with a colon."""
+    body = _MARKER.sub("", sentence, count=1).lstrip("\"'“‘(")
+    first = next((ch for ch in body if ch.isalpha()), "")
+    return (not first or first.islower() or len(body.split()) < 4
+            or sentence.rstrip().endswith(":"))
+
+
 def _related_items(snap: Snapshot, assistant: Assistant, u: Understood,
                    top: int = 15) -> list[Candidate]:
     """Items the hybrid search finds about the topic; their decisions gain some weight.
@@ -112,7 +157,7 @@ def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters:
         row = c.chunk
         assert row is not None
         meta = snap.docs[row.doc_id]
-        for a, b in split_sentences(row.text, row.char_start):
+        for a, b in statements(row.text, row.char_start):
             if (row.doc_id, a) in seen:
                 continue
             text = row.text[a - row.char_start: b - row.char_start]

@@ -52,6 +52,11 @@ class Snapshot:
     def live_generation(self) -> str | None:
         return self.store.live_generation()
 
+    def shape_docs(self, shapes: list[int]) -> dict[int, int]:
+        """How many documents hold a sentence of each shape (``indexer.sentences``): a shape
+        in many documents is a publisher's template, not a finding."""
+        return self.store.shape_docs(shapes)
+
     def warm(self) -> None:
         self.store.warm()
 

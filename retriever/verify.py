@@ -9,23 +9,16 @@ shown (the ``quote`` field stays the exact source text).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from .compose import Draft
+from .display import plain
 from .results import AskResult, CitedQuote, Filters
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 NOT_FOUND = "The records searched do not cover this question."
-_MARKDOWN = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|^#{1,6}\s+|`)", re.M)
-
-
-def plain(quote: str) -> str:
-    """A quote as shown in running text: one line, without markdown emphasis."""
-    return " ".join(_MARKDOWN.sub("", quote).split())
-
 
 def verified(snap: Snapshot, question: str, draft: Draft, filters: Filters) -> AskResult:
     citations: list[CitedQuote] = []

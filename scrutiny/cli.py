@@ -140,7 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure retrieval and answers on a question file")
     p.add_argument("questions", type=Path, nargs="+", help="JSONL: {qid, question, evidence}")
     _add_index_opt(p)
-    p.add_argument("--baseline", action="store_true", help="also run naive and BM25 peers")
+    p.add_argument("--baseline", action="store_true",
+                   help="also run the plain peers: naive dense, BM25 and their RRF hybrid")
+    p.add_argument("--details", type=Path, metavar="FILE",
+                   help="write one JSON line per question (rank, first quote, abstained)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("check", help="verify an index and say how to repair it")

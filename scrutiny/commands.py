@@ -182,13 +182,16 @@ def cmd_documents(args: argparse.Namespace, settings: Settings, filters: Filters
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    from retriever.display import group_by_item, item_label, markers, plain
+    from retriever.display import group_by_item, item_label, markers, plain, understood_line
 
     assistant = _open(settings)
     result = assistant.ask(args.query, filters=_checked(assistant, args, filters))
     if args.json:
         _json(result.to_dict())
         return 0
+    understood = understood_line({**result.understood, "relaxed": []})
+    if understood:
+        print(understood, end="\n\n")
     print(result.answer)
     if result.citations:
         print("\nSources:")
@@ -204,7 +207,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, filters: FiltersFn) ->
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn) -> int:
-    from retriever.display import plain, relevance
+    from retriever.display import plain, relevance, understood_line
 
     assistant = _open(settings)
     result = assistant.search(args.query, k=args.k, filters=_checked(assistant, args, filters),
@@ -212,6 +215,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings, filters: FiltersFn)
     if args.json:
         _json(result.to_dict())
         return 0
+    understood = understood_line(result.understood)
+    if understood:
+        print(understood, end="\n\n")
     if not result.hits:
         print("No matching passages.")
         return 0
@@ -292,6 +298,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int
     rows = [evaluate_assistant(assistant, questions)]
     if args.baseline:
         rows += baseline_rows(assistant, questions)
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in rows[0].details)
     if args.json:
         _json(rows[0].to_dict() | ({"baselines": [r.to_dict() for r in rows[1:]]}
                                    if args.baseline else {}))

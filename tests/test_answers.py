@@ -167,3 +167,23 @@ def test_a_follow_up_pronoun_searches_the_names_of_the_previous_answer() -> None
     assert "Russel Breyer" in turn.names
     turn = resolve("What did the report say about adoption in Camden?", history)
     assert turn.names == []
+
+
+def test_every_face_says_what_was_taken_from_the_question(assistant: Assistant) -> None:
+    from retriever.display import understood_line
+
+    result = assistant.ask("What did Wakeford resolve about care leavers accommodation?")
+    line = understood_line(result.understood)
+    assert line.startswith("Understood from the question:")
+    assert "council Wakeford Metropolitan Borough Council" in line
+    assert understood_line({"filters": {}, "from_question": {}, "relaxed": []}) == ""
+
+
+def test_what_did_a_council_resolve_lists_its_recorded_decisions(assistant: Assistant) -> None:
+    """A question that asks for decisions without a topic gets the council's decisions from
+    the records, not whichever sentences of the best passages happen to mention it."""
+    result = assistant.ask("What did Wakeford resolve?")
+    assert result.shape == "list" and len(result.citations) == 2
+    assert all(c.quote.startswith("RESOLVED") for c in result.citations)
+    assert all(c.citation.council == "Wakeford Metropolitan Borough Council"
+               for c in result.citations)

@@ -90,3 +90,15 @@ def test_a_port_in_use_gets_a_suggestion_and_exit_code_2(tmp_path: Path) -> None
             assert run.returncode == 2, run.stderr
             assert f"Port {port}" in run.stderr and "--port " in run.stderr
             assert "Errno" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_loading_faiss_prints_no_loader_noise() -> None:
+    """faiss logs each CPU build it fails to load; with INFO logging (the server's) that read
+    as `ModuleNotFoundError("No module named 'faiss.swigfaiss_avx512_spr'")` on every start."""
+    code = ("import logging; logging.basicConfig(level=logging.DEBUG)\n"
+            "from indexer.vectors import new_index\n"
+            "new_index(4, 1, 10)\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "swigfaiss" not in run.stderr and "ModuleNotFoundError" not in run.stderr

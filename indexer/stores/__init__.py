@@ -113,8 +113,17 @@ class Store(Protocol):
     def resolutions(self, ids: list[int] | None, doc_ids: list[str] | None
                     ) -> list[Resolution]: ...
     def decision_spans(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int]]]: ...
+    def shape_docs(self, shapes: list[int]) -> dict[int, int]: ...
     def warm(self) -> None: ...
     def close(self) -> None: ...
+
+
+def damage_errors() -> tuple[type[Exception], ...]:
+    """What the index directory's engine raises when it meets damage mid-query (a page nobody
+    read at start-up), for callers that answer it with the repair message."""
+    import sqlite3
+
+    return (sqlite3.DatabaseError,)
 
 
 def is_postgres(setting: str) -> bool:

@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS resolutions (
 CREATE TABLE IF NOT EXISTS attendance (
     generation bigint NOT NULL, id bigint, doc_id text, name text, role text, char_start int,
     char_end int) PARTITION BY LIST (generation);
+CREATE TABLE IF NOT EXISTS shapes (
+    generation bigint NOT NULL, shape bigint NOT NULL, doc_id text NOT NULL)
+    PARTITION BY LIST (generation);
 CREATE TABLE IF NOT EXISTS acronyms (
     generation bigint NOT NULL, acronym text, expansion text, doc_id text)
     PARTITION BY LIST (generation);
@@ -99,6 +102,7 @@ def _indexes(g: int) -> list[str]:
         f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id)",
         f"CREATE INDEX ON chunks_g{g} USING hnsw (embedding vector_ip_ops) {HNSW}",
         f"CREATE INDEX ON sentences_g{g} (chunk_id)",
+        f"CREATE INDEX ON shapes_g{g} (shape)",
         f"CREATE INDEX ON resolutions_g{g} (doc_id, item_ref)",
         f"CREATE INDEX ON resolutions_g{g} (id)",
         f"CREATE INDEX ON resolutions_g{g} USING gin (tsv)",
@@ -120,6 +124,7 @@ _COPIES: list[tuple[str, str, str]] = [
     ("attendance", "id, doc_id, name, role, char_start, char_end",
      "SELECT id, doc_id, name, role, char_start, char_end FROM attendance"),
     ("acronyms", "acronym, expansion, doc_id", "SELECT acronym, expansion, doc_id FROM acronyms"),
+    ("shapes", "shape, doc_id", "SELECT shape, doc_id FROM shapes"),
 ]
 
 
@@ -208,7 +213,10 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
 
     have = store.document_columns(src)
     links = ", ".join(c if c in have else f"NULL AS {c}" for c in store.LINK_COLUMNS)
+    tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table, cols, select in _COPIES:
+        if table not in tables:  # an index written before the table existed: nothing to copy
+            continue
         notify(f"postgres {table}", 0, 1)
         with conn.cursor().copy(f"COPY {table}_g{g} (generation, {cols}) FROM STDIN") as cp:
             for row in src.execute(select.format(links=links)):

@@ -26,8 +26,8 @@ from . import Chunk, DocMeta, Fused, Ranking, Resolution, SentenceVector
 SCHEMA = "scrutiny"
 EF_SEARCH = 200  # HNSW candidates per search: >= the largest pool the retriever asks for
 KEEP = 2
-_TABLES = ("documents", "items", "chunks", "postings", "sentences", "resolutions", "attendance",
-           "acronyms")
+_TABLES = ("documents", "items", "chunks", "postings", "sentences", "shapes", "resolutions",
+           "attendance", "acronyms")
 # Postings read per query word, best first: a word in most passages ("report", "children")
 # would otherwise make every query rank most of the table (ts_rank_cd over a GIN match took
 # 370 ms at 100x); past this depth a word's weakest postings do not count.
@@ -289,6 +289,11 @@ class PostgresStore:
             sql += " AND doc_id = ANY(%(docs)s)"
         return [Resolution(*r) for r in self._rows(
             sql + " ORDER BY id", {"ids": [int(i) for i in ids or []], "docs": doc_ids})]
+
+    def shape_docs(self, shapes: list[int]) -> dict[int, int]:
+        return {int(a): int(b) for a, b in self._rows(
+            "SELECT shape, count(DISTINCT doc_id) FROM shapes WHERE generation = {G} AND "
+            "shape = ANY(%s) GROUP BY shape", (sorted({int(s) for s in shapes}),))}
 
     def decision_spans(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}

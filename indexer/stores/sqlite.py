@@ -312,6 +312,23 @@ class SqliteStore:
         sql += " ORDER BY id"
         return [Resolution(*tuple(r)) for r in self._conn().execute(sql, params)]
 
+    def shape_docs(self, shapes: list[int]) -> dict[int, int]:
+        """How many documents hold a sentence of each shape; {} for an index written before
+        shapes were kept."""
+        out: dict[int, int] = {}
+        wanted = sorted(set(shapes))
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            marks = ",".join("?" * len(part))
+            try:
+                rows = self._conn().execute(
+                    f"SELECT shape, COUNT(DISTINCT doc_id) FROM shapes WHERE shape IN ({marks}) "
+                    "GROUP BY shape", part).fetchall()
+            except sqlite3.OperationalError:
+                return {}
+            out.update((int(a), int(b)) for a, b in rows)
+        return out
+
     def decision_spans(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}
         for doc, a, b in self._conn().execute(

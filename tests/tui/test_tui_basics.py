@@ -139,7 +139,7 @@ async def test_resolutions_and_prepare_views(fake_settings: Settings) -> None:
         assert isinstance(app.screen, ResolutionsScreen)
         rows = app.screen.query_one("#results", CitationList)
         assert [e.citation.date for e in rows.entries] == ["2014-01-14", "2012-09-13"]
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")  # Tab from the topic box into the list
         await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         assert app.screen.query_one(DocumentBody).highlighted_text.startswith("It was agreed")

@@ -149,7 +149,7 @@ async def test_resolutions_newest_first_open_item(tui_settings: Settings, assist
         rows = app.screen.query_one("#results", CitationList)
         dates = [e.citation.date or "" for e in rows.entries]
         assert dates and dates == sorted(dates, reverse=True)
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         assert app.screen.query_one(DocumentBody).highlighted_text.strip()

@@ -32,6 +32,8 @@ NARROW_WIDTH = 90
 
 class ChatScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer shows it at any width (the app's binding keeps this place).
+        Binding("ctrl+q", "app.quit", "Quit"),
         Binding("f1", "app.help", "Help"),
         Binding("ctrl+f", "app.filters", "Filters"),
         Binding("ctrl+l", "app.clear_filters", "Clear filters"),
@@ -206,8 +208,4 @@ class ChatScreen(Screen[None]):
             sources.open_highlighted()
 
     def action_scroll_conversation(self, direction: int) -> None:
-        log = self.query_one("#conversation", ConversationLog)
-        if direction < 0:
-            log.scroll_page_up(animate=False)
-        else:
-            log.scroll_page_down(animate=False)
+        self.query_one("#conversation", ConversationLog).page(direction)

@@ -39,6 +39,7 @@ def locate_quote(text: str, citation: Citation, quote: str) -> tuple[int, int]:
 
 class DocumentScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "app.quit", "Quit"),  # first: visible in the footer at any width
         Binding("escape", "app.pop_screen", "Back"),
         Binding("c", "cited", "Cited passage"),
         Binding("o", "outline", "Outline"),

@@ -30,13 +30,15 @@ panel. Ask a follow-up and the assistant takes the earlier questions into accoun
 | Ctrl+B | Prepare questions: earlier questions, officers' promises, recommendations |
 | Ctrl+S | Export the conversation, with full citations, to a Markdown file |
 | Ctrl+Y | Copy the latest answer and its sources |
+| Ctrl+C | In a list of sources: copy the highlighted quote with its full reference |
 | Ctrl+U | In a list of sources: copy the highlighted source's web address (its label if none) |
 | Ctrl+N | Start a new conversation |
 | Ctrl+T | Switch between dark and light colours |
 | F1 | This help |
 | Ctrl+Q | Quit |
 
-Typing anywhere on the chat screen goes into the question box.
+Typing anywhere on the chat screen goes into the question box. In Resolutions and Prepare,
+Tab (or Down) moves from the topic box into the list, where Enter opens the record.
 
 **Reading a document:** the cited passage is highlighted. **C** jumps back to it, **O** moves
 to the item outline (Enter scrolls to an item), **N** / **P** go to the next or previous item,

@@ -36,7 +36,9 @@ class LookupScreen(Screen[None]):
     PLACEHOLDER: ClassVar[str] = ""
     BUSY_TEXT: ClassVar[str] = "Searching the records…"
     RUN_ON_MOUNT: ClassVar[bool] = False
+    EMPTY_TEXT: ClassVar[str] = "Type a topic and press Enter."
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "app.quit", "Quit"),  # first: visible in the footer at any width
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+f", "app.filters", "Filters"),
         Binding("ctrl+l", "app.clear_filters", "Clear filters"),
@@ -58,7 +60,7 @@ class LookupScreen(Screen[None]):
         yield Input(self.topic, placeholder=self.PLACEHOLDER, id="topic", select_on_focus=False)
         yield ErrorNotice(id="error")
         yield BusyIndicator(id="status")
-        yield CitationList(id="results", empty_text="Nothing found yet.")
+        yield CitationList(id="results", empty_text=self.EMPTY_TEXT)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -69,7 +71,14 @@ class LookupScreen(Screen[None]):
             self.run_lookup(self.topic)
 
     def on_key(self, event: Key) -> None:
-        """Typing while the results list has focus goes into the topic box."""
+        """Typing while the results list has focus goes into the topic box; Down in the
+        topic box moves into the results, as Tab does."""
+        results = self.query_one("#results", CitationList)
+        if event.key == "down" and isinstance(self.focused, Input) and results.entries:
+            results.focus()
+            event.stop()
+            event.prevent_default()
+            return
         if event.is_printable and event.character and not isinstance(self.focused, Input):
             topic = self.query_one("#topic", Input)
             topic.focus()
@@ -116,7 +125,10 @@ class LookupScreen(Screen[None]):
         else:
             results.show_entries([], sections=sections)
         self.query_one("#status", BusyIndicator).idle(summary)
-        if results.entries:
+        # Focus stays where the user is: in the topic box Enter searches again, and Tab (or
+        # Down) moves into the list, where Enter opens the record. Moving focus to the list
+        # here made Tab go back to the topic box, so Enter re-ran the search.
+        if results.entries and not isinstance(self.focused, Input):
             results.focus()
 
     # -- for subclasses ----------------------------------------------------------------------

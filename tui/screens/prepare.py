@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from retriever.display import plural
 from retriever.results import Filters, PreparePoint, PrepareResult
 
 from ..widgets.citation_list import CitationEntry
@@ -21,7 +22,8 @@ class PrepareScreen(LookupScreen):
     TITLE_TEXT = "Prepare questions"
     INTRO = ("Before a meeting: type a topic (for example CAMHS waiting times) and press Enter "
              "to see the questions members asked before, what officers undertook to do, and "
-             "recommendations still to follow up, each with its record.")
+             "recommendations still to follow up, each with its record. Tab moves to the "
+             "list; Enter opens a record.")
     PLACEHOLDER = "Topic to prepare, e.g. foster carers"
     BUSY_TEXT = "Gathering questions, undertakings and recommendations…"
 
@@ -35,7 +37,8 @@ class PrepareScreen(LookupScreen):
             ("Recommendations to follow up", _rows(result.recommendations)),
         ]
         total = sum(len(rows) for _, rows in sections)
-        summary = (f"{len(result.questions)} questions, {len(result.undertakings)} "
-                   f"undertakings, {len(result.recommendations)} recommendations on "
+        summary = (f"{plural(len(result.questions), 'question')}, "
+                   f"{plural(len(result.undertakings), 'undertaking')}, "
+                   f"{plural(len(result.recommendations), 'recommendation')} on "
                    f"“{result.topic}”." if total else f"Nothing found on “{result.topic}”.")
         return sections, summary

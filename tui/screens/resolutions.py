@@ -19,7 +19,7 @@ class ResolutionsScreen(LookupScreen):
     TITLE_TEXT = "Resolutions and agreements"
     INTRO = ("What committees resolved or agreed, newest first. Type a topic (for example "
              "adoption, or foster carers) and press Enter; leave it empty to list them all. "
-             "Enter on a resolution opens its minute item.")
+             "Tab moves to the list, where Enter opens a resolution's minute item.")
     PLACEHOLDER = "Topic, e.g. adoption (empty lists every resolution)"
     BUSY_TEXT = "Finding resolutions…"
     RUN_ON_MOUNT: ClassVar[bool] = True
@@ -34,4 +34,6 @@ class ResolutionsScreen(LookupScreen):
         if not rows:
             return [("", rows)], f"No resolutions found{about}."
         shown = f"{len(rows)} of {result.count}" if result.count > len(rows) else f"{len(rows)}"
-        return [("", rows)], f"{shown} resolutions and agreements{about}, newest first."
+        what = "resolution or agreement" if len(rows) == 1 and result.count == 1 \
+            else "resolutions and agreements"
+        return [("", rows)], f"{shown} {what}{about}, newest first."

@@ -16,11 +16,15 @@ class BusyIndicator(Horizontal):
         self._idle_text = ""
 
     def compose(self) -> ComposeResult:
-        yield LoadingIndicator(classes="spinner")
+        spinner = LoadingIndicator(classes="spinner")
+        # Hidden until there is work: ``is_mounted`` is still False in ``on_mount``, so a
+        # screen with nothing to do (Prepare before a topic is typed) showed busy dots.
+        spinner.display = False
+        yield spinner
         yield Label("", classes="status-text")
 
     def on_mount(self) -> None:
-        self._render_state()
+        self.call_after_refresh(self._render_state)
 
     @property
     def is_busy(self) -> bool:

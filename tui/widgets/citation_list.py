@@ -12,14 +12,15 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from retriever.display import plain
 from retriever.results import Citation
 
 PREVIEW_CHARS = 320
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """The quote on a few lines: whitespace collapsed, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
+    """The quote on a few lines: markup stripped, whitespace collapsed, cut at a word."""
+    flat = plain(text)
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
@@ -35,10 +36,22 @@ class CitationEntry:
     marker: str = ""
 
 
+def entry_text(entry: CitationEntry) -> str:
+    """What "copy source" puts on the clipboard: the quote and its full reference."""
+    from ..conversation import citation_reference
+
+    marker = f"{entry.marker} " if entry.marker else ""
+    quote = f"“{plain(entry.quote)}”\n" if entry.quote else ""
+    return f"{marker}{quote}{citation_reference(entry.citation)}"
+
+
 class CitationList(OptionList):
     """Shows ``CitationEntry`` rows, optionally under section headings."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+u", "copy_link", "Copy link")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "copy_entry", "Copy source"),
+        Binding("ctrl+u", "copy_link", "Copy link"),
+    ]
 
     class Opened(Message):
         """The user chose a record to read."""
@@ -63,7 +76,7 @@ class CitationList(OptionList):
     def _prompt(entry: CitationEntry) -> Content:
         head = Content.assemble(
             (f"{entry.marker} ", "bold $accent") if entry.marker else "",
-            (entry.citation.label(), "bold"),
+            (plain(entry.citation.label()), "bold"),
         )
         if entry.citation.url:
             head = Content.assemble(head, "\n", (entry.citation.url, "underline $text-muted"))
@@ -106,6 +119,18 @@ class CitationList(OptionList):
         if entry is not None:
             self.post_message(self.Opened(entry.citation, entry.quote))
 
+    def highlighted_entry(self) -> CitationEntry | None:
+        option = self.highlighted_option
+        return self._by_option.get(option.id or "") if option else None
+
+    def action_copy_entry(self) -> None:
+        """Copy the highlighted record's quote and reference, for a briefing note."""
+        entry = self.highlighted_entry()
+        if entry is None:
+            return
+        self.app.copy_to_clipboard(entry_text(entry))
+        self.app.notify(f"Copied {entry.marker or 'the source'} with its reference.")
+
     def open_highlighted(self) -> None:
         """Open the highlighted row, as Enter would."""
         option = self.highlighted_option
@@ -115,8 +140,7 @@ class CitationList(OptionList):
 
     def action_copy_link(self) -> None:
         """Copy the highlighted record's web address; its label when it has none."""
-        option = self.highlighted_option
-        entry = self._by_option.get(option.id or "") if option else None
+        entry = self.highlighted_entry()
         if entry is None:
             self.app.notify("No source selected to copy.", severity="warning")
             return

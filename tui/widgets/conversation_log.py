@@ -27,6 +27,8 @@ class ConversationLog(VerticalScroll, can_focus=False):
     scrolls it with Page Up / Page Down.
     """
 
+    _following = False  # keep the end in view (see ``follow``)
+
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup(
             "[bold]Scrutiny assistant[/]\n" + WELCOME.replace("[", "\\[")), id="welcome")
@@ -36,7 +38,7 @@ class ConversationLog(VerticalScroll, can_focus=False):
         self.query_one("#welcome").display = False
         view = ExchangeView(question, index, scope=scope, show_timing=show_timing)
         self.mount(view)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.follow()
         return view
 
     def exchange(self, index: int) -> ExchangeView | None:
@@ -50,4 +52,30 @@ class ConversationLog(VerticalScroll, can_focus=False):
         self.query_one("#welcome").display = True
 
     def reveal(self, view: ExchangeView) -> None:
-        self.call_after_refresh(self.scroll_to_widget, view, animate=False, top=True)
+        """Show the end of a newly answered exchange (the newest is always the last)."""
+        self.follow()
+
+    def follow(self) -> None:
+        """Keep the end in view while the newest exchange grows, until the user scrolls up.
+
+        The answer, its sources line and the timing are laid out over several refreshes; one
+        scroll after the first of them once left the end of a long answer below the fold, so
+        every growth of the content scrolls again.
+        """
+        self._following = True
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    def watch_virtual_size(self) -> None:
+        if self._following:
+            self.call_after_refresh(self.scroll_end, animate=False)
+
+    def on_mouse_scroll_up(self) -> None:
+        self._following = False
+
+    def page(self, direction: int) -> None:
+        """Page Up / Page Down from the prompt; paging up stops following the end."""
+        if direction < 0:
+            self._following = False
+            self.scroll_page_up(animate=False)
+        else:
+            self.scroll_page_down(animate=False)

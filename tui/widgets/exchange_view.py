@@ -11,6 +11,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Static
 
+from retriever.display import plain, understood_line
 from retriever.results import AskResult
 
 from ..errors import Problem
@@ -63,8 +64,13 @@ class ExchangeView(Vertical):
         self.set_class(result.abstained, "-abstained")
         self.query_one(".answer", Static).update(answer_content(result.answer, self.index))
         lines: list[Content | str] = []
+        # What was taken from the question and applied (what was relaxed is in the answer).
+        understood = understood_line({**result.understood, "relaxed": []})
+        if understood:
+            lines.append(Content.styled(understood, "italic $text-muted"))
         for cq in result.citations:
-            lines.append(Content.assemble((f"[{cq.n}] ", "bold $accent"), cq.citation.label()))
+            lines.append(Content.assemble((f"[{cq.n}] ", "bold $accent"),
+                                          plain(cq.citation.label())))
         if result.abstained and result.related:
             lines.append(Content.styled("The nearest records are listed under Sources; "
                                         "they do not answer the question.", "italic"))
