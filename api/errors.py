@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,6 +27,7 @@ from indexer.errors import (
     ReadError,
     ScrutinyError,
 )
+from indexer.stores import damage_errors
 
 log = logging.getLogger("scrutiny.api")
 
@@ -167,7 +167,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ScrutinyError, _scrutiny_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(sqlite3.DatabaseError, _database_error)
+    for damaged in damage_errors():
+        app.add_exception_handler(damaged, _database_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -85,10 +85,10 @@ class AppState:
         if assistant is None:
             with self._open_lock:
                 if self.assistant is None:
-                    from indexer.layout import current_generation
+                    from indexer.stores import live_generation
                     from retriever.assistant import Assistant
 
-                    live = current_generation(self.settings.index_dir)
+                    live = live_generation(self.settings.store, self.settings.index_dir)
                     if self._failed_open is not None and self._failed_open[0] == live:
                         raise self._failed_open[1]  # damaged: not re-verified per request
                     try:

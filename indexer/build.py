@@ -53,6 +53,10 @@ def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | N
     t0 = time.perf_counter()
     with layout.build_lock(index_dir, wait=wait):
         _build_locked(paths, settings, index_dir, report, embedder, progress, rebuild, defaults)
+        if settings.store:  # PostgreSQL: copy the new generation in, flip its pointer
+            from .stores.pgpublish import publish
+
+            publish(settings.store, index_dir, progress)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -114,6 +114,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # SCRUTINY_ALLOWED_HOSTS (comma separated)
     upload_queue: int = 8  # SCRUTINY_UPLOAD_QUEUE: uploads waiting to be indexed (then 503)
     upload_wait_s: float = 30.0  # SCRUTINY_UPLOAD_WAIT: wait this long for 201, else 202
+    store: str = ""  # SCRUTINY_STORE: empty = the index directory, or postgresql://... URL
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -155,6 +156,7 @@ class Settings:
             allowed_hosts=_env_list("SCRUTINY_ALLOWED_HOSTS"),
             upload_queue=integer("SCRUTINY_UPLOAD_QUEUE", 8, 1, 10_000),
             upload_wait_s=_env_number("SCRUTINY_UPLOAD_WAIT", 30.0, float, 0.0, 3600.0),
+            store=env.get("SCRUTINY_STORE", "").strip(),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(base, **clean) if clean else base
@@ -166,6 +168,9 @@ class Settings:
         if self.backend not in BACKENDS:
             raise SettingsError(f"backend {self.backend!r} is not valid: use one of "
                                 f"{', '.join(BACKENDS)} (SCRUTINY_BACKEND or --backend).")
+        from .stores import check_setting
+
+        check_setting(self.store)
         if self.chunk_overlap >= self.chunk_tokens:
             raise SettingsError(f"SCRUTINY_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller "
                                 f"than SCRUTINY_CHUNK_TOKENS ({self.chunk_tokens}).")

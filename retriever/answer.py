@@ -110,26 +110,26 @@ def _unmet(snap: Snapshot, u: Understood, cands: list[Candidate]) -> str:
     """What the question pins down that none of the passages found holds: a year it names
     (in neither the record's date nor the passage), or a council when only other councils'
     records were found. Empty when nothing is missing."""
-    docs = [snap.docs[str(c.row["doc_id"])] for c in cands]  # type: ignore[index]
+    docs = [snap.docs[c.chunk.doc_id] for c in cands]  # type: ignore[union-attr]
     for pattern, kind, label in _KIND_NAMED:
         if pattern.search(u.text) and not u.filters.doc_type and all(
                 m.doc_type != kind for m in docs):
             return f"No {label} matching the question was found."
     for day, month, year in _FULL_DATE.findall(u.text):
         wanted = f"{int(day)} {month.lower()} {year}"
-        texts = " ".join(" ".join(str(c.row["text"]).lower().split())  # type: ignore[index]
+        texts = " ".join(" ".join(c.chunk.text.lower().split())  # type: ignore[union-attr]
                          for c in cands)
         if wanted not in texts and not any(m.date and _same_day(m.date, day, month, year)
                                            for m in docs):
             return f"Nothing found about {int(day)} {month.title()} {year}."
     if u.years:
         for c in cands[:3]:
-            meta = snap.docs[str(c.row["doc_id"])]  # type: ignore[index]
-            held = set(_YEAR.findall(" ".join(filter(None, (meta.date, c.row["text"],  # type: ignore[index]
-                                                            c.row["header"])))))  # type: ignore[index]
+            meta = snap.docs[c.chunk.doc_id]  # type: ignore[union-attr]
+            held = set(_YEAR.findall(" ".join(filter(None, (meta.date, c.chunk.text,  # type: ignore[union-attr]
+                                                            c.chunk.header)))))  # type: ignore[union-attr]
             if held & set(u.years):
                 return ""
-        found = sorted({(snap.docs[str(c.row["doc_id"])].date or "")[:4]  # type: ignore[index]
+        found = sorted({(snap.docs[c.chunk.doc_id].date or "")[:4]  # type: ignore[union-attr]
                         for c in cands[:3]} - {""})
         years = " or ".join(u.years)
         seen = f" (the closest found are from {', '.join(found)})" if found else ""
@@ -143,18 +143,10 @@ def _same_day(iso: str, day: str, month: str, year: str) -> bool:
 
 
 def _citation(snap: Snapshot, c: Candidate) -> Citation:
-    row = c.row
-    assert row is not None
-    return snap.citation(row["doc_id"], row["item_ref"], row["item_title"], row["char_start"],
-                         row["char_end"], row["page"])
+    assert c.chunk is not None
+    return snap.chunk_citation(c.chunk)
 
 
 def _decision_spans(snap: Snapshot, cands: list[Candidate]) -> dict[str, list[tuple[int, int]]]:
-    docs = sorted({str(c.row["doc_id"]) for c in cands if c.row is not None})
-    spans: dict[str, list[tuple[int, int]]] = {}
-    marks = ",".join("?" * len(docs))
-    for doc, a, b in snap.conn().execute(
-            f"SELECT doc_id, char_start, char_end FROM resolutions WHERE doc_id IN ({marks})",
-            docs):
-        spans.setdefault(doc, []).append((a, b))
-    return spans
+    docs = sorted({c.chunk.doc_id for c in cands if c.chunk is not None})
+    return snap.store.decision_spans(docs)

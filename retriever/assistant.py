@@ -1,7 +1,7 @@
 """The library's public facade: one object opened on an index directory.
 
-The CLI, the HTTP API and the TUI all go through ``Assistant``; none of them touches FAISS,
-SQLite or the model. The object is safe to share between threads: the index generation it
+The CLI, the HTTP API and the TUI all go through ``Assistant``; none of them touches a store
+(indexer/stores) or the model. The object is safe to share between threads: the index generation it
 reads is swapped atomically when a rebuild lands (``refresh``), and the model is loaded once.
 """
 
@@ -70,7 +70,8 @@ class Assistant:
         self._swap_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._snapshot: Snapshot = open_snapshot(self.index_dir, verify=True)
+        self._snapshot: Snapshot = open_snapshot(self.index_dir, verify=True,
+                                                     store=self.settings.store)
         self._retired: list[tuple[float, Snapshot]] = []
 
     @classmethod
@@ -134,7 +135,7 @@ class Assistant:
         with self._swap_lock:
             if self._current_served():
                 return False
-            fresh = open_snapshot(self.index_dir)
+            fresh = open_snapshot(self.index_dir, store=self.settings.store)
             fresh.warm()  # before the swap, so no request pays for it
             rebuilt_as = fresh.manifest.get("vectors")
             if self._loads_embedder and rebuilt_as != self._snapshot.manifest.get("vectors"):
@@ -147,10 +148,8 @@ class Assistant:
         return True
 
     def _current_served(self) -> bool:
-        from .snapshot import current_generation
-
-        live = current_generation(self.index_dir)
         snap = self._snapshot
+        live = snap.live_generation()
         return live in (snap.generation, snap.fallback_from)
 
     def _close_retired(self, grace: float | None = None) -> None:

@@ -80,11 +80,11 @@ def _near_duplicate(a: str, b: str) -> bool:
 
 
 def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
-    row = s.cand.row
+    row = s.cand.chunk
     assert row is not None
     return DraftQuote(doc_id=s.doc_id, start=s.start, end=s.end, quote=s.text,
-                      item_ref=row["item_ref"], item_title=row["item_title"],
-                      page=snap.page_at(s.doc_id, s.start) or row["page"],
+                      item_ref=row.item_ref, item_title=row.item_title,
+                      page=snap.page_at(s.doc_id, s.start) or row.page,
                       date=snap.docs[s.doc_id].date)
 
 

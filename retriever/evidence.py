@@ -108,7 +108,7 @@ class Sentence:
 
     @property
     def doc_id(self) -> str:
-        return str(self.cand.row["doc_id"])  # type: ignore[index]
+        return self.cand.chunk.doc_id  # type: ignore[union-attr]
 
 
 def answer_kind(question: str) -> re.Pattern[str] | _Person | None:
@@ -175,7 +175,7 @@ def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
     found the document, but inside it they do not tell the answer from the rest."""
     out = set(GENERIC_WORDS)
     for c in cands:
-        meta = snap.docs.get(str(c.row["doc_id"])) if c.row is not None else None
+        meta = snap.docs.get(c.chunk.doc_id) if c.chunk is not None else None
         if meta is not None:
             for value in (meta.council, meta.committee, meta.title):
                 out |= _words(value or "")
@@ -221,13 +221,13 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     pool: list[Sentence] = []
     top = max((c.score for c in cands), default=1.0) or 1.0
     for rank, c in enumerate(cands):
-        row = c.row
+        row = c.chunk
         assert row is not None
-        base = row["char_start"]
+        base = row.char_start
         stored = {(a, b): vec for a, b, vec in c.sentences}
-        spans = split_sentences(row["text"], base)
+        spans = split_sentences(row.text, base)
         for i, (a, b) in enumerate(spans):
-            text = row["text"][a - base:b - base]
+            text = row.text[a - base:b - base]
             if is_heading(text) or (text.rstrip().endswith("?") and asks_question):
                 continue  # headings, and the record's own questions, do not answer
             if not asks_meaning and _DEFINITION_LINE.match(text.strip()):
@@ -237,7 +237,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
                 end = spans[i + 1][1]  # a lead-in is quoted with what it introduces
             elif len(text.split()) < 4 and not _LABEL_VALUE.match(text.strip()):
                 continue  # a fragment ("Accounts 2008/09.") says nothing on its own
-            s = Sentence(a, end, c, rank, row["text"][a - base:end - base], text)
+            s = Sentence(a, end, c, rank, row.text[a - base:end - base], text)
             vec = stored.get((a, b))
             cos = float(vec @ qvec) if vec is not None else c.dense * 0.8
             focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
@@ -260,7 +260,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     for s, words in zip(pool, word_sets, strict=True):
         s.features[2] = sum(w for t, w in weights.items() if words.has(t)) / total
         # The heading a sentence sits under says what it is about ("What needs to improve").
-        title = str(s.cand.row["item_title"] or "")  # type: ignore[index]
+        title = str(s.cand.chunk.item_title or "")  # type: ignore[union-attr]
         if title not in headings:
             headings[title] = _Words(_words(title))
         s.features[9] = sum(w for t, w in weights.items() if headings[title].has(t)) / total

@@ -131,13 +131,3 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
     dense = question + (" (" + "; ".join(dense_extra) + ")" if dense_extra else "")
     return Understood(text=dense, terms=list(dict.fromkeys(terms + extra)), filters=explicit,
                       implied=implied, years=years, doc_type_hint=hint, council_named=named)
-
-
-def fts_query(terms: list[str]) -> str | None:
-    """An FTS5 MATCH expression that cannot be a syntax error: every term is quoted."""
-    quoted = []
-    for t in terms:
-        clean = t.replace('"', "").strip()
-        if clean:
-            quoted.append(f'"{clean}"')
-    return " OR ".join(dict.fromkeys(quoted)) or None

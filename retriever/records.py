@@ -7,13 +7,12 @@ answers to an officer looking up decisions and a councillor preparing for a meet
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from indexer.sentences import split_sentences
 
-from .query import Understood, fts_query
+from .query import Understood
 from .results import (
     Filters,
     PreparePoint,
@@ -25,6 +24,8 @@ from .results import (
 from .search import Candidate, hybrid, understand_turn
 
 if TYPE_CHECKING:
+    from indexer.stores import Resolution
+
     from .assistant import Assistant
     from .snapshot import Snapshot
 
@@ -46,54 +47,35 @@ def find_resolutions(snap: Snapshot, assistant: Assistant, query: str, filters: 
     """Decisions and agreements matching a topic; newest first unless ``sort='relevance'``."""
     u = understand_turn(snap, query, [], filters) if query else None
     allowed = u.allowed if u is not None else snap.matching_docs(filters)
-    conn = snap.conn()
-    sql = ("SELECT r.id, r.doc_id, r.kind, r.item_ref, r.item_title, r.char_start, r.char_end, "
-           "r.text FROM resolutions r")
-    params: list[object] = []
-    where: list[str] = []
+    store = snap.store
     scores: dict[int, float] = {}
     if u is not None:
-        match = fts_query(u.terms)
-        if match:
-            try:
-                for rid, s in conn.execute(
-                        "SELECT rowid, bm25(resolutions_fts, 1.0, 0.5) FROM resolutions_fts "
-                        "WHERE resolutions_fts MATCH ? ORDER BY 2 LIMIT 500", (match,)):
-                    scores[rid] = -s
-            except sqlite3.OperationalError:
-                scores = {}
+        scores = store.resolution_matches(u.terms, 500)
         for rank, c in enumerate(_related_items(snap, assistant, u)):
-            key = (c.row["doc_id"], c.row["item_ref"])  # type: ignore[index]
-            for rid, in conn.execute("SELECT id FROM resolutions WHERE doc_id=? AND item_ref=?",
-                                     key):
+            assert c.chunk is not None
+            for rid in store.resolution_ids(c.chunk.doc_id, c.chunk.item_ref):
                 scores[rid] = scores.get(rid, 0.0) + 2.0 / (1 + rank)
         if not scores:
             return ResolutionsResult([], 0)
-        where.append(f"r.id IN ({','.join(str(int(i)) for i in scores)})")
-    if allowed is not None:
-        if not allowed:
-            return ResolutionsResult([], 0)
-        where.append(f"r.doc_id IN ({','.join('?' * len(allowed))})")
-        params.extend(allowed)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = conn.execute(sql, params).fetchall()
+    if allowed is not None and not allowed:
+        return ResolutionsResult([], 0)
+    rows = store.resolutions(list(scores) if u is not None else None, allowed)
 
-    def date_of(row: sqlite3.Row) -> str:
-        return snap.docs[row["doc_id"]].date or ""
+    def date_of(r: Resolution) -> str:
+        return snap.docs[r.doc_id].date or ""
 
     if sort == "relevance" and scores:
-        rows.sort(key=lambda r: scores.get(r["id"], 0.0), reverse=True)
+        rows.sort(key=lambda r: scores.get(r.id, 0.0), reverse=True)
     else:
-        rows.sort(key=lambda r: (date_of(r), -r["char_start"]), reverse=True)
+        rows.sort(key=lambda r: (date_of(r), -r.char_start), reverse=True)
         # Within a meeting, keep the minutes' own order.
         rows.sort(key=lambda r: date_of(r), reverse=True)
     page = rows[offset:offset + limit]
-    hits = [ResolutionHit(text=r["text"], kind=r["kind"], item_ref=clean_ref(r["item_ref"]),
-                          item_title=r["item_title"],
-                          citation=snap.citation(r["doc_id"], r["item_ref"], r["item_title"],
-                                                 r["char_start"], r["char_end"],
-                                                 snap.page_at(r["doc_id"], r["char_start"])))
+    hits = [ResolutionHit(text=r.text, kind=r.kind, item_ref=clean_ref(r.item_ref),
+                          item_title=r.item_title,
+                          citation=snap.citation(r.doc_id, r.item_ref, r.item_title,
+                                                 r.char_start, r.char_end,
+                                                 snap.page_at(r.doc_id, r.char_start)))
             for r in page]
     return ResolutionsResult(hits, len(rows))
 
@@ -172,13 +154,13 @@ def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters:
                                             "recommendation": []}
     seen: set[tuple[str, int]] = set()
     for c in cands:
-        row = c.row
+        row = c.chunk
         assert row is not None
-        meta = snap.docs[row["doc_id"]]
-        for a, b in statements(row["text"], row["char_start"]):
-            if (row["doc_id"], a) in seen:
+        meta = snap.docs[row.doc_id]
+        for a, b in statements(row.text, row.char_start):
+            if (row.doc_id, a) in seen:
                 continue
-            text = row["text"][a - row["char_start"]: b - row["char_start"]]
+            text = row.text[a - row.char_start: b - row.char_start]
             kind = None
             if meta.doc_type == "minutes" and _PROMISE.search(text):
                 kind = "undertaking"
@@ -188,12 +170,12 @@ def prepare_questions(snap: Snapshot, assistant: Assistant, topic: str, filters:
                 kind = "recommendation"
             if kind is None or len(found[kind]) >= per_kind:
                 continue
-            quote = snap.text_of(row["doc_id"])[a:b]
+            quote = snap.text_of(row.doc_id)[a:b]
             if quote != text:
                 continue
-            seen.add((row["doc_id"], a))
-            cit = snap.citation(row["doc_id"], row["item_ref"], row["item_title"], a, b,
-                                snap.page_at(row["doc_id"], a) or row["page"])
+            seen.add((row.doc_id, a))
+            cit = snap.citation(row.doc_id, row.item_ref, row.item_title, a, b,
+                                snap.page_at(row.doc_id, a) or row.page)
             found[kind].append(PreparePoint(kind=kind, quote=quote, citation=cit))
     return PrepareResult(topic=topic, questions=found["question"],
                          undertakings=found["undertaking"],

@@ -1,30 +1,30 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) rankings fused by reciprocal rank.
+"""Hybrid retrieval: the store's dense and keyword rankings fused by reciprocal rank.
 
 Candidates come from the passage vectors and the keyword index; each candidate's dense score is
 then the better of its passage's cosine and its best sentence's, so a short answer inside a
 long passage still ranks the passage first.
 
-Filters are applied before ranking on both sides (a FAISS ID selector and an SQL restriction),
-so a council with one document still gets its best passages, not what survives a top-10 cut.
+Filters are applied before ranking on both sides (the store restricts both searches to the
+allowed documents), so a council with one document still gets its best passages, not what
+survives a top-10 cut.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from indexer import vectors
 from indexer.gazetteer import council_matches
 
 from .followup import resolve
-from .query import Understood, fts_query, understand
+from .query import Understood, understand
 from .results import Filters, Hit
 
 if TYPE_CHECKING:
+    from indexer.stores import Chunk
+
     from .assistant import Assistant
     from .snapshot import Snapshot
 
@@ -45,60 +45,36 @@ class Candidate:
     dense: float  # cosine with the question: the passage's or its best sentence's
     dense_rank: int | None
     keyword_rank: int | None
-    row: sqlite3.Row | None = None
+    chunk: Chunk | None = None
     sentences: list[tuple[int, int, np.ndarray]] = field(default_factory=list)
 
 
-def dense_ranking(snap: Snapshot, qvec: np.ndarray, allowed: np.ndarray | None,
+def dense_ranking(snap: Snapshot, qvec: np.ndarray, allowed_docs: list[str] | None,
                   pool: int) -> list[tuple[int, float]]:
-    scores, ids = vectors.search(snap.vectors, qvec, pool, allowed)
-    return [(int(i), float(s)) for s, i in zip(scores, ids, strict=True)]
+    return snap.store.dense_search(qvec, pool, allowed_docs)
 
 
 def keyword_ranking(snap: Snapshot, terms: list[str], allowed_docs: list[str] | None,
                     pool: int) -> list[tuple[int, float]]:
-    match = fts_query(terms)
-    if not match:
-        return []
-    sql = ("SELECT f.rowid, bm25(chunks_fts, 1.0, 0.4) AS s FROM chunks_fts f "
-           "WHERE chunks_fts MATCH ?")
-    params: list[object] = [match]
-    if allowed_docs is not None:
-        if not allowed_docs:
-            return []
-        # A join on the documents, passed as one JSON value: no limit on how many, and at
-        # 100x with 500 documents allowed it took 25 ms where `rowid IN (subquery)` took 10-30 s.
-        sql = ("SELECT f.rowid, bm25(chunks_fts, 1.0, 0.4) AS s FROM chunks_fts f "
-               "JOIN chunks c ON c.chunk_id = f.rowid WHERE chunks_fts MATCH ? "
-               "AND c.doc_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(allowed_docs))
-    sql += " ORDER BY s LIMIT ?"
-    params.append(pool)
-    try:
-        rows = snap.conn().execute(sql, params).fetchall()
-    except sqlite3.OperationalError:
-        return []  # a term FTS5 cannot parse even when quoted: fall back to dense only
-    return [(int(r[0]), -float(r[1])) for r in rows]
+    return snap.store.keyword_search(terms, pool, allowed_docs)
 
 
 def hybrid(snap: Snapshot, assistant: Assistant, u: Understood, pool: int = POOL,
            qvec: np.ndarray | None = None) -> list[Candidate]:
-    """Fused candidates, best first, with their rows loaded."""
+    """Fused candidates, best first, with their passages loaded."""
     allowed_docs = scope(snap, u)
     if allowed_docs is not None and not allowed_docs:
         return []
-    allowed_ids = snap.chunk_ids_for(allowed_docs) if allowed_docs is not None else None
     if qvec is None:
         qvec = assistant.query_vector(u.text)
     fused: dict[int, Candidate] = {}
-    for rank, (cid, score) in enumerate(dense_ranking(snap, qvec, allowed_ids, pool)):
-        fused[cid] = Candidate(cid, 0.0, score, rank, None)
-    for rank, (cid, _s) in enumerate(keyword_ranking(snap, u.terms, allowed_docs, pool)):
-        fused.setdefault(cid, Candidate(cid, 0.0, 0.0, None, None)).keyword_rank = rank
-    rows = snap.chunks(list(fused))
-    out = [c for c in fused.values() if rows.get(c.chunk_id) is not None]
+    for cid, cosine, dense_rank, keyword_rank in snap.store.fused(
+            qvec, u.terms, pool, allowed_docs, RRF_K, (DENSE_WEIGHT, KEYWORD_WEIGHT)):
+        fused[cid] = Candidate(cid, 0.0, cosine or 0.0, dense_rank, keyword_rank)
+    chunks = snap.chunks(list(fused))
+    out = [c for c in fused.values() if chunks.get(c.chunk_id) is not None]
     for c in out:
-        c.row = rows[c.chunk_id]
+        c.chunk = chunks[c.chunk_id]
     if any(c.dense_rank is None for c in out):
         _fill_dense(snap, qvec, out)
     sentences = snap.sentences_of([c.chunk_id for c in out])
@@ -122,24 +98,21 @@ def hybrid(snap: Snapshot, assistant: Assistant, u: Understood, pool: int = POOL
 def _fill_dense(snap: Snapshot, qvec: np.ndarray, cands: list[Candidate]) -> None:
     """Cosine for keyword-only candidates, so answer confidence can use one scale."""
     missing = [c for c in cands if c.dense_rank is None]
-    try:
-        vecs = np.vstack([snap.vectors.reconstruct(int(c.chunk_id)) for c in missing])
-    except Exception:
-        return
-    sims = vecs @ qvec
-    for c, s in zip(missing, sims, strict=True):
-        c.dense = float(s)
+    vecs = snap.store.chunk_vectors([c.chunk_id for c in missing])
+    for c in missing:
+        if c.chunk_id in vecs:
+            c.dense = float(vecs[c.chunk_id] @ qvec)
 
 
 def _boost(snap: Snapshot, c: Candidate, u: Understood) -> float:
-    meta = snap.docs.get(c.row["doc_id"]) if c.row is not None else None
+    meta = snap.docs.get(c.chunk.doc_id) if c.chunk is not None else None
     if meta is None:
         return 1.0
     factor = 1.0
     if u.implied.council and meta.council and council_matches(u.implied.council, meta.council):
         factor *= COUNCIL_BOOST
     if u.years:
-        text = c.row["text"] + " " + (meta.date or "")  # type: ignore[index]
+        text = c.chunk.text + " " + (meta.date or "")  # type: ignore[union-attr]
         if any(y in text for y in u.years):
             factor *= YEAR_BOOST
     if u.doc_type_hint and meta.doc_type == u.doc_type_hint:
@@ -230,14 +203,13 @@ def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filt
     cands, _sentences = ranked(snap, assistant, query, u, pool=max(POOL, k + offset))
     cands = cands[offset:offset + k]
     if sort == "date":  # the same relevant page, newest first: never a different set
-        cands.sort(key=lambda c: (snap.docs[c.row["doc_id"]].date or "",  # type: ignore[index]
+        cands.sort(key=lambda c: (snap.docs[c.chunk.doc_id].date or "",  # type: ignore[union-attr]
                                   c.score), reverse=True)
     hits = []
     for rank, c in enumerate(cands, start=offset + 1):
-        row = c.row
-        assert row is not None
-        cit = snap.citation(row["doc_id"], row["item_ref"], row["item_title"], row["char_start"],
-                            row["char_end"], row["page"])
-        hits.append(Hit(rank=rank, score=c.score, text=row["text"], chunk_id=c.chunk_id,
+        chunk = c.chunk
+        assert chunk is not None
+        cit = snap.chunk_citation(chunk)
+        hits.append(Hit(rank=rank, score=c.score, text=chunk.text, chunk_id=c.chunk_id,
                         citation=cit))
     return hits, u

