@@ -46,6 +46,7 @@ from rel_helpers import (  # noqa: E402
     sample_pdf,
     stop_server,
     subprocess_env,
+    wait_healthy,
 )
 
 
@@ -84,18 +85,8 @@ class Bench:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.procs.append(proc)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise RuntimeError(f"server exited ({proc.returncode}): {err[-1500:]}")
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code in (200, 503):
-                    return proc, url
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise TimeoutError("server did not start")
+        wait_healthy(proc, url, timeout)
+        return proc, url
 
     def row(self, case: str, expected: str, got: str, ok: bool) -> None:
         self.rows.append((case, expected, got, ok))

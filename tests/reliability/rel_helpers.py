@@ -321,7 +321,6 @@ def start_server(index: Path, corpus: Path, *, fake: bool = True, env: dict[str,
                  ) -> tuple[subprocess.Popen[bytes], str]:
     """A real server process on a free loopback port (the fake embedder unless ``fake`` is
     False); returns it and its base URL once /health answers. Stop it with ``stop_server``."""
-    import httpx
 
     port = free_port()
     if fake:
@@ -334,6 +333,18 @@ def start_server(index: Path, corpus: Path, *, fake: bool = True, env: dict[str,
     proc = subprocess.Popen(cmd, env=full_env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(proc, url, timeout)
+    except TimeoutError:
+        stop_server(proc)
+        raise
+    return proc, url
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Return once the server at ``url`` answers /health (200, or 503 without an index)."""
+    import httpx
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -341,11 +352,10 @@ def start_server(index: Path, corpus: Path, *, fake: bool = True, env: dict[str,
             raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
         try:
             if httpx.get(url + "/health", timeout=2).status_code in (200, 503):
-                return proc, url
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    stop_server(proc)
     raise TimeoutError("server did not start")
 
 
