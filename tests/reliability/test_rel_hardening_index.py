@@ -209,7 +209,11 @@ def test_per_document_budgets(tmp_path: Path, hash_embedder) -> None:
 
 # -- 13: a killed build resumes ---------------------------------------------------------------
 
-def test_killed_build_resumes_without_re_embedding(tmp_path: Path) -> None:
+def test_killed_build_resumes_without_re_embedding(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each progress event waits, so the kill lands mid-embedding on a fast machine too
+    # (with the fake embedder the rest of the build could publish within the 0.2 s).
+    monkeypatch.setenv("FAKE_CLI_PROGRESS_DELAY", "0.3")
     corpus = tmp_path / "corpus"
     from rel_helpers import make_corpus
 
