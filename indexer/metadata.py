@@ -91,10 +91,15 @@ _VISIT_TITLE = re.compile(r"^(?:(?:focus+ed|monitoring|joint targeted area|area 
                           r"inspection of)\b|\b(?:focus+ed|monitoring) visit to\b", re.I)
 
 
+# A letter's "Dear Tim," run on to its subject line by the PDF reflow.
+_SALUTATION_RUN_ON = re.compile(r"^Dear\s+[^,\n]{1,40},\s*")
+
+
 def detect_committee(text: str, lines: list[str], council_names: tuple[str, ...],
                      doc_type: str) -> str | None:
     """The body whose record this is; for reports, the committee they are written to."""
     def strip_council(line: str) -> str:
+        line = _SALUTATION_RUN_ON.sub("", line)
         for name in council_names:
             line = re.sub(re.escape(name), "", line, flags=re.I)
         line = re.sub(r"\s+", " ", line).strip(" -–:,")
@@ -228,7 +233,7 @@ def detect_title(lines: list[str], council_names: tuple[str, ...], committee: st
     if doc_type == "inspection":
         for line in lines:
             if len(line) <= 150 and _VISIT_TITLE.search(line):
-                return smart_title(line)
+                return smart_title(_SALUTATION_RUN_ON.sub("", line))
     for line in lines[:5]:
         if len(line) < 6 or line.lower().startswith("date") or _DATE_LINE.fullmatch(line):
             continue

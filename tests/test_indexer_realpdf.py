@@ -263,3 +263,13 @@ def test_minutes_headings_in_capitals_are_not_run_on() -> None:
     assert "\n\n1 DECLARATIONS OF INTEREST\n" in text
     assert "which audits voluntary sector bodies" in text
     assert "(Agenda item 3)\n\nRESOLVED: That" in text
+
+
+def test_a_salutation_run_on_to_the_subject_is_not_the_title() -> None:
+    text = ("Inspectorate\nPiccadilly Gate\nManchester\nM1 2WD\n\n9 June 2023\n\n"
+            "Dear Tim, Focused visit to Eastshire children's services\n\nThis letter summarises "
+            "the findings of the focused visit to Eastshire children's services on 3 and 4 May "
+            "2023.\n")
+    meta = recognise(text, "letter.txt")
+    assert not (meta.title or "").startswith("Dear")
+    assert not (meta.committee or "").startswith("Dear")
