@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import GENERIC_WORDS, on_topic
+from .kinds import missing_kind
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -111,6 +112,10 @@ def _unmet(snap: Snapshot, u: Understood, cands: list[Candidate]) -> str:
     (in neither the record's date nor the passage), or a council when only other councils'
     records were found. Empty when nothing is missing."""
     docs = [snap.docs[c.chunk.doc_id] for c in cands]  # type: ignore[union-attr]
+    council = u.filters.council or u.implied.council
+    lacking = missing_kind(snap, u.text, council)
+    if lacking:
+        return f"No record of the kind \"{lacking}\" from {council} is in this index."
     for pattern, kind, label in _KIND_NAMED:
         if pattern.search(u.text) and not u.filters.doc_type and all(
                 m.doc_type != kind for m in docs):

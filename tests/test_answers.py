@@ -187,3 +187,31 @@ def test_what_did_a_council_resolve_lists_its_recorded_decisions(assistant: Assi
     assert all(c.quote.startswith("RESOLVED") for c in result.citations)
     assert all(c.citation.council == "Wakeford Metropolitan Borough Council"
                for c in result.citations)
+
+
+def test_a_kind_of_record_the_council_lacks_is_named_not_answered_from_another_kind() -> None:
+    """Kinds of record are learned from the index's own committees ("area send inspection"
+    recurs in other councils' records); topics ("care leavers") are not kinds."""
+    from indexer.stores import DocMeta
+    from retriever.kinds import missing_kind
+
+    def meta(doc: str, council: str, committee: str) -> DocMeta:
+        return DocMeta(doc, f"{doc}.pdf", committee, council, committee, "inspection", None,
+                       0, 0, 0)
+
+    class Catalogue:  # the part of a snapshot the check reads
+        docs = {m.doc_id: m for m in (
+            meta("a", "Eastshire County Council", "Area SEND inspection of Eastshire"),
+            meta("b", "Westshire County Council", "Area SEND inspection of Westshire"),
+            meta("c", "Northshire County Council", "Inspection of children's services, "
+                 "children looked after and care leavers"),
+            meta("d", "Southshire County Council", "Inspection of children's services, "
+                 "children looked after and care leavers"))}
+
+    snap = Catalogue()
+    question = "What was the outcome of Northshire's area SEND inspection?"
+    assert missing_kind(snap, question, "Northshire County Council") == "area send inspection"
+    assert missing_kind(snap, "What did the area SEND inspection of Eastshire find?",
+                        "Eastshire County Council") == ""
+    assert missing_kind(snap, "How are care leavers supported in Eastshire?",
+                        "Eastshire County Council") == ""

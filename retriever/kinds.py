@@ -1,0 +1,77 @@
+"""Kinds of record the index holds, learned from its own committees (the body or the kind of
+inspection each record is of).
+
+"Camden's area SEND inspection" names a kind of record ("area send inspection") that other
+councils' documents carry as their body; when the council the question names holds records
+but none of that kind, the honest answer is "not found", not the nearest passage from another
+kind of record of that council. Nothing here is a fixed list: the phrases come from the index.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from indexer.gazetteer import council_matches
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER = frozenset("""the a an of to for and in on at by with from local authority authorities
+children s childrens services service council councils borough county city district
+metropolitan london report reports inspection inspections letter findings""".split())
+
+
+# A phrase names a kind of record only if it has one of these nouns ("focused visit", "area
+# send inspection", "audit committee", "peer challenge"), not a topic ("care leavers").
+_KIND_NOUNS = frozenset("""visit visits inspection reinspection review challenge committee panel
+board meeting forum cabinet council""".split())
+
+
+def _phrases(text: str) -> set[str]:
+    """Two- and three-word phrases naming a kind of record: one word not filler, one a kind
+    noun."""
+    words = _WORD.findall(text.lower().replace("’", "'").replace("'s", ""))
+    out = set()
+    for n in (2, 3):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if (any(w not in _FILLER and not w.isdigit() for w in gram)
+                    and any(w in _KIND_NOUNS for w in gram)):
+                out.add(" ".join(gram))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _catalogue(snap: Snapshot) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Per document, the phrases of the body whose record it is (committee, or the kind of
+    inspection); and the phrases shared by several documents, less council names (which say
+    whose record it is, not what kind)."""
+    per_doc = {d: frozenset(_phrases(m.committee or "")) for d, m in snap.docs.items()}
+    names = set()
+    for m in snap.docs.values():
+        names |= _phrases(m.council or "")
+    # A kind of record recurs: a phrase in the bodies of at least two documents.
+    seen: dict[str, int] = {}
+    for phrases in per_doc.values():
+        for p in phrases:
+            seen[p] = seen.get(p, 0) + 1
+    every = frozenset(p for p, n in seen.items() if n >= 2) - frozenset(names)
+    return per_doc, every
+
+
+def missing_kind(snap: Snapshot, question: str, council: str | None) -> str:
+    """The kind of record the question names that its council's documents lack, or ""."""
+    if not council:
+        return ""
+    per_doc, every = _catalogue(snap)
+    own = [d for d, m in snap.docs.items() if m.council and council_matches(council, m.council)]
+    if not own:
+        return ""
+    named = _phrases(question) & every
+    held = set().union(*(per_doc[d] for d in own))
+    lacking = sorted(p for p in named if p not in held and not any(p in h for h in held))
+    # the longest phrase says it best ("area send inspection" over "area send")
+    return max(lacking, key=len) if lacking else ""
