@@ -142,6 +142,19 @@ def test_snapshot_chat_after_two_answers(snap_compare: Any, fake_settings: Setti
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_snapshot_answer_says_what_it_took_from_the_question(
+        snap_compare: Any, fake_settings: Settings, size: tuple[int, int]) -> None:
+    """The council named in the question is shown under the answer ("Understood from the
+    question: ..."), so a councillor sees what was applied."""
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await ask(pilot, "What did Walsall say about foster carers?")
+        await _steady(pilot)
+
+    assert snap_compare(_app(fake_settings), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_snapshot_prepare_before_a_topic(snap_compare: Any, fake_settings: Settings,
                                          size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:

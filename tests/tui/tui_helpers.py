@@ -134,8 +134,11 @@ class FakeAssistant:
             return AskResult(question=question, answer="The records do not say.",
                              abstained=True, citations=[], took_ms=1.0, filters=filters)
         answer = " ".join(f"{c.quote.split('.')[0]} [{c.n}]." for c in cited)
+        named = next((c for c in self.facets().councils if c.lower() in question.lower()), None)
+        understood = ({"filters": {"council": named}, "from_question": {"council": named},
+                       "relaxed": []} if named else {})
         return AskResult(question=question, answer=answer, abstained=False, citations=cited,
-                         took_ms=1.0, filters=filters)
+                         took_ms=1.0, filters=filters, understood=understood)
 
     def resolutions(self, query: str = "", filters: Filters | None = None,
                     sort: str = "date", limit: int = 50, offset: int = 0) -> ResolutionsResult:
