@@ -382,3 +382,14 @@ def deleted_handles(pid: int) -> int:
         except OSError:
             continue
     return count
+
+
+def writable_corpus(tmp_path: Path) -> Path:
+    """A copy of the bundled corpus the test may change (files made writable)."""
+    import shutil
+
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    for path in dest.iterdir():
+        path.chmod(0o644)
+    return dest

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from rel_helpers import CORPUS, deleted_handles, start_server, stop_server
+from rel_helpers import deleted_handles, start_server, stop_server, writable_corpus
 
 from api.app import create_app
 from indexer import layout
@@ -34,11 +34,7 @@ MINUTES = (b"MINUTES of the Overview and Scrutiny Panel, 3 March 2021. Present: 
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(CORPUS, dest)
-    for path in dest.iterdir():
-        path.chmod(0o644)
-    return dest
+    return writable_corpus(tmp_path)
 
 
 def _app(index: Path, corpus: Path, embedder, **settings):

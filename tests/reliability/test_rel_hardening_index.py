@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rel_helpers import CORPUS, build_and_kill, fake_cli
+from rel_helpers import CORPUS, build_and_kill, fake_cli, writable_corpus
 
 from indexer import layout
 from indexer.build import build_index
@@ -22,14 +22,6 @@ from indexer.check import check_index
 from indexer.config import Settings
 from indexer.errors import IndexCorruptError
 from retriever.assistant import Assistant
-
-
-def _corpus(tmp_path: Path) -> Path:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    for path in corpus.iterdir():
-        path.chmod(0o644)
-    return corpus
 
 
 def _build(corpus: Path, index: Path, embedder, **settings):
@@ -40,7 +32,7 @@ def _build(corpus: Path, index: Path, embedder, **settings):
 # -- 2: a link that leaves the corpus ---------------------------------------------------------
 
 def test_link_out_of_corpus_is_refused(tmp_path: Path, hash_embedder) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = writable_corpus(tmp_path)
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root password hash zebra-secret-marker\n" * 20)
     (corpus / "passwd.txt").symlink_to(secret)
@@ -92,7 +84,7 @@ def _damage_records(index: Path) -> Path:
 
 
 def test_damaged_records_repair_message_and_fallback(tmp_path: Path, hash_embedder) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = writable_corpus(tmp_path)
     index = tmp_path / "index"
     _build(corpus, index, hash_embedder)
     # a second generation, so there is an older sound one to fall back to
@@ -144,7 +136,7 @@ def _damage_vectors(index: Path) -> Path:
 def test_damaged_vectors_caught_by_check_and_not_copied(tmp_path: Path, hash_embedder) -> None:
     from indexer import store, vectors
 
-    corpus = _corpus(tmp_path)
+    corpus = writable_corpus(tmp_path)
     index = tmp_path / "index"
     _build(corpus, index, hash_embedder)
     _damage_vectors(index)
@@ -167,7 +159,7 @@ def test_damaged_vectors_caught_by_check_and_not_copied(tmp_path: Path, hash_emb
 # -- 9: the records file shrinks after deletions ----------------------------------------------
 
 def test_records_vacuumed_after_deletions(tmp_path: Path, hash_embedder) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = writable_corpus(tmp_path)
     for n in range(8):
         (corpus / f"bulk-{n}.txt").write_text(
             f"Minutes of meeting {n}. Members discussed the budget line {n} at length. " * 400)
@@ -190,7 +182,7 @@ def test_records_vacuumed_after_deletions(tmp_path: Path, hash_embedder) -> None
 def test_per_document_budgets(tmp_path: Path, hash_embedder) -> None:
     from rel_helpers import sample_pdf
 
-    corpus = _corpus(tmp_path)
+    corpus = writable_corpus(tmp_path)
     (corpus / "long.pdf").write_bytes(sample_pdf(pages=12))
     (corpus / "wordy.txt").write_text("The panel noted the report on item number %d today. "
                                       * 3000 % tuple(range(3000)))
