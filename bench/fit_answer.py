@@ -7,7 +7,8 @@ For every answerable question the pipeline's own candidate sentences are collect
 features; a sentence is a positive when it contains the question's evidence (normalised as in
 ``scrutiny eval``). The weights maximise the likelihood of a positive being chosen first among
 each question's candidates (a softmax per question, L2-regularised), by gradient descent in
-NumPy. It prints the weights to paste into evidence.py and first-sentence accuracy on each set.
+NumPy, then refined by coordinate steps on the first-sentence figure itself. It prints the
+weights to paste into evidence.py and first-sentence accuracy on each set.
 """
 
 from __future__ import annotations
@@ -63,6 +64,23 @@ def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.05, steps: int 
     return w
 
 
+def ascend(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray,
+           rounds: int = 3) -> np.ndarray:
+    """Refine the softmax fit on what is reported (the first sentence right) by coordinate
+    steps: the likelihood rewards ranking every positive high, the figure only the first."""
+    w = w.copy()
+    best = first_right(data, w)
+    for _ in range(rounds):
+        for j in range(len(w)):
+            for step in (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0):
+                trial = w.copy()
+                trial[j] += step
+                score = first_right(data, trial)
+                if score > best:
+                    best, w = score, trial
+    return w
+
+
 def first_right(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> float:
     ok = sum(1 for x, y in data if len(y) and y[int(np.argmax(x @ w))] > 0)
     return ok / max(1, len(data))
@@ -76,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     assistant = Assistant.open(a.index, settings=Settings.from_env(index_dir=a.index))
     fitted = collect(assistant, load_questions(a.fit))
-    w = fit(fitted)
+    w = ascend(fitted, fit(fitted))
     from retriever.evidence import WEIGHTS
 
     print("features:", ", ".join(FEATURES))

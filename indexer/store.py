@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .models import Chunk, Document
-from .sentences import sentence_shape
+from .sentences import sentence_fingerprint, sentence_shape
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -165,7 +165,10 @@ def insert_document(conn: sqlite3.Connection, doc: Document, chunks: list[Chunk]
                          [(chunk_id, doc.doc_id, a, b, sh) for a, b, sh in sents])
     # What each sentence says once names and numbers are left out: the same shape in many
     # documents is a publisher's template, which the answer layer ranks down.
-    shapes = {sentence_shape(doc.text[a:b]) for sents in sentences for a, b, _h in sents}
+    # The exact sentence's fingerprint goes in the same table: recurring word for word, it is
+    # boilerplate rather than a template whose slots hold this document's facts.
+    spans = [doc.text[a:b] for sents in sentences for a, b, _h in sents]
+    shapes = {sentence_shape(t) for t in spans} | {sentence_fingerprint(t) for t in spans}
     conn.executemany("INSERT INTO shapes (shape, doc_id) VALUES (?,?)",
                      [(sh, doc.doc_id) for sh in shapes if sh is not None])
     for res in doc.resolutions:

@@ -270,3 +270,46 @@ def test_answer_kind_follows_the_interrogative_form(question: str, sentence: str
 
     kind = answer_kind(question)
     assert kind is not None and bool(kind.search(sentence)) == fit
+
+
+@pytest.mark.parametrize(("question", "better", "worse"), [
+    ("When did the visit take place?", "The visit took place on 6 and 8 October 2020.",
+     "Services have improved since 2014."),
+    ("What time did the meeting finish?", "The meeting terminated at 7.55 pm.",
+     "The next meeting is in 2013."),
+    ("By when will the accounts be separated?", "Separation will be complete by 1 April 2010.",
+     "The accounts for 2008/09 were noted."),
+    ("How much could the programme save?", "Consultants identified up to £69m of savings.",
+     "Audit Committee, 22 October 2009."),
+])
+def test_a_precise_answer_fits_better_than_a_vague_one(question: str, better: str,
+                                                       worse: str) -> None:
+    """A bare year does not answer "when" as well as a day does, and the digits of a date do
+    not answer "how much"."""
+    from retriever.evidence import answer_kind, kind_fit
+
+    kind = answer_kind(question)
+    assert kind_fit(kind, better) > kind_fit(kind, worse)
+
+
+def test_a_body_introducing_its_acronym_is_not_a_person() -> None:
+    from retriever.evidence import answer_kind
+
+    kind = answer_kind("Who led the inspection?")
+    assert kind is not None
+    assert not kind.search("Inspectors from the Care Quality Commission (CQC) took part.")
+    assert kind.search("Lead inspector: Tom Anthony, His Majesty’s Inspector")
+
+
+def test_boilerplate_is_told_from_a_template_with_its_own_facts() -> None:
+    """Two councils' letters share the shape of "a focused visit to X on DATE" but not its
+    words; the regulator's description of itself is the same word for word."""
+    from indexer.sentences import sentence_fingerprint, sentence_shape
+
+    leeds = "This letter summarises the findings of a focused visit to Leeds on 20 July 2021."
+    merton = "This letter summarises the findings of a focused visit to Merton on 6 October 2020."
+    assert sentence_shape(leeds) == sentence_shape(merton)
+    assert sentence_fingerprint(leeds) != sentence_fingerprint(merton)
+    blurb = "Ofsted regulates and inspects to achieve excellence in the care of children."
+    assert sentence_fingerprint(blurb) == sentence_fingerprint(blurb.replace("  ", " "))
+    assert sentence_fingerprint(blurb) != sentence_shape(blurb)
