@@ -51,6 +51,12 @@ chair chairman chairwoman vice member members cabinet portfolio holder his her m
 majesty’s majesty's the of and for""".split())
 
 
+# Nouns that make a capitalised run the name of a body or a place, never of a person.
+_ORG_WORDS = frozenset("""council county borough city district board trust commission nhs
+partnership authority department university college school academy hospital agency office
+ofsted icb government ministry association foundation society limited ltd plc""".split())
+
+
 class _Person:
     """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
 
@@ -62,12 +68,27 @@ class _Person:
             if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
                 continue  # "Care Quality Commission (CQC)": a body introduces its acronym
             words = (m.group(1) or m.group(2)).lower().split()
+            if _ORG_WORDS.intersection(words):
+                continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
             if any(w not in _ROLE_WORDS for w in words):
                 return True
         return False
 
 
 _PERSON = _Person()
+
+
+class _Rated:
+    """Whether a sentence is a rated field: a label with a short value after it ("Overall
+    effectiveness: Good"), which is how a record states a rating, score or verdict."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        label, sep, value = text.strip().partition(":")
+        return bool(sep) and 0 < len(value.split()) <= 6 and 3 <= len(label) <= 120
+
+
+_RATED = _Rated()
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
                    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|"
@@ -96,6 +117,9 @@ _ASKS = (
                 r"\bhow long ago\b", re.I), _WHEN),
     (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
                 r"rate)\b", re.I), _NUMBER),
+    (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
+                r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
+                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b", re.I), _RATED),
 )
 # "Label: value" lines ("Lead inspector: A Name", "Overall effectiveness: Good") are answers,
 # not headings, even without a full stop.
@@ -176,6 +200,15 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)}
 
 
+# English verbs whose past tense shares no prefix with the rest of the verb ("led" ~ "lead").
+_IRREGULAR = {"led": "lead", "held": "hold", "met": "meet", "took": "take", "made": "make",
+              "gave": "give", "found": "find", "saw": "see", "said": "say", "began": "begin",
+              "chose": "choose", "wrote": "write", "went": "go", "told": "tell", "sat": "sit",
+              "kept": "keep", "left": "leave", "brought": "bring", "thought": "think",
+              "sought": "seek", "taught": "teach", "bought": "buy", "spent": "spend",
+              "sent": "send", "paid": "pay", "rose": "rise", "fell": "fall", "won": "win"}
+
+
 class _Words:
     """A sentence's words, indexed for crude stemming by shared prefix ("improving" ~
     "improvement", "chaired" ~ "chair"): two words match when equal, when both have six
@@ -194,7 +227,7 @@ class _Words:
 
     def has(self, t: str) -> bool:
         n = len(t)
-        if t in self.all:
+        if t in self.all or _IRREGULAR.get(t, t) in self.all:
             return True
         if n >= 6:
             return t[:6] in self.p6 or t[:4] in self.w4 or t[:5] in self.w5

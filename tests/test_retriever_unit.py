@@ -313,3 +313,36 @@ def test_boilerplate_is_told_from_a_template_with_its_own_facts() -> None:
     blurb = "Ofsted regulates and inspects to achieve excellence in the care of children."
     assert sentence_fingerprint(blurb) == sentence_fingerprint(blurb.replace("  ", " "))
     assert sentence_fingerprint(blurb) != sentence_shape(blurb)
+
+
+def test_a_named_body_is_not_a_person() -> None:
+    from retriever.evidence import answer_kind
+
+    kind = answer_kind("Who led the inspection?")
+    assert kind is not None
+    assert not kind.search("Suffolk County Council, the NHS and the ICB are responsible.")
+    assert kind.search("Present: Dave Roberts (Independent Chair), Councillor Angela Caldara.")
+
+
+@pytest.mark.parametrize(("question", "field", "prose"), [
+    ("How did Ofsted rate the impact of leaders?",
+     "The impact of leaders on social work practice with children and families: Good",
+     "Leaders have had a good impact on practice since the last inspection."),
+    ("Which judgement was good rather than outstanding?",
+     "The experiences and progress of children in care: Good",
+     "Children in care have good experiences."),
+])
+def test_a_question_asking_for_a_rating_fits_a_rated_field(question: str, field: str,
+                                                           prose: str) -> None:
+    from retriever.evidence import answer_kind, kind_fit
+
+    kind = answer_kind(question)
+    assert kind_fit(kind, field) == 1.0 and kind_fit(kind, prose) == 0.0
+
+
+def test_an_irregular_past_tense_matches_its_verb() -> None:
+    """Asked who "led" an inspection, the record's "Lead inspector:" line shares the word."""
+    from retriever.evidence import _Words, _words
+
+    assert _Words(_words("Lead inspector: Tom Anthony")).has("led")
+    assert not _Words(_words("The lid was closed")).has("led")
