@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What did the Walsall panel resolve about sharing feedback from service users?
 
-.PHONY: install demo test lint audit eval bench bench-ci serve tui clean
+.PHONY: install demo test lint audit eval eval-dev bench bench-ci serve tui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ audit: install
 eval: install
 	$(BIN)/scrutiny index --quiet
 	$(BIN)/scrutiny eval ../shared/eval/qa_dev.jsonl tests/data/qa_extra.jsonl tests/data/qa_out_of_scope.jsonl --baseline
+
+# Issue 12's figures: the dev corpus (../shared) split by council, both halves against the
+# plain baselines, and follow-ups against the same questions asked in full (~10 min).
+eval-dev: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.devreport $(VENV)/dev-index
 
 bench: install
 	$(BIN)/scrutiny bench --sizes 1
