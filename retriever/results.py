@@ -66,7 +66,7 @@ ITEM_EXAMPLE = {"ref": "226/12", "title": "Ofsted Report", "char_start": 1200,
 
 def examples(*example: dict[str, Any], **config: Any) -> ConfigDict:
     """A model's configuration with its examples for the OpenAPI page."""
-    return ConfigDict(json_schema_extra={"examples": list(example)}, **config)  # type: ignore[typeddict-item]
+    return ConfigDict(json_schema_extra={"examples": list(example)}, **config)
 
 
 class Shape(BaseModel):

@@ -20,6 +20,7 @@ from retriever import Assistant
 from scrutiny.cli import main
 from tests.fakes import HashEmbedder
 from tests.test_store_backends import _corpus
+from tui.errors import explain
 
 pytestmark = pytest.mark.postgres
 
@@ -73,8 +74,9 @@ def test_a_killed_connection_fails_one_call_clearly_and_the_next_reconnects(
     try:
         before = [h.chunk_id for h in reader.search("foster carers", k=3).hits]
         assert before and _kill_connections(published) >= 1
-        with pytest.raises(StoreUnavailableError, match="PostgreSQL .* failed mid-query"):
+        with pytest.raises(StoreUnavailableError, match="PostgreSQL .* failed mid-query") as e:
             reader.search("foster carers", k=3)
+        assert explain(e.value, tmp_path).title == "The database is not answering"  # the TUI
         assert [h.chunk_id for h in reader.search("foster carers", k=3).hits] == before
     finally:
         reader.close()
