@@ -24,17 +24,15 @@ def cmd_check(args: argparse.Namespace, settings: Settings, _f: Any) -> int:
     from indexer.stores.postgres import _safe
 
     index_dir = Path(settings.index_dir)
-    checked = [f"PostgreSQL ({_safe(settings.store)})"]
-    problems = check(settings.store)
+    found = {f"PostgreSQL ({_safe(settings.store)})": check(settings.store)}
     if has_directory_index(index_dir):
-        checked.insert(0, str(index_dir))
-        problems = check_index(index_dir) + problems
-    if not problems:
-        print(f"OK: {' and '.join(checked)} pass{'es' if len(checked) == 1 else ''} every "
-              "check.")
-        return 0
-    for p in problems:
-        print(f"problem: {p}")
-    print("repair: run `scrutiny index --rebuild" +
-          (f" --index {settings.index_dir}`" if args.index else "`"))
-    return 1
+        found = {str(index_dir): check_index(index_dir)} | found
+    problems = [p for listed in found.values() for p in listed]
+    print(*(f"problem: {p}" for p in problems), sep="\n", end="\n" if problems else "")
+    if problems:
+        option = f" --index {settings.index_dir}" if args.index else ""
+        print(f"repair: run `scrutiny index --rebuild{option}` with SCRUTINY_STORE set: it "
+              "publishes a fresh generation.")
+        return 1
+    print(f"OK: {' and '.join(found)} pass{'es' if len(found) == 1 else ''} every check.")
+    return 0

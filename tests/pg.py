@@ -15,6 +15,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -114,6 +116,22 @@ class Server:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def running() -> Iterator[Server]:
+    """A started server for a fixture, stopped afterwards; the test skips when the wheel or
+    the client is missing."""
+    import pytest
+
+    why = available()
+    if why:
+        pytest.skip(why)
+    server = Server().start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def main() -> None:

@@ -26,15 +26,11 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
-def own_server() -> Iterator:  # tests.pg.Server
+def own_server() -> Iterator:  # tests.pg.Server: stopped and started here, so not shared
     from tests import pg
 
-    why = pg.available()
-    if why:
-        pytest.skip(why)
-    server = pg.Server().start()
-    yield server
-    server.stop()
+    with pg.running() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -147,4 +143,4 @@ def test_check_with_only_postgres_checks_the_published_generation(
     assert main(no_dir) == 1
     out = capsys.readouterr().out
     assert "chunks; its manifest says" in out and "no HNSW index" in out, out
-    assert "repair: run `scrutiny index --rebuild --index" in out
+    assert "repair: run `scrutiny index --rebuild --index" in out and "SCRUTINY_STORE" in out
