@@ -26,6 +26,7 @@ from indexer.errors import (
     QueryError,
     ReadError,
     ScrutinyError,
+    StoreUnavailableError,
 )
 from indexer.stores import damage_errors
 
@@ -63,7 +64,7 @@ def status_for(exc: ScrutinyError) -> int:
     if isinstance(exc, IndexLockedError):
         return 409
     if isinstance(exc, IndexMissingError | IndexIncompatibleError | IndexCorruptError
-                  | IndexWriteError):
+                  | IndexWriteError | StoreUnavailableError):
         return 503
     return 400
 
@@ -78,6 +79,9 @@ def detail_for(exc: ScrutinyError) -> str:
         return f"The index failed an integrity check. Rebuild it with `{BUILD_COMMAND}`."
     if isinstance(exc, IndexLockedError):
         return "Another build is updating the index. Try again when it has finished."
+    if isinstance(exc, StoreUnavailableError):
+        return ("The index's database (PostgreSQL) is not answering. Try again in a moment; "
+                "if it persists, check the database server.")
     if isinstance(exc, IndexWriteError):
         return "The server cannot write its index directory (permissions or disk space)."
     return scrub(str(exc)) or type(exc).__name__

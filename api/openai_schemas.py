@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from .schemas import Filters, limit_keys
+from .schemas import BodyFilters
 
 MODEL_ID = "scrutiny-assistant"
 # Caps that keep one request's validation cheap and its error reply small, whatever it holds.
@@ -49,14 +49,9 @@ class ChatCompletionRequest(BaseModel):
     model: str = Field(default=MODEL_ID, max_length=200)
     messages: list[ChatMessage] = Field(min_length=1, max_length=50)
     stream: bool = False
-    filters: Filters | None = Field(
+    filters: BodyFilters | None = Field(
         default=None, description="Extension: the same filters as /search and /ask.")
     k: int = Field(default=8, ge=1, le=50, description="Extension: passages considered.")
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _few_filter_keys(cls, value: Any) -> Any:
-        return limit_keys(value)
 
 
 class AssistantMessage(BaseModel):

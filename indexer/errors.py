@@ -35,6 +35,11 @@ class IndexLockedError(ScrutinyError):
     """Another build holds the index lock."""
 
 
+class StoreUnavailableError(ScrutinyError):
+    """The database holding the index (PostgreSQL) cannot be reached or failed mid-query;
+    nothing is wrong with the request, and the same request works once the server is back."""
+
+
 class IndexWriteError(ScrutinyError):
     """The index directory cannot be created or written (permissions, full disk)."""
 

@@ -1,111 +1,96 @@
-"""Typed results of the facade; ``to_dict`` gives exactly the JSON contract of DESIGN.md.
+"""The results of the facade, each shape defined once: these models *are* the JSON contract.
 
-The CLI's ``--json``, the HTTP API and the TUI all serialise through these, so the three faces
-cannot drift apart.
+The CLI's ``--json`` prints ``to_dict()``, the HTTP API names the same classes as its
+``response_model`` (so its OpenAPI schemas, examples included, come from here) and the TUI
+reads their attributes: the three faces cannot drift apart. Field order is the order of the
+JSON; field names are part of the public interface: add fields, never rename them. Fields
+marked ``exclude`` are for the faces' own use and never leave the process.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import dataclasses
+from typing import Annotated, Any, ClassVar, Literal, NotRequired, get_type_hints
 
-from indexer.dates import find_dates
-from indexer.errors import QueryError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SkipValidation,
+    model_validator,
+)
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-FILTER_ALIASES = {"date_from": "since", "date_to": "until"}  # the API's names before 0.2
-_YEAR = re.compile(r"(\d{4})")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-DATE_HELP = "use a year (2014), a month (2014-03) or a day (2014-03-05)"
+from indexer import models
+
+from .filters import (  # noqa: F401 - re-exported: the faces import filters from here
+    DATE_HELP,
+    FILTER_ALIASES,
+    Filters,
+    check_council,
+    parse_day,
+)
+
+# Rounded on the way out only: ranking and abstention use the full values.
+Score = Annotated[float, PlainSerializer(lambda v: round(float(v), 6), return_type=float)]
+Millis = Annotated[float, PlainSerializer(lambda v: round(float(v), 2), return_type=float)]
+
+CITATION_EXAMPLE: dict[str, Any] = {
+    "doc_id": "barnsley-childrens-services-scrutiny-committee-2014-01-14",
+    "title": "Children's Services Scrutiny Committee",
+    "council": "Barnsley Metropolitan Borough Council",
+    "committee": "Children's Services Scrutiny Committee",
+    "doc_type": "minutes",
+    "date": "2014-01-14",
+    "published": "2014-01-21",
+    "item_ref": "5",
+    "item_title": "Ofsted Inspection of Services for Children in Need of Help and Protection",
+    "source": "barnsley-childrens-services-scrutiny-committee-2014-01-14.txt",
+    "url": "https://democracy.barnsley.gov.uk/ieListDocuments.aspx?CId=145&MId=5012",
+    "char_start": 2140,
+    "char_end": 2515,
+    "page": None,
+}
+HIT_EXAMPLE = {"rank": 1, "score": 0.71, "text": "RESOLVED that the report be noted.",
+               "chunk_id": 42, "citation": CITATION_EXAMPLE}
+RESOLUTION_EXAMPLE = {"text": "RESOLVED that the report be noted.", "kind": "resolved",
+                      "item_ref": "5", "item_title": "Ofsted Inspection",
+                      "citation": CITATION_EXAMPLE}
+SUMMARY_EXAMPLE = {k: CITATION_EXAMPLE[k] for k in (
+    "doc_id", "title", "council", "committee", "doc_type", "date", "source", "published",
+    "url")} | {"items": 12, "chunks": 31, "resolutions": 6}
+ITEM_EXAMPLE = {"ref": "226/12", "title": "Ofsted Report", "char_start": 1200,
+                "char_end": 2900, "page": None}
 
 
-def parse_day(value: str, *, end: bool = False, name: str = "since") -> str:
-    """One ISO day from what people type for ``since``/``until``, on every face.
+def examples(*example: dict[str, Any], **config: Any) -> ConfigDict:
+    """A model's configuration with its examples for the OpenAPI page."""
+    return ConfigDict(json_schema_extra={"examples": list(example)}, **config)
 
-    A year or a month stands for its first day as ``since`` and its last day as ``until``, so
-    ``--since 2014 --until 2014`` means the whole of 2014. Written dates ("14 January 2014",
-    "14/01/2014", read day first as UK councils write them) are accepted when the whole value
-    is one date. Anything else raises ``QueryError`` naming the value and the accepted forms.
+
+class Shape(BaseModel):
+    """A result: validated once when built, ``to_dict`` for the JSON every face prints.
+
+    Positional arguments are accepted in the order ``positional`` names (the field order when
+    it is empty), as the dataclasses these replace accepted them.
     """
-    text = str(value).strip()
-    try:
-        if m := _YEAR.fullmatch(text):
-            return (dt.date(int(m[1]), 12, 31) if end else dt.date(int(m[1]), 1, 1)).isoformat()
-        if m := _MONTH.fullmatch(text):
-            year, month = int(m[1]), int(m[2])
-            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-            return dt.date(year, month, last if end else 1).isoformat()
-        found = find_dates(text)
-        if len(found) == 1 and found[0].char_start == 0 and \
-                not text[found[0].char_end:].strip(" .,"):
-            return found[0].iso
-    except ValueError:
-        pass
-    raise QueryError(f"{name} {text!r} is not a date; {DATE_HELP}.")
 
+    positional: ClassVar[tuple[str, ...]] = ()
 
-@dataclass(slots=True)
-class Filters:
-    """Restrictions applied before ranking. ``since``/``until`` are ISO ``YYYY-MM-DD`` days,
-    inclusive; build them from user input with ``Filters.parse`` so every face accepts the
-    same forms and gives the same messages."""
-
-    council: str | None = None
-    committee: str | None = None
-    doc_type: str | None = None
-    since: str | None = None
-    until: str | None = None
-
-    def is_empty(self) -> bool:
-        return not any(asdict(self).values())
-
-    def merged(self, other: Filters | None) -> Filters:
-        """``self`` with the empty fields filled from ``other`` (explicit filters win)."""
-        if other is None:
-            return Filters(**asdict(self))
-        mine, theirs = asdict(self), asdict(other)
-        return Filters(**{k: mine[k] if mine[k] else theirs[k] for k in mine})
+    def __init__(self, *args: Any, **data: Any) -> None:
+        names = type(self).positional or tuple(type(self).model_fields)
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__} takes at most {len(names)} positional "
+                            f"arguments ({len(args)} given)")
+        for name, value in zip(names, args, strict=False):
+            if name in data:
+                raise TypeError(f"{type(self).__name__} got {name!r} twice")
+            data[name] = value
+        super().__init__(**data)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def parse(cls, *, council: str | None = None, committee: str | None = None,
-              doc_type: str | None = None, since: str | None = None,
-              until: str | None = None) -> Filters:
-        """Filters from user input: years, months or dates for ``since``/``until``; a range
-        that ends before it starts is an error rather than a silently empty result."""
-        start = parse_day(since, name="since") if since else None
-        end = parse_day(until, end=True, name="until") if until else None
-        if start and end and start > end:
-            raise QueryError(f"since {since} is after until {until}: nothing can match; "
-                             "swap them or drop one.")
-        return cls(council=(council or "").strip() or None,
-                   committee=(committee or "").strip() or None, doc_type=doc_type or None,
-                   since=start, until=end)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Filters:
-        """``parse`` over a mapping (the API's ``filters`` object), where ``date_from`` and
-        ``date_to`` still mean ``since`` and ``until``; an unknown key is an error."""
-        values: dict[str, Any] = {}
-        unknown = []
-        for key, value in (data or {}).items():
-            name = FILTER_ALIASES.get(key, key)
-            if name not in cls.__slots__:
-                unknown.append(key)
-            elif value not in (None, ""):
-                if name in ("since", "until"):  # messages name the key the caller used
-                    value = parse_day(value, end=name == "until", name=key)
-                if values.get(name) not in (None, value):
-                    raise QueryError(f"{key} repeats {name} with another value; give one.")
-                values[name] = value
-        if unknown:
-            raise QueryError(f"unknown filter {', '.join(map(repr, unknown[:5]))}; filters are "
-                             f"{', '.join(cls.__slots__)}.")
-        return cls.parse(**values)
+        return self.model_dump(mode="json")
 
 
 def clean_ref(ref: str) -> str:
@@ -117,22 +102,25 @@ def clean_ref(ref: str) -> str:
     return (ref or "").strip().rstrip(".:;,").rstrip()
 
 
-@dataclass(slots=True)
-class Citation:
+class Citation(Shape):
+    model_config = examples(CITATION_EXAMPLE)
     doc_id: str
     title: str
     council: str | None
     committee: str | None
     doc_type: str
-    date: str | None
-    published: str | None
+    date: str | None = Field(description="ISO YYYY-MM-DD when the meeting or inspection "
+                             "happened, or null when undated.")
+    published: str | None = Field(default=None, description="ISO YYYY-MM-DD when the document "
+                                  "was issued, where known.")
     item_ref: str
     item_title: str
-    source: str
-    url: str | None
+    source: str = Field(description="The source file, relative to the corpus directory.")
+    url: str | None = Field(default=None, description="The document's web address (e.g. the "
+                            "meeting page), where the source has one.")
     char_start: int
     char_end: int
-    page: int | None = None
+    page: int | None = Field(default=None, description="1-based page, PDFs only.")
 
     def label(self) -> str:
         """``council · committee · date · item ref item title``, as users see sources listed."""
@@ -144,189 +132,212 @@ class Citation:
             label += f" (p. {self.page})"
         return label
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(slots=True)
-class Hit:
+class SearchHit(Shape):
+    model_config = examples(HIT_EXAMPLE)
     rank: int
-    score: float
+    score: Score
     text: str
     chunk_id: int
     citation: Citation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "score": round(float(self.score), 6), "text": self.text,
-                "chunk_id": self.chunk_id, "citation": self.citation.to_dict()}
+
+class Understood(TypedDict, total=False):
+    """What was applied: the filters given, what the question implied, what was relaxed."""
+
+    # A dict, not a model: the faces merge and read it as one ({**understood, ...}).
+    __pydantic_config__ = examples({  # type: ignore[misc]
+        "filters": {"council": "Barnsley Metropolitan Borough Council"},
+        "from_question": {"council": "Barnsley Metropolitan Borough Council",
+                          "years": ["2014"]}, "relaxed": []})
+    filters: Annotated[dict[str, str], Field(default_factory=dict)]
+    from_question: Annotated[dict[str, str | list[str]], Field(default_factory=dict)]
+    relaxed: Annotated[list[str], Field(default_factory=list)]
 
 
-@dataclass(slots=True)
-class SearchResult:
+class SearchResponse(Shape):
+    model_config = examples({"query": "foster carers", "understood": {}, "hits": [HIT_EXAMPLE],
+                             "took_ms": 18.4})
+    positional = ("query", "hits", "took_ms", "understood")
     query: str
-    hits: list[Hit]
-    took_ms: float
-    # What was taken from the query and applied, and what had to be relaxed:
-    # {"filters": {...}, "from_question": {...}, "relaxed": ["one line", ...]}
-    understood: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "understood": self.understood,
-                "hits": [h.to_dict() for h in self.hits], "took_ms": round(self.took_ms, 2)}
+    understood: Understood = Field(default_factory=dict)  # type: ignore[assignment]
+    hits: list[SearchHit]
+    took_ms: Millis
 
 
-@dataclass(slots=True)
-class CitedQuote:
-    n: int
-    quote: str
+class CitedQuote(Shape):
+    model_config = examples({"n": 1, "quote": "RESOLVED that the report be noted.",
+                             "citation": CITATION_EXAMPLE})
+    n: int = Field(description="The marker [n] used in the answer text.")
+    quote: str = Field(description="Exact source text document.text[char_start:char_end].")
     citation: Citation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "quote": self.quote, "citation": self.citation.to_dict()}
 
-
-@dataclass(slots=True)
-class AskResult:
+class AskResponse(Shape):
+    model_config = examples({
+        "question": "When was the improvement notice lifted?",
+        "answer": "The improvement notice was lifted in 2014 [1].", "abstained": False,
+        "citations": [{"n": 1, "quote": "the improvement notice was lifted",
+                       "citation": CITATION_EXAMPLE}], "took_ms": 95.1})
+    positional = ("question", "answer", "abstained", "citations", "took_ms", "related",
+                  "filters", "confidence", "understood", "shape")
     question: str
     answer: str
-    abstained: bool
+    abstained: bool = Field(description="True when the records do not answer the question.")
+    shape: Literal["direct", "list", "timeline", "not_found"] = Field(
+        default="direct", description="direct: the sentences that answer; list: every decision "
+        "or recommendation found, dated; timeline: dated quotes in date order; not_found.")
+    understood: Understood = Field(default_factory=dict)  # type: ignore[assignment]
     citations: list[CitedQuote]
-    took_ms: float
-    related: list[Citation] = field(default_factory=list)
-    filters: Filters = field(default_factory=Filters)
-    confidence: float = 0.0  # what abstention was decided on; not part of the JSON contract
-    understood: dict[str, Any] = field(default_factory=dict)  # as in SearchResult
-    shape: str = "direct"  # direct | list | timeline | not_found
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.answer, "abstained": self.abstained,
-                "shape": self.shape, "understood": self.understood,
-                "citations": [c.to_dict() for c in self.citations],
-                "took_ms": round(self.took_ms, 2)}
+    took_ms: Millis
+    # For the faces, not the JSON: what abstention was decided on, further sources, filters.
+    related: list[Citation] = Field(default_factory=list, exclude=True)
+    filters: SkipValidation[Filters] = Field(default_factory=Filters, exclude=True)
+    confidence: float = Field(default=0.0, exclude=True)
 
 
-@dataclass(slots=True)
-class ResolutionHit:
+class ResolutionHit(Shape):
+    model_config = examples(RESOLUTION_EXAMPLE)
     text: str
-    kind: str
+    kind: str = Field(description="resolved, agreed or undertaking.")
     item_ref: str
     item_title: str
     citation: Citation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "kind": self.kind, "item_ref": self.item_ref,
-                "item_title": self.item_title, "citation": self.citation.to_dict()}
 
-
-@dataclass(slots=True)
-class ResolutionsResult:
+class ResolutionsResponse(Shape):
+    model_config = examples({"resolutions": [RESOLUTION_EXAMPLE], "count": 1})
     resolutions: list[ResolutionHit]
     count: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"resolutions": [r.to_dict() for r in self.resolutions], "count": self.count}
 
+class DocumentBase(Shape):
+    """The fields every view of a document starts with (not a response of its own)."""
 
-@dataclass(slots=True)
-class DocumentSummary:
     doc_id: str
     title: str
     council: str | None
     committee: str | None
     doc_type: str
     date: str | None
+
+
+class DocumentSummary(DocumentBase):
+    model_config = examples(SUMMARY_EXAMPLE)
     items: int
     chunks: int
-    resolutions: int
-    source: str
+    resolutions: int = 0
+    source: str = ""
     published: str | None = None
     url: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+class Item(TypedDict):
+    __pydantic_config__ = examples(ITEM_EXAMPLE, extra="allow")  # type: ignore[misc]
+    ref: str
+    title: str
+    char_start: int
+    char_end: int
+    page: NotRequired[Annotated[int | None, Field(default=None)]]
 
 
-@dataclass(slots=True)
-class DocumentDetail:
-    """One document with its text; ``items`` and ``resolutions`` are lists here, not counts."""
+def _as_dict_shape(name: str, record: type, example: dict[str, Any]) -> Any:
+    """The JSON shape of an indexer record (a ``TypedDict`` of the dataclass's fields, extra
+    keys allowed), so a document's decisions and attendance are listed exactly as the indexer
+    defines them, as plain dicts the faces read by key."""
+    hints = get_type_hints(record)
+    fields = {f.name: hints[f.name] for f in dataclasses.fields(record)}
+    shape = TypedDict(name, fields)  # type: ignore[misc]
+    shape.__pydantic_config__ = examples(example, extra="allow")
+    return shape
 
-    summary: DocumentSummary
+
+RecordResolution = _as_dict_shape("RecordResolution", models.Resolution, {
+    "text": "RESOLVED that the report be noted.", "kind": "resolved", "item_ref": "5.",
+    "item_title": "Ofsted Inspection", "char_start": 2140, "char_end": 2175})
+Attendee = _as_dict_shape("Attendee", models.Attendee, {
+    "name": "Councillor Smith", "role": "present", "char_start": 80, "char_end": 96})
+
+
+class DocumentDetail(DocumentBase):
+    """One document with its full text; ``items`` and ``resolutions`` are lists here."""
+
+    model_config = examples({k: v for k, v in SUMMARY_EXAMPLE.items()
+                             if k not in ("items", "resolutions")}
+                            | {"text": "MINUTES ...", "items": [], "resolutions": [],
+                               "attendance": []})
+    chunks: int
+    source: str = ""
+    published: str | None = None
+    url: str | None = None
     text: str
-    items: list[dict[str, Any]]
-    resolutions: list[dict[str, Any]]
-    attendance: list[dict[str, Any]]
-    page_starts: list[int] = field(default_factory=list)
+    items: list[Item]
+    resolutions: list[RecordResolution]
+    attendance: list[Attendee] = Field(default_factory=list)
+    page_starts: list[int] = Field(default_factory=list, exclude=True)
+    item_count: int = Field(default=0, exclude=True)  # the summary's counts
+    resolution_count: int = Field(default=0, exclude=True)
 
-    def to_dict(self) -> dict[str, Any]:
-        data = self.summary.to_dict()
-        data.update(text=self.text, items=self.items, resolutions=self.resolutions,
-                    attendance=self.attendance)
+    @model_validator(mode="before")
+    @classmethod
+    def _from_summary(cls, data: Any) -> Any:
+        """``DocumentDetail(summary=DocumentSummary(...), text=..., ...)``, as built from the
+        catalogue entry."""
+        if isinstance(data, dict) and isinstance(data.get("summary"), DocumentSummary):
+            summary = data.pop("summary").model_dump()
+            counts = {"item_count": summary.pop("items"),
+                      "resolution_count": summary.pop("resolutions")}
+            data = summary | counts | data
         return data
 
+    @property
+    def summary(self) -> DocumentSummary:
+        return DocumentSummary(**{k: getattr(self, k) for k in DocumentSummary.model_fields
+                                  if k not in ("items", "resolutions")},
+                               items=self.item_count, resolutions=self.resolution_count)
 
-@dataclass(slots=True)
-class PreparePoint:
+
+class PreparePoint(Shape):
     """One thing a councillor may want to press on, with the exact record behind it."""
 
     kind: str  # "question" | "undertaking" | "recommendation"
     quote: str
     citation: Citation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "quote": self.quote, "citation": self.citation.to_dict()}
 
-
-@dataclass(slots=True)
-class PrepareResult:
+class PrepareResult(Shape):
     topic: str
     questions: list[PreparePoint]
     undertakings: list[PreparePoint]
     recommendations: list[PreparePoint]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"topic": self.topic,
-                "questions": [p.to_dict() for p in self.questions],
-                "undertakings": [p.to_dict() for p in self.undertakings],
-                "recommendations": [p.to_dict() for p in self.recommendations]}
 
-
-@dataclass(slots=True)
-class Facets:
-    """The filter values present in the index, so UIs offer choices instead of free text."""
-
+class Facets(Shape):
+    # The filter values present in the index, so UIs offer choices instead of free text.
+    model_config = examples({"councils": ["Barnsley Metropolitan Borough Council"],
+                             "committees": ["Children's Services Scrutiny Committee"],
+                             "doc_types": ["minutes"], "date_min": "2012-09-13",
+                             "date_max": "2022-03-03"})
     councils: list[str]
     committees: list[str]
     doc_types: list[str]
     date_min: str | None
     date_max: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(slots=True)
-class Health:
+class Health(Shape):
+    model_config = examples({"status": "ok", "documents": 5, "chunks": 140,
+                             "model": "all-MiniLM-L6-v2 (bundled)",
+                             "index_built_at": "2024-05-01T10:00:00Z"})
     status: str
     documents: int
     chunks: int
     model: str
     index_built_at: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-def check_council(filters: Filters, councils: list[str], *, shown: int = 12) -> None:
-    """Refuse a council filter that no document matches, listing the councils held.
-
-    Without this a misspelt or absent council gives an empty result that reads like "the
-    records say nothing", when the truth is "this index holds no records from there".
-    """
-    from indexer.gazetteer import council_matches
-
-    if not filters.council or any(council_matches(filters.council, c) for c in councils):
-        return
-    names = ", ".join(councils[:shown]) or "none (the index is empty)"
-    more = f" and {len(councils) - shown} more" if len(councils) > shown else ""
-    raise QueryError(f"No records from a council matching {filters.council!r} in this index; "
-                     f"it holds {names}{more}.")
+# The retriever's names for the responses above (one class each, two names).
+Hit = SearchHit
+SearchResult = SearchResponse
+AskResult = AskResponse
+ResolutionsResult = ResolutionsResponse

@@ -86,9 +86,5 @@ def pg_server():
     127.0.0.1 port in a temporary directory, started once and stopped at the end."""
     from tests import pg
 
-    why = pg.available()
-    if why:
-        pytest.skip(why)
-    server = pg.Server().start()
-    yield server
-    server.stop()
+    with pg.running() as server:
+        yield server

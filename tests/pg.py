@@ -15,6 +15,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -84,11 +86,20 @@ class Server:
         b = self._bin()
         self._run(str(b / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--no-sync")
+        return self.resume()
+
+    def resume(self) -> Server:
+        """Start the cluster (again, after ``pause``) on the same port and data."""
         opts = (f"-h 127.0.0.1 -p {self.port} -k '' -c fsync=off -c full_page_writes=off "
                 "-c synchronous_commit=off -c shared_buffers=128MB -c maintenance_work_mem=256MB")
-        self._run(str(b / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l",
+        self._run(str(self._bin() / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l",
                   str(self.root / "log"), "-w", "-t", "60", "start")
         return self
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (connections cut), keeping its data."""
+        self._run(str(self._bin() / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
+                  "stop")
 
     def stop(self) -> None:
         try:
@@ -105,6 +116,22 @@ class Server:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def running() -> Iterator[Server]:
+    """A started server for a fixture, stopped afterwards; the test skips when the wheel or
+    the client is missing."""
+    import pytest
+
+    why = available()
+    if why:
+        pytest.skip(why)
+    server = Server().start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def main() -> None:

@@ -169,25 +169,40 @@ def test_a_store_setting_that_is_not_a_postgres_url_is_refused() -> None:
         Settings.from_env(store="mysql://localhost/x")
 
 
-# -- one shape per result: the API's schemas against what the retriever returns ---------------
+# -- one shape per result: what each store returns against the result models ---------------
+def _fields(model: type) -> tuple[dict[str, object], set[str]]:
+    """A Pydantic model's or TypedDict's fields (name -> annotation) and its required names."""
+    import typing
+
+    from typing_extensions import is_typeddict
+
+    if is_typeddict(model):
+        hints = typing.get_type_hints(model, include_extras=True)
+        optional = {k for k, h in hints.items() if typing.get_origin(h) is typing.NotRequired}
+        return dict(hints), set(hints) - optional if model.__total__ else set()
+    fields = model.model_fields  # type: ignore[attr-defined]
+    return ({k: f.annotation for k, f in fields.items() if not f.exclude},
+            {k for k, f in fields.items() if f.is_required()})
+
+
 def _shape_gaps(data: object, model: type, path: str) -> list[str]:
-    """Fields the API model and the retriever's ``to_dict`` disagree on, recursively."""
+    """Fields the result model and a store's ``to_dict`` disagree on, recursively."""
     import typing
 
     from pydantic import BaseModel
+    from typing_extensions import is_typeddict
 
     gaps: list[str] = []
     if not isinstance(data, dict):
         return [f"{path}: {type(data).__name__}, not an object"]
-    fields = model.model_fields
+    fields, required = _fields(model)
     gaps += [f"{path}.{k}: returned, not in {model.__name__}" for k in set(data) - set(fields)]
-    gaps += [f"{path}.{k}: in {model.__name__}, not returned" for k in set(fields) - set(data)
-             if fields[k].is_required()]
-    for name, f in fields.items():
+    gaps += [f"{path}.{k}: in {model.__name__}, not returned" for k in required - set(data)]
+    for name, annotation in fields.items():
         if name not in data or data[name] is None:
             continue
-        inner = [a for a in (f.annotation, *typing.get_args(f.annotation))
-                 if isinstance(a, type) and issubclass(a, BaseModel)]
+        inner = [a for a in (annotation, *typing.get_args(annotation)) if isinstance(a, type)
+                 and (is_typeddict(a) or issubclass(a, BaseModel))]
         if inner:
             values = data[name] if isinstance(data[name], list) else [data[name]]
             for v in values[:3]:
@@ -196,8 +211,8 @@ def _shape_gaps(data: object, model: type, path: str) -> list[str]:
 
 
 def test_the_api_schemas_describe_what_each_store_returns(small: Assistant) -> None:
-    """The API's Pydantic models and the retriever's dataclasses are two definitions of one
-    shape; this keeps them from drifting (and a store from returning other keys)."""
+    """The result models are the API's schemas; each store must return exactly their keys
+    (a key the schema does not name would be dropped from the API and kept by the CLI)."""
     from api import schemas as s
 
     doc = small.documents()[0].doc_id
@@ -227,3 +242,5 @@ def test_the_shape_check_catches_drift() -> None:
     gaps = _shape_gaps(drifted, s.SearchResponse, "S")
     assert "S.hits.citation.new_key: returned, not in Citation" in gaps
     assert "S.hits.citation.char_start: in Citation, not returned" in gaps
+    item = {"ref": "1", "title": "t", "char_start": 0, "char_end": 1, "level": 2}
+    assert _shape_gaps(item, s.Item, "I") == ["I.level: returned, not in Item"]

@@ -15,6 +15,7 @@ from indexer.errors import (
     IndexMissingError,
     QueryError,
     ScrutinyError,
+    StoreUnavailableError,
 )
 
 _COMMAND = re.compile(r"`([^`]+)`")
@@ -57,6 +58,9 @@ def explain(exc: BaseException, index_dir: Path) -> Problem:
     if isinstance(exc, IndexLockedError):
         return Problem("The index is being rebuilt", message,
                        suggested or "wait for the build to finish, then press Enter again")
+    if isinstance(exc, StoreUnavailableError):
+        return Problem("The database is not answering", message,
+                       "press Enter to try again once the PostgreSQL server is back")
     if isinstance(exc, QueryError):
         return Problem("That question cannot be searched", message, suggested)
     if isinstance(exc, ScrutinyError):

@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from indexer.errors import IndexMissingError, ScrutinyError
+from indexer.errors import IndexMissingError, StoreUnavailableError
 
 from . import Chunk, DocMeta, Fused, Ranking, Resolution, SentenceVector
 
@@ -42,8 +44,8 @@ def _connect(url: str, autocommit: bool = True) -> Any:
         conn = psycopg.connect(url, autocommit=autocommit,
                                options=f"-c search_path={SCHEMA},public")
     except psycopg.OperationalError as exc:
-        raise ScrutinyError(f"Cannot reach PostgreSQL at SCRUTINY_STORE ({_safe(url)}): "
-                            f"{str(exc).strip()[:200]}") from None
+        raise StoreUnavailableError(f"Cannot reach PostgreSQL at SCRUTINY_STORE ({_safe(url)}): "
+                                    f"{_first_line(exc)}") from None
     try:
         register_vector(conn)
     except psycopg.ProgrammingError:
@@ -54,6 +56,24 @@ def _connect(url: str, autocommit: bool = True) -> Any:
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+@contextmanager
+def _translated(url: str) -> Iterator[None]:
+    """Any failure of the server or of a query (the server stopped or restarted, the
+    connection killed, a statement cancelled) as ``StoreUnavailableError``: the faces answer
+    it with one line (the API with 503), never a driver traceback."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise StoreUnavailableError(f"PostgreSQL ({_safe(url)}) failed mid-query: "
+                                    f"{_first_line(exc)}. Try again when it is back.") from None
 
 
 def _array(value: Any) -> np.ndarray:
@@ -73,7 +93,7 @@ def tsquery(terms: list[str]) -> str | None:
 
 
 def live_generation(url: str) -> str | None:
-    with _connect(url) as conn:
+    with _translated(url), _connect(url) as conn:
         return _current(conn)
 
 
@@ -90,7 +110,7 @@ def _current(conn: Any) -> str | None:
 
 
 def open_store(url: str, index_dir: Path) -> PostgresStore:
-    with _connect(url) as conn:
+    with _translated(url), _connect(url) as conn:
         gen = _current(conn)
         if gen is None:
             raise IndexMissingError(
@@ -125,13 +145,30 @@ class PostgresStore:
                 self._conns.append(conn)
         return conn
 
+    @contextmanager
+    def _using(self) -> Iterator[Any]:
+        """This thread's connection; on a failure it is dropped, so the next call opens a
+        fresh one and the reader recovers by itself once the server is back."""
+        try:
+            with _translated(self.url):
+                yield self._conn()
+        except StoreUnavailableError:
+            conn, self._local.conn = getattr(self._local, "conn", None), None
+            if conn is not None:
+                with self._lock:
+                    self._conns = [c for c in self._conns if c is not conn]
+                conn.close()
+            raise
+
     def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         # Binary results: parsing 384 floats from text per sentence vector cost ~9 ms a query.
-        return self._conn().execute(sql.replace("{G}", str(self.gen)), params,
-                                    binary=True).fetchall()
+        with self._using() as conn:
+            return conn.execute(sql.replace("{G}", str(self.gen)), params,
+                                binary=True).fetchall()
 
     def live_generation(self) -> str | None:
-        return _current(self._conn())
+        with self._using() as conn:
+            return _current(conn)
 
     def warm(self) -> None:
         self._rows("SELECT 1 FROM chunks WHERE generation = {G} LIMIT 1")
