@@ -131,7 +131,8 @@ class Outcome:
 
 
 def _embedder(state: AppState) -> Any:
-    """The model the server already holds, so a rebuild does not load a second copy."""
+    """The model the server already holds, so a rebuild does not load a second copy (asked
+    for only when a rebuild runs)."""
     try:
         return state.current().embedder()
     except IndexMissingError:
@@ -141,7 +142,7 @@ def _embedder(state: AppState) -> Any:
 def ingest_upload(state: AppState, staged: Path, meta: dict[str, str]) -> Outcome:
     """Validate, store and index one staged upload; the corpus is untouched on any failure."""
     try:
-        done = ingest.add_document(state.settings, staged, meta, embedder=_embedder(state))
+        done = ingest.add_document(state.settings, staged, meta, embedder=lambda: _embedder(state))
     except ScrutinyError as exc:
         raise to_http(exc) from None
     documents = state.current().documents()
@@ -155,7 +156,7 @@ def ingest_upload(state: AppState, staged: Path, meta: dict[str, str]) -> Outcom
 def remove(state: AppState, doc_id: str) -> Outcome:
     """Remove a document (its file goes to the corpus's trash); 404 for an unknown id."""
     try:
-        done = ingest.remove_document(state.settings, doc_id, embedder=_embedder(state))
+        done = ingest.remove_document(state.settings, doc_id, embedder=lambda: _embedder(state))
     except ScrutinyError as exc:
         raise to_http(exc) from None
     return Outcome("deleted", None, done.documents)

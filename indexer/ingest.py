@@ -57,7 +57,13 @@ from .errors import (
 from .models import DOC_TYPES, BuildReport
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .embedding import Embedder
+
+    # The model to embed with, or a function giving it (called only when a rebuild runs, so a
+    # refused file never loads one); None lets the build load it.
+    EmbedderArg: TypeAlias = Embedder | Callable[[], Embedder | None] | None
 
 __all__ = ["META_FIELDS", "Outcome", "add_document", "add_documents", "recover",
            "remove_document", "safe_filename"]
@@ -101,14 +107,14 @@ def _recover(settings: Settings) -> str | None:
 
 
 def add_document(settings: Settings, path: Path, meta: Mapping[str, str] | None = None, *,
-                 embedder: Embedder | None = None, progress: ProgressFn | None = None
+                 embedder: EmbedderArg = None, progress: ProgressFn | None = None
                  ) -> Outcome:
     """Copy ``path`` into the corpus (with ``meta`` as its sidecar) and index it."""
     return add_documents(settings, [path], meta, embedder=embedder, progress=progress)[0]
 
 
 def add_documents(settings: Settings, paths: Sequence[Path],
-                  meta: Mapping[str, str] | None = None, *, embedder: Embedder | None = None,
+                  meta: Mapping[str, str] | None = None, *, embedder: EmbedderArg = None,
                   progress: ProgressFn | None = None) -> list[Outcome]:
     """Add files in one rebuild, all or none: every file is checked (type, reader, duplicate)
     before any is stored, and all are taken out again if the build refuses one.
@@ -172,7 +178,7 @@ def add_documents(settings: Settings, paths: Sequence[Path],
         return outcomes
 
 
-def remove_document(settings: Settings, doc_id: str, *, embedder: Embedder | None = None,
+def remove_document(settings: Settings, doc_id: str, *, embedder: EmbedderArg = None,
                     progress: ProgressFn | None = None) -> Outcome:
     """Remove a document: its source file (and sidecar) go to ``.scrutiny-trash/`` in the
     corpus, recoverable, and the index is rebuilt without it; on failure the file is put
@@ -365,15 +371,17 @@ def _undo(paths: Sequence[Path]) -> None:
         discard_quietly(path)
 
 
-def _rebuild(settings: Settings, embedder: Embedder | None,
+def _rebuild(settings: Settings, embedder: EmbedderArg,
              progress: ProgressFn | None) -> BuildReport:
     from . import build  # looked up at call time: test harnesses swap build_index
 
+    if embedder is not None and not hasattr(embedder, "encode"):
+        embedder = embedder()  # type: ignore[operator]
     return build.build_index([Path(settings.corpus_dir)], settings, embedder=embedder,
                              progress=progress)
 
 
-def _rebuild_quietly(settings: Settings, embedder: Embedder | None) -> None:
+def _rebuild_quietly(settings: Settings, embedder: EmbedderArg) -> None:
     """After taking refused files out again, bring the index back in line with the corpus
     (the files of a batch the build accepted are in the new generation)."""
     try:
