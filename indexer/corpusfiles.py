@@ -9,12 +9,16 @@ import errno
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
+from datetime import date as _date
 from pathlib import Path
 from typing import Any
 
-from .errors import CorpusMismatchError, StorageError, UnsupportedFileError
+from .errors import CorpusMismatchError, ScrutinyError, StorageError, UnsupportedFileError
+from .models import DOC_TYPES
 from .readers import SUPPORTED
 
+META_FIELDS = ("title", "council", "committee", "doc_type", "date")  # a sidecar's, when added
 MB = 1024 * 1024
 TRASH = ".scrutiny-trash"  # inside the corpus; a dot folder, so never indexed
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -42,6 +46,27 @@ def safe_filename(raw: str | None) -> str:
     stem = _UNSAFE.sub("-", stem)
     stem = re.sub(r"-{2,}", "-", stem).strip(".-_ ")[:120].rstrip(".-_ ")
     return (stem or "upload") + ext
+
+
+def check_meta(meta: Mapping[str, str]) -> dict[str, str]:
+    """The sidecar fields, checked before anything is written; empty values are dropped."""
+    out = {k: str(v).strip() for k, v in meta.items() if v is not None and str(v).strip()}
+    unknown = sorted(set(out) - set(META_FIELDS))
+    if unknown:
+        raise ScrutinyError(f"unknown metadata field(s) {', '.join(unknown)}; use "
+                            + ", ".join(META_FIELDS))
+    if "doc_type" in out and out["doc_type"] not in DOC_TYPES:
+        raise ScrutinyError(f"doc_type must be one of {', '.join(DOC_TYPES)}, not "
+                            f"{out['doc_type']!r}")
+    if "date" in out:
+        try:
+            _date.fromisoformat(out["date"])
+        except ValueError:
+            raise ScrutinyError(f"date {out['date']!r} is not a date; use YYYY-MM-DD "
+                                "(e.g. 2019-06-05)") from None
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", out["date"]):
+            raise ScrutinyError(f"date {out['date']!r}: use YYYY-MM-DD (e.g. 2019-06-05)")
+    return out
 
 
 def storage_error(exc: OSError, where: str) -> StorageError:

@@ -24,12 +24,10 @@ import fcntl
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date as _date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,8 +35,10 @@ from . import journal, layout
 from .config import Settings
 from .corpusfiles import (
     MB,
+    META_FIELDS,
     TRASH,
     check_corpus_matches,
+    check_meta,
     digest,
     discard_quietly,
     safe_filename,
@@ -54,7 +54,7 @@ from .errors import (
     ScrutinyError,
     StorageError,
 )
-from .models import DOC_TYPES, BuildReport
+from .models import BuildReport
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -71,7 +71,6 @@ __all__ = ["META_FIELDS", "Outcome", "add_document", "add_documents", "recover",
 log = logging.getLogger("scrutiny.indexer")
 
 ProgressFn = Callable[[str, int, int], None]
-META_FIELDS = ("title", "council", "committee", "doc_type", "date")
 WRITE_LOCK = ".scrutiny-write.lock"
 
 
@@ -231,27 +230,6 @@ def remove_document(settings: Settings, doc_id: str, *, embedder: EmbedderArg = 
     return Outcome("removed", doc_id, source, report.documents_total, trash / path.name, report)
 
 
-def check_meta(meta: Mapping[str, str]) -> dict[str, str]:
-    """The sidecar fields, checked before anything is written; empty values are dropped."""
-    out = {k: str(v).strip() for k, v in meta.items() if v is not None and str(v).strip()}
-    unknown = sorted(set(out) - set(META_FIELDS))
-    if unknown:
-        raise ScrutinyError(f"unknown metadata field(s) {', '.join(unknown)}; use "
-                            + ", ".join(META_FIELDS))
-    if "doc_type" in out and out["doc_type"] not in DOC_TYPES:
-        raise ScrutinyError(f"doc_type must be one of {', '.join(DOC_TYPES)}, not "
-                            f"{out['doc_type']!r}")
-    if "date" in out:
-        try:
-            _date.fromisoformat(out["date"])
-        except ValueError:
-            raise ScrutinyError(f"date {out['date']!r} is not a date; use YYYY-MM-DD "
-                                "(e.g. 2019-06-05)") from None
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d", out["date"]):
-            raise ScrutinyError(f"date {out['date']!r}: use YYYY-MM-DD (e.g. 2019-06-05)")
-    return out
-
-
 def _check_readable(path: Path, name: str, settings: Settings) -> None:
     """The reader's verdict in a child process; ``ReadError`` names the file."""
     from .validate import read_isolated
@@ -290,8 +268,20 @@ def _write_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
 
 
 def _live_documents(settings: Settings) -> dict[str, dict[str, Any]] | None:
-    """The live generation's documents by source; None when no index was built yet. The
-    generation directory is written by every build, whichever store serves it."""
+    """The live generation's documents by source (from its manifest); None when no index was
+    built yet. With PostgreSQL the server's copy is the one that counts: a server may serve
+    it without a local index directory, and a rebuild must not drop what it lists."""
+    if settings.store:
+        from .stores import open_store
+
+        try:
+            store = open_store(settings.store, Path(settings.index_dir))
+        except IndexMissingError:
+            return None
+        try:
+            return dict(store.manifest.get("documents", {}))
+        finally:
+            store.close()
     try:
         gen = layout.generation_path(Path(settings.index_dir))
     except IndexMissingError:
