@@ -213,3 +213,38 @@ def test_bad_metadata_is_refused_before_anything_is_written(setup, tmp_path: Pat
     with pytest.raises(Exception, match="|".join(meta)):
         ingest.add_document(settings, _new_file(tmp_path), meta, embedder=embedder)
     assert _state(settings) == before
+
+
+@pytest.mark.postgres
+def test_add_and_remove_against_postgresql(pg_server, tmp_path: Path) -> None:  # noqa: ANN001
+    """With SCRUTINY_STORE set the write goes through the same incremental build, which
+    publishes to the server: a reader of PostgreSQL alone sees the document come and go."""
+    from dataclasses import replace
+
+    from indexer.stores import open_store
+
+    url = pg_server.new_database("ingest")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "scrutiny-2014-01-14.txt").write_text(EXISTING, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, store=url)
+    embedder = HashEmbedder()
+    build_index([corpus], settings, embedder=embedder)
+
+    def served() -> set[str]:
+        store = open_store(url, tmp_path / "elsewhere")
+        try:
+            return {d.doc_id for d in store.documents()}
+        finally:
+            store.close()
+
+    added = ingest.add_document(settings, _new_file(tmp_path), embedder=embedder)
+    assert added.doc_id in served() and len(served()) == 2
+    # the guard reads the server's list: from a machine with no local index, a corpus without
+    # the served documents' files is refused rather than published over them
+    with pytest.raises(CorpusMismatchError):
+        ingest.add_document(replace(settings, corpus_dir=tmp_path / "incoming",
+                                    index_dir=tmp_path / "no-local-index"),
+                            _new_file(tmp_path, "x.txt", NEW + "x"), embedder=embedder)
+    ingest.remove_document(settings, added.doc_id, embedder=embedder)
+    assert served() == {"scrutiny-2014-01-14"}
