@@ -125,3 +125,24 @@ async def test_a_refused_file_shows_why_and_changes_nothing(library, tmp_path: P
         assert screen.query_one("#status", BusyIndicator).text == "Nothing was changed."
         assert len(screen.query_one("#documents", DocumentList).documents) == 1
     assert sorted(p.name for p in settings.corpus_dir.iterdir()) == before
+
+
+def test_snapshot_removal_asks_first(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    """The Documents screen with a removal awaiting its second Delete (fake facade, so the
+    picture shows the layout, not retrieval)."""
+    from textual.widgets import Input
+    from tui_helpers import FakeAssistant
+
+    settings = Settings(index_dir=tmp_path / "unused-index", corpus_dir=Path("/srv/minutes"))
+    app = create_app(settings, FakeAssistant(), show_timings=False)
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _open_library(pilot)
+        pilot.app.screen.query_one("#documents", DocumentList).focus()
+        await pilot.press("down", "delete")
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
