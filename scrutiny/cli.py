@@ -22,8 +22,8 @@ examples:
   scrutiny index ~/minutes --index ~/minutes-index
   scrutiny fetch moderngov https://democracy.yourcouncil.gov.uk --corpus ~/minutes \
       --index ~/minutes-index          download scrutiny minutes, then index them
-  scrutiny add minutes-2019-06-05.pdf --council Kirklees --date 2019-06-05
-  scrutiny remove kirklees-minutes-2019-06-05   (ids from `scrutiny documents`)
+  scrutiny add kirklees-cpb-2019-06-05.pdf --council Kirklees --date 2019-06-05
+  scrutiny remove kirklees-cpb-2019-06-05   id from `scrutiny documents`; file to the trash
   scrutiny ask "What did officers promise about CAMHS waiting times?"
   scrutiny search "foster carers" --council Barnsley --sort date
   scrutiny resolutions adoption --since 2012

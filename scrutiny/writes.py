@@ -27,7 +27,7 @@ def add_parsers(sub: Any, index_opt: Any) -> None:
         description="Copy files into the corpus folder (with the metadata given as each file's "
                     "sidecar, which wins over what is recognised in the text) and index them. "
                     "Every file is read first: if one cannot be used, nothing is added.",
-        epilog="example:\n  scrutiny add minutes-2019-06-05.pdf --council Kirklees "
+        epilog="example:\n  scrutiny add kirklees-cpb-2019-06-05.pdf --council Kirklees "
                "--committee \"Corporate Parenting Board\" --doc-type minutes --date 2019-06-05")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help=f"a {supported_list()} file")
