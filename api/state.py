@@ -112,11 +112,11 @@ class AppState:
     def open_at_startup(self, warm_up: bool) -> None:
         """Settle a write a killed server left half done, then open the index and load the
         model once, so the first request is not the slow one."""
-        from . import journal
+        from indexer.ingest import recover
 
         try:
-            journal.recover(self.settings.index_dir, self.settings.corpus_dir)
-        except OSError as exc:
+            recover(self.settings)
+        except (OSError, ScrutinyError) as exc:
             log.warning("could not settle an interrupted write: %s", exc)
         try:
             assistant = self.current()

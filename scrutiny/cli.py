@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import commands
+from . import commands, writes
 
 EXAMPLES = """\
 examples:
@@ -22,6 +22,8 @@ examples:
   scrutiny index ~/minutes --index ~/minutes-index
   scrutiny fetch moderngov https://democracy.yourcouncil.gov.uk --corpus ~/minutes \
       --index ~/minutes-index          download scrutiny minutes, then index them
+  scrutiny add kirklees-cpb-2019-06-05.pdf --council Kirklees --date 2019-06-05
+  scrutiny remove kirklees-cpb-2019-06-05   id from `scrutiny documents`; file to the trash
   scrutiny ask "What did officers promise about CAMHS waiting times?"
   scrutiny search "foster carers" --council Barnsley --sort date
   scrutiny resolutions adoption --since 2012
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--doc-type", choices=["minutes", "report", "inspection", "peer_review"])
 
     _add_fetch(sub)
+    writes.add_parsers(sub, _add_index_opt)
 
     p = sub.add_parser("documents", help="list indexed documents")
     _add_index_opt(p)
@@ -187,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides.update(onnx_precision="int8", chunk_vectors="sentences")
     try:
         settings = Settings.from_env(**overrides)
-        handler = getattr(commands, f"cmd_{args.command}")
+        handler = getattr(commands, f"cmd_{args.command}", None) \
+            or getattr(writes, f"cmd_{args.command}")
         if args.command == "check" and settings.store:  # PostgreSQL, with or without a dir
             from .store_check import cmd_check as handler
         return int(handler(args, settings, _filters) or 0)

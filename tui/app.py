@@ -25,6 +25,7 @@ from .screens.chat import ChatScreen
 from .screens.document import DocumentScreen
 from .screens.filters import FiltersScreen
 from .screens.help import HelpScreen
+from .screens.library import LibraryScreen
 from .screens.prepare import PrepareScreen
 from .screens.resolutions import ResolutionsScreen
 from .widgets.citation_list import CitationList
@@ -101,6 +102,16 @@ class ScrutinyApp(App[None]):
             assistant = self.opener(self.settings)
             facets, health = assistant.facets(), assistant.health()
             self._assistant = assistant
+        self.call_from_thread(self._index_opened, facets, health)
+        return assistant
+
+    def reload_index(self) -> Assistant:
+        """Serve the generation a write has just published. Call from worker threads only."""
+        assistant = self._assistant
+        if assistant is None:  # there was no index before this write
+            return self.ensure_assistant()
+        assistant.refresh()
+        facets, health = assistant.facets(), assistant.health()
         self.call_from_thread(self._index_opened, facets, health)
         return assistant
 
@@ -193,6 +204,10 @@ class ScrutinyApp(App[None]):
 
     def action_prepare(self) -> None:
         self.push_screen(PrepareScreen())
+
+    def action_library(self) -> None:
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
 
     def action_export(self) -> Path | None:
         if not self.conversation.exchanges:

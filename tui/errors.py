@@ -45,8 +45,9 @@ def index_command(index_dir: Path) -> str:
     return "scrutiny index" if same else f"scrutiny index --index {shlex.quote(str(index_dir))}"
 
 
-def explain(exc: BaseException, index_dir: Path) -> Problem:
-    """A ``Problem`` for any exception; facade errors already carry a readable message."""
+def explain(exc: BaseException, index_dir: Path, failed: str = "The search failed") -> Problem:
+    """A ``Problem`` for any exception; facade errors already carry a readable message.
+    ``failed`` titles other library errors (a refused file is not a failed search)."""
     message = str(exc).strip() or exc.__class__.__name__
     quoted = _COMMAND.findall(message)
     suggested = next((c for c in quoted if c.startswith("scrutiny")), None)
@@ -64,6 +65,6 @@ def explain(exc: BaseException, index_dir: Path) -> Problem:
     if isinstance(exc, QueryError):
         return Problem("That question cannot be searched", message, suggested)
     if isinstance(exc, ScrutinyError):
-        return Problem("The search failed", message, suggested)
+        return Problem(failed, message, suggested)
     return Problem("Something went wrong", f"{exc.__class__.__name__}: {message}",
                    f"press Enter to try again; if it keeps failing, run {rebuild}")

@@ -14,6 +14,7 @@ import anyio
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 
+from indexer.corpusfiles import supported_list
 from indexer.errors import NotFoundError
 
 from .. import uploads
@@ -108,8 +109,7 @@ async def upload_document(
     state: StateDep,
     _key: WriteKey,
     response: Response,
-    file: Annotated[UploadFile, File(description=(
-        "One .txt, .md, .pdf, .docx, .html or .htm file."))],
+    file: Annotated[UploadFile, File(description=f"One {supported_list()} file.")],
     title: Annotated[str | None, Form(max_length=300)] = None,
     council: Annotated[str | None, Form(max_length=200)] = None,
     committee: Annotated[str | None, Form(max_length=200)] = None,
@@ -134,7 +134,7 @@ async def upload_document(
 
     def work() -> uploads.Outcome:
         try:
-            return uploads.ingest(state, staged, meta)
+            return uploads.ingest_upload(state, staged, meta)
         finally:
             uploads.discard(staged)
 

@@ -172,6 +172,10 @@ class FakeAssistant:
         return DocumentDetail(summary=summary, text=doc["text"], items=items, resolutions=[],
                               attendance=[])
 
+    def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
+        return [self.document(doc_id).summary for doc_id in sorted(
+            DOCS, key=lambda d: DOCS[d]["date"], reverse=True)]
+
 
 class RecordingAssistant:
     """Delegates to a real ``Assistant`` and records each ``ask`` call's arguments."""

@@ -39,6 +39,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+l", "app.clear_filters", "Clear filters"),
         Binding("ctrl+r", "app.resolutions", "Resolutions"),
         Binding("ctrl+b", "app.prepare", "Prepare"),
+        Binding("f2", "app.library", "Documents", show=False),
         Binding("ctrl+s", "app.export", "Export"),
         Binding("ctrl+y", "app.copy_answer", "Copy"),
         Binding("ctrl+n", "app.new_conversation", "New chat", show=False),

@@ -28,6 +28,7 @@ panel. Ask a follow-up and the assistant takes the earlier questions into accoun
 | Ctrl+L | Clear all filters |
 | Ctrl+R | Resolutions and agreements on a topic, newest first |
 | Ctrl+B | Prepare questions: earlier questions, officers' promises, recommendations |
+| F2 | Documents: add a file by its path, or remove a document (Delete, twice) |
 | Ctrl+S | Export the conversation, with full citations, to a Markdown file |
 | Ctrl+Y | Copy the latest answer and its sources |
 | Ctrl+C | In a list of sources: copy the highlighted quote with its full reference |

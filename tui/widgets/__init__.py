@@ -4,6 +4,7 @@ from .busy_indicator import BusyIndicator
 from .citation_list import CitationEntry, CitationList
 from .conversation_log import ConversationLog
 from .document_body import DocumentBody
+from .document_list import DocumentList
 from .error_notice import ErrorNotice
 from .exchange_view import ExchangeView
 from .filter_bar import FilterBar
@@ -16,6 +17,7 @@ __all__ = [
     "CitationList",
     "ConversationLog",
     "DocumentBody",
+    "DocumentList",
     "ErrorNotice",
     "ExchangeView",
     "FilterBar",

@@ -1,12 +1,13 @@
-"""A one-entry journal of the write in progress, so a server killed mid-write recovers.
+"""A one-entry journal of the write in progress, so a process killed mid-write recovers.
 
-An upload or a removal changes the corpus (a file stored, or moved to the trash) and then
-rebuilds the index; a kill between the two used to leave them disagreeing, and every later
-write was refused with 409 until someone ran ``scrutiny index``. Before changing anything,
-the write records what it is about to do in ``.scrutiny-journal.json`` in the index
-directory, and removes the entry when the rebuild has published. At start-up (and before each
-write) a leftover entry is settled against the live index: if the index already reflects the
-write, it is complete and only the entry goes; otherwise the corpus change is undone.
+An addition or a removal (``ingest``, through the API, the CLI or the TUI) changes the corpus
+(a file stored, or moved to the trash) and then rebuilds the index; a kill between the two used
+to leave them disagreeing, and every later write was refused until someone ran
+``scrutiny index``. Before changing anything, the write records what it is about to do in
+``.scrutiny-journal.json`` in the index directory, and removes the entry when the rebuild has
+published. At the server's start-up (and before each write) a leftover entry is settled
+against the live index: if the index already reflects the write, it is complete and only the
+entry goes; otherwise the corpus change is undone.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from indexer import layout
-from indexer.errors import ScrutinyError
+from . import layout
+from .errors import ScrutinyError
 
-log = logging.getLogger("scrutiny.api")
+log = logging.getLogger("scrutiny.indexer")
 
 JOURNAL = ".scrutiny-journal.json"
 
@@ -57,7 +58,9 @@ def _indexed_sources(index_dir: Path) -> set[str] | None:
 
 
 def recover(index_dir: Path, corpus: Path) -> str | None:
-    """Settle a write left half done by a killed server; returns what was done, if anything."""
+    """Settle a write left half done by a killed process; returns what was done, if anything.
+
+    An addition lists its new files' ``sources``: one build publishes them all or none."""
     for partial in corpus.glob(".*.uploading"):  # copies cut off mid-way
         partial.unlink(missing_ok=True)
     path = _path(index_dir)
@@ -71,7 +74,7 @@ def recover(index_dir: Path, corpus: Path) -> str | None:
     indexed = _indexed_sources(index_dir) or set()
     source = entry.get("source", "")
     if entry.get("kind") == "upload":
-        if source in indexed:
+        if all(s in indexed for s in entry.get("sources", [source])):
             outcome = f"upload of {source} had completed"
         else:
             for name in entry.get("created", []):
