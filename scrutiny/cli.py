@@ -192,8 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(**overrides)
         handler = getattr(commands, f"cmd_{args.command}", None) \
             or getattr(writes, f"cmd_{args.command}")
-        if args.command == "check" and settings.store:  # PostgreSQL, with or without a dir
-            from .store_check import cmd_check as handler
         return int(handler(args, settings, _filters) or 0)
     except ScrutinyError as exc:
         print(f"scrutiny: {exc}", file=sys.stderr)

@@ -312,11 +312,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int
 def cmd_check(args: argparse.Namespace, settings: Settings, _f: FiltersFn) -> int:
     from indexer.check import check_index
 
-    problems = check_index(Path(settings.index_dir))
-    if settings.store:
-        from indexer.stores.pgpublish import check
+    if settings.store:  # PostgreSQL: its published generation, and the directory if any
+        from .store_check import cmd_check as check_store
 
-        problems += check(settings.store)
+        return check_store(args, settings, _f)
+    problems = check_index(Path(settings.index_dir))
     if not problems:
         print(f"OK: {settings.index_dir} passes every check.")
         return 0
