@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .evidence import Sentence
+from indexer.sentences import split_sentences
+
+from .evidence import Sentence, is_heading
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -39,6 +41,14 @@ _ASKS_CHANGE = re.compile(r"\bhow (?:has|have|did)\b.{0,60}\b(?:chang\w*|improv\
                           r"develop\w*|move\w*)|\bwhat happened (?:next|after|then|since)\b|"
                           r"\bover time\b|\bwhat changed\b|\bchanged? between\b|\bjourney\b",
                           re.I)
+
+
+# Opening words that refer to the sentence before ("This means", "These include", "Such
+# delays"), but not to the document itself ("This report", "This letter summarises").
+_POINTS_BACK = re.compile(r"(?:This|These|That|Those|Such)\b(?!\s+(?:letter|report|inspection|"
+                          r"visit|meeting|committee|panel|document|paper|section|appendix|"
+                          r"agenda|minutes?|review|plan|framework|strategy)\b)")
+_LOOK_BACK = 600  # characters searched for the sentence pointed to
 
 
 @dataclass(slots=True)
@@ -82,10 +92,30 @@ def _near_duplicate(a: str, b: str) -> bool:
 def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     row = s.cand.chunk
     assert row is not None
-    return DraftQuote(doc_id=s.doc_id, start=s.start, end=s.end, quote=s.text,
+    start, quote = _with_antecedent(snap, s)
+    return DraftQuote(doc_id=s.doc_id, start=start, end=s.end, quote=quote,
                       item_ref=row.item_ref, item_title=row.item_title,
-                      page=snap.page_at(s.doc_id, s.start) or row.page,
+                      page=snap.page_at(s.doc_id, start) or row.page,
                       date=snap.docs[s.doc_id].date)
+
+
+def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
+    """A sentence that opens by pointing back ("This puts unnecessary pressure on...", "These
+    were resolved...") is quoted with the sentence it points to, even across a passage
+    boundary: alone it does not say what it is about. "This report/letter..." points at the
+    document itself and stands alone."""
+    if not _POINTS_BACK.match(s.text):
+        return s.start, s.text
+    text = snap.text_of(s.doc_id)
+    window_start = max(0, s.start - _LOOK_BACK)
+    before = split_sentences(text[window_start:s.start], window_start)
+    for a, b in reversed(before):
+        if text[b:s.start].strip():
+            break  # not contiguous: something other than space lies between
+        if len(text[a:b].split()) >= 4 and not is_heading(text[a:b]):
+            return a, text[a:s.end]
+        break
+    return s.start, s.text
 
 
 def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:

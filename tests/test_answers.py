@@ -215,3 +215,38 @@ def test_a_kind_of_record_the_council_lacks_is_named_not_answered_from_another_k
                         "Eastshire County Council") == ""
     assert missing_kind(snap, "How are care leavers supported in Eastshire?",
                         "Eastshire County Council") == ""
+
+
+POINTING_BACK = """WAKEFORD METROPOLITAN BOROUGH COUNCIL
+
+CHILDREN'S SCRUTINY PANEL
+
+Thursday 9 May 2019
+
+5. FRONT DOOR
+
+Police referrals to the front door rose by a third and arrive without any triage.
+This puts unnecessary pressure on the duty social workers.
+
+This report asks the panel to note the figures for the quarter.
+"""
+
+
+def test_a_quote_that_points_back_brings_what_it_points_to(tmp_path: Path) -> None:
+    """ "This puts unnecessary pressure..." alone does not say what does: the sentence it
+    points back to is quoted with it, exactly as the record has both."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wakeford-2019-05-09.txt").write_text(POINTING_BACK)
+    out = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
+    assistant = Assistant.open(out, settings=settings, embedder=HashEmbedder())
+    result = assistant.ask("What puts unnecessary pressure on the duty social workers?")
+    quote = next(c for c in result.citations if "unnecessary pressure" in c.quote)
+    assert quote.quote.startswith("Police referrals to the front door rose by a third")
+    doc = assistant.document(quote.citation.doc_id)
+    assert doc.text[quote.citation.char_start:quote.citation.char_end] == quote.quote
+    other = assistant.ask("What does this report ask members to note for the quarter?")
+    note = next(c for c in other.citations if "asks the panel" in c.quote)
+    assert note.quote.startswith("This report asks")
