@@ -20,13 +20,12 @@ Everything here blocks; callers with an event loop run it in a worker.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -247,24 +246,10 @@ class _Busy(Exception):
     """Another process holds the write lock."""
 
 
-@contextlib.contextmanager
-def _write_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+def _write_lock(index_dir: Path, wait: bool = True) -> contextlib.AbstractContextManager[None]:
     """One write (store, rebuild, journal) at a time per index, across processes."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(index_dir / WRITE_LOCK, "a+")  # noqa: SIM115 - held for the whole write
-    except OSError as exc:
-        raise storage_error(exc, "index folder") from None
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise _Busy from None
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
+    return layout.file_lock(index_dir / WRITE_LOCK, wait,
+                     lambda exc: storage_error(exc, "index folder"), _Busy)
 
 
 def _live_documents(settings: Settings) -> dict[str, dict[str, Any]] | None:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,22 +186,30 @@ def write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
 
 
 @contextlib.contextmanager
-def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
-    """One build at a time per index directory; the second refuses (or waits) clearly."""
+def file_lock(path: Path, wait: bool, cannot_open: Callable[[OSError], Exception],
+              busy: Callable[[], Exception]) -> Iterator[None]:
+    """An exclusive lock on ``path`` across processes (the OS releases it if the holder dies),
+    taken at once or waited for; the caller says what to raise when it cannot be had."""
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(index_dir / LOCK, "a+")  # noqa: SIM115 - held for the whole build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise write_error(index_dir, exc) from None
+        raise cannot_open(exc) from None
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise IndexLockedError(
-                f"Another build is already updating {index_dir}. Wait for it to finish, or run "
-                f"`{BUILD_COMMAND} --wait` to queue behind it.") from None
+            raise busy() from None
         yield
     finally:
         with contextlib.suppress(OSError):
             fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()
+
+
+def build_lock(index_dir: Path, wait: bool = False) -> contextlib.AbstractContextManager[None]:
+    """One build at a time per index directory; the second refuses (or waits) clearly."""
+    return file_lock(index_dir / LOCK, wait, lambda exc: write_error(index_dir, exc),
+                     lambda: IndexLockedError(
+                         f"Another build is already updating {index_dir}. Wait for it to "
+                         f"finish, or run `{BUILD_COMMAND} --wait` to queue behind it."))

@@ -17,20 +17,7 @@ from indexer.config import Settings
 from scrutiny.cli import main
 from tests.conftest import ROOT
 from tests.fakes import HashEmbedder
-
-MINUTES = """Northshire County Council
-Minutes of the Corporate Parenting Board held on 5 June 2019
-
-1. Zebra crossing at Almondbury
-Members discussed the zebra crossing outside the children's home. RESOLVED that officers
-report back on the zebra crossing by September.
-"""
-OLDER = """Northshire County Council
-Minutes of the Children's Scrutiny Committee held on 14 January 2014
-
-1. Foster carers
-Members asked about the recruitment of foster carers. RESOLVED that the report be noted.
-"""
+from tests.northshire import NEW, OLDER
 
 
 @pytest.fixture()
@@ -49,7 +36,7 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     with_fake([corpus], Settings(index_dir=index, corpus_dir=corpus))
     incoming = tmp_path / "incoming"
     incoming.mkdir()
-    (incoming / "CPB minutes 5 June 2019.txt").write_text(MINUTES, encoding="utf-8")
+    (incoming / "CPB minutes 5 June 2019.txt").write_text(NEW, encoding="utf-8")
     return {"corpus": corpus, "index": index, "incoming": incoming}
 
 
@@ -105,8 +92,8 @@ def test_add_then_remove(place: dict[str, Path], capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(("name", "data", "extra", "words"), [
     ("broken.pdf", b"%PDF-1.4\n1 0 obj<<>>\ntruncated", [], "broken.pdf"),
     ("tool.exe", b"MZ", [], "unsupported file type .exe"),
-    ("ok.txt", MINUTES.encode(), ["--date", "2019"], "--date"),
-    ("ok.txt", MINUTES.encode(), ["--json", "--date", "2019-02-30"], "not a day"),
+    ("ok.txt", NEW.encode(), ["--date", "2019"], "--date"),
+    ("ok.txt", NEW.encode(), ["--json", "--date", "2019-02-30"], "not a day"),
 ])
 def test_refusals_are_one_line_and_change_nothing(place: dict[str, Path],
                                                   capsys: pytest.CaptureFixture[str], name: str,

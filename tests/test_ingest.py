@@ -20,31 +20,12 @@ from indexer.errors import (
     UnsupportedFileError,
 )
 from tests.fakes import HashEmbedder
-
-EXISTING = """Northshire County Council
-Minutes of the Children's Scrutiny Committee held on 14 January 2014
-
-1. Foster carers
-Members asked about the recruitment of foster carers. RESOLVED that the report be noted.
-"""
-NEW = """Northshire County Council
-Minutes of the Corporate Parenting Board held on 5 June 2019
-
-1. Zebra crossing at Almondbury
-Members discussed the zebra crossing outside the children's home. RESOLVED that officers
-report back on the zebra crossing by September.
-"""
+from tests.northshire import NEW, OLDER, indexed_corpus
 
 
 @pytest.fixture()
 def setup(tmp_path: Path) -> tuple[Settings, HashEmbedder]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "scrutiny-2014-01-14.txt").write_text(EXISTING, encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus)
-    embedder = HashEmbedder()
-    build_index([corpus], settings, embedder=embedder)
-    return settings, embedder
+    return indexed_corpus(tmp_path)
 
 
 def _new_file(tmp_path: Path, name: str = "cpb minutes 2019.txt", text: str = NEW) -> Path:
@@ -226,7 +207,7 @@ def test_add_and_remove_against_postgresql(pg_server, tmp_path: Path) -> None:  
     url = pg_server.new_database("ingest")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "scrutiny-2014-01-14.txt").write_text(EXISTING, encoding="utf-8")
+    (corpus / "scrutiny-2014-01-14.txt").write_text(OLDER, encoding="utf-8")
     settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, store=url)
     embedder = HashEmbedder()
     build_index([corpus], settings, embedder=embedder)

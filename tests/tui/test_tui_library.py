@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from tui_helpers import screen_text, settle
 
-from indexer.build import build_index
 from indexer.config import Settings
 from retriever import Assistant
-from tests.fakes import HashEmbedder
+from tests.northshire import NEW, indexed_corpus
 from tui.app import create_app
 from tui.screens.library import LibraryScreen
 from tui.widgets import BusyIndicator, DocumentList, ErrorNotice
@@ -19,29 +18,11 @@ from tui.widgets import BusyIndicator, DocumentList, ErrorNotice
 pytestmark = pytest.mark.anyio
 
 SIZE = (110, 30)
-OLDER = """Northshire County Council
-Minutes of the Children's Scrutiny Committee held on 14 January 2014
-
-1. Foster carers
-Members asked about the recruitment of foster carers. RESOLVED that the report be noted.
-"""
-NEW = """Northshire County Council
-Minutes of the Corporate Parenting Board held on 5 June 2019
-
-1. Zebra crossing at Almondbury
-Members discussed the zebra crossing outside the children's home. RESOLVED that officers
-report back by September.
-"""
 
 
 @pytest.fixture
 def library(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "scrutiny-2014-01-14.txt").write_text(OLDER, encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus)
-    embedder = HashEmbedder()
-    build_index([corpus], settings, embedder=embedder)
+    settings, embedder = indexed_corpus(tmp_path)
     assistant = Assistant.open(settings.index_dir, settings=settings, embedder=embedder)
     yield settings, assistant
     assistant.close()
