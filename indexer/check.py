@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from . import layout
+from .check_spans import check_spans
 
 MAX_PER_KIND = 5  # spans reported one by one before the rest are summarised
 TABLES = ("documents", "items", "chunks", "sentences", "resolutions", "attendance",
@@ -83,7 +83,7 @@ def check_index(index_dir: Path) -> list[str]:
                        dim, problems, required=True)
         _check_sentence_vectors(conn, dim, gen_dir, problems)
         _check_fts(counts, gen_dir, problems)
-        _check_spans(conn, problems)
+        check_spans(conn, problems)
     finally:
         conn.close()
     return problems.finish()
@@ -342,70 +342,3 @@ def _check_vector_files_only(gen_dir: Path, manifest: dict[str, Any] | None,
 
 
 # -- spans ---------------------------------------------------------------------------------------
-
-def _documents(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
-    """(doc_id, text) one document at a time, so a huge corpus never sits in memory at once."""
-    ids = [r[0] for r in conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
-    for doc_id in ids:
-        row = conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        yield doc_id, (row[0] if row and isinstance(row[0], str) else "")
-
-
-def _check_spans(conn: sqlite3.Connection, problems: _Problems) -> None:
-    doc_ids: set[str] = set()
-    for doc_id, text in _documents(conn):
-        doc_ids.add(doc_id)
-        n = len(text)
-        chunk_spans: dict[int, tuple[int, int]] = {}
-        for chunk_id, a, b, stored in conn.execute(
-                "SELECT chunk_id, char_start, char_end, text FROM chunks WHERE doc_id=?",
-                (doc_id,)):
-            if not _in_bounds(a, b, n):
-                problems.span("chunk span", f"Chunk {chunk_id} of document {doc_id}: span "
-                              f"{a}-{b} lies outside the document (length {n}).")
-                continue
-            chunk_spans[chunk_id] = (a, b)
-            if text[a:b] != stored:
-                problems.span("chunk text", f"Chunk {chunk_id} of document {doc_id}: its "
-                              f"stored text differs from documents.text[{a}:{b}].")
-        for sent_id, chunk_id, a, b in conn.execute(
-                "SELECT sent_id, chunk_id, char_start, char_end FROM sentences WHERE doc_id=?",
-                (doc_id,)):
-            if not _in_bounds(a, b, n):
-                problems.span("sentence span", f"Sentence {sent_id} of document {doc_id}: "
-                              f"span {a}-{b} lies outside the document (length {n}).")
-            elif chunk_id not in chunk_spans:
-                problems.span("sentence chunk", f"Sentence {sent_id} of document {doc_id} "
-                              f"belongs to chunk {chunk_id}, which is not a valid chunk of "
-                              "that document.")
-            elif not (chunk_spans[chunk_id][0] <= a and b <= chunk_spans[chunk_id][1]):
-                ca, cb = chunk_spans[chunk_id]
-                problems.span("sentence span", f"Sentence {sent_id} of document {doc_id}: "
-                              f"span {a}-{b} is not inside its chunk {chunk_id} ({ca}-{cb}).")
-        for res_id, a, b, stored in conn.execute(
-                "SELECT id, char_start, char_end, text FROM resolutions WHERE doc_id=?",
-                (doc_id,)):
-            if not _in_bounds(a, b, n):
-                problems.span("resolution span", f"Resolution {res_id} of document {doc_id}: "
-                              f"span {a}-{b} lies outside the document (length {n}).")
-            elif stored is not None and text[a:b] != stored:
-                problems.span("resolution text", f"Resolution {res_id} of document {doc_id}: "
-                              f"its stored text differs from documents.text[{a}:{b}].")
-        for table, label in (("items", "Item"), ("attendance", "Attendance entry")):
-            for row_id, a, b in conn.execute(
-                    f"SELECT id, char_start, char_end FROM {table} WHERE doc_id=?", (doc_id,)):
-                if not _in_bounds(a, b, n):
-                    problems.span(f"{table} span", f"{label} {row_id} of document {doc_id}: "
-                                  f"span {a}-{b} lies outside the document (length {n}).")
-        del text
-    for table, label in (("chunks", "chunk"), ("sentences", "sentence"),
-                         ("resolutions", "resolution"), ("items", "item")):
-        orphans = [r[0] for r in conn.execute(f"SELECT DISTINCT doc_id FROM {table}")
-                   if r[0] not in doc_ids]
-        if orphans:
-            problems.add(f"{table} has {label} rows of {len(orphans)} document(s) that are not "
-                         f"in the documents table (e.g. {', '.join(orphans[:3])}).")
-
-
-def _in_bounds(a: object, b: object, n: int) -> bool:
-    return isinstance(a, int) and isinstance(b, int) and 0 <= a <= b <= n
