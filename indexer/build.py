@@ -12,8 +12,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +20,24 @@ import numpy as np
 
 from . import layout, store, vectors
 from .acronyms import learn_acronyms
-from .chunking import chunk_document
 from .config import CHUNK_VECTORS, Settings
-from .document import file_hash, load_document
+from .document import file_hash
 from .embed_pass import embed_texts, progress_path
 from .embedding import Embedder, check_backend, load_tokenizer, resolve_model
 from .errors import (
     IndexCorruptError,
     IndexIncompatibleError,
     IndexWriteError,
-    ReadError,
     ScrutinyError,
 )
 from .models import BuildReport, SkippedFile
 from .onnx_export import vector_variant
+from .parse_pass import ProgressFn, parse_changed
 from .units import Units, vectors_from_sentences
 from .usermeta import check_defaults
-from .walk import SourceFile, discover, pdf_pages, root_of, sidecar_stamp, unique_doc_id
+from .walk import SourceFile, discover, root_of, sidecar_stamp
 
-ProgressFn = Callable[[str, int, int], None]
+
 def build_index(paths: list[Path], settings: Settings, *, embedder: Embedder | None = None,
                 progress: ProgressFn | None = None, rebuild: bool = False,
                 wait: bool = False, defaults: dict[str, str] | None = None) -> BuildReport:
@@ -246,16 +244,6 @@ def _damage(gen_dir: Path, manifest: dict[str, Any]) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class Pending:
-    """A parsed document waiting for its vectors."""
-
-    doc: Any
-    chunks: list[Any]
-    hashes: list[str]
-    sentences: list[list[tuple[int, int, str]]]  # per chunk: (start, end, embed hash)
-
-
 def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
                       report: BuildReport, notify: ProgressFn,
                       changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
@@ -270,7 +258,7 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
         count = (embedder.count_tokens if embedder is not None
                  else load_tokenizer(settings.model).count)
         units = Units(model_name, settings.chunk_vectors)
-        pending, new_entries = _parse_changed(changed, keep, keep_skips, settings, report, notify,
+        pending, new_entries = parse_changed(changed, keep, keep_skips, settings, report, notify,
                                               count, units, defaults)
         embedder, dim, vecs = embed_texts(conn, units.texts, embedder, settings, report, notify,
                                      old_gen, progress)
@@ -320,82 +308,6 @@ def _write_generation(gen_dir: Path, old_gen: Path | None, settings: Settings,
     }
     (gen_dir / layout.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     notify("saving", 1, 1)
-
-
-def _parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[str, Any]],
-                   keep_skips: dict[str, dict[str, Any]], settings: Settings,
-                   report: BuildReport, notify: ProgressFn, count: Callable[[str], int],
-                   units: Units, defaults: dict[str, str] | None = None
-                   ) -> tuple[list[Pending], dict[str, dict[str, Any]]]:
-    """Read, recognise and chunk every new or changed file; bad files are skipped with a
-    reason and never stop the build."""
-    used_ids = {v["doc_id"] for v in keep.values()}
-    pending: list[Pending] = []
-    entries: dict[str, dict[str, Any]] = {}
-    for done, (f, digest) in enumerate(changed):
-        notify("reading", done, len(changed))
-        doc_id = unique_doc_id(f.source, used_ids)
-        stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
-                 "sidecar": sidecar_stamp(f.path, root_of(f))}
-        started = time.monotonic()
-        parsed = _parse_one(f, doc_id, digest, settings, count, units, started, defaults)
-        if isinstance(parsed, str):
-            report.skipped.append(SkippedFile(f.source, parsed))
-            keep_skips[f.source] = dict(stamp, reason=parsed)
-            continue
-        item, warnings = parsed
-        for w in warnings:
-            report.skipped.append(SkippedFile(f.source, f"warning: {w}"))
-        used_ids.add(doc_id)
-        pending.append(item)
-        missing = [name for name, value in (("council", item.doc.council),
-                                            ("date", item.doc.date)) if not value]
-        if missing:
-            report.unrecognised.append(SkippedFile(f.source, "no " + " and no ".join(missing)))
-        entries[f.source] = dict(stamp, doc_id=doc_id)
-        report.indexed.append(f.source)
-    notify("reading", len(changed), len(changed))
-    return pending, entries
-
-
-def _parse_one(f: SourceFile, doc_id: str, digest: str, settings: Settings,
-               count: Callable[[str], int], units: Units, started: float,
-               defaults: dict[str, str] | None = None) -> tuple[Pending, list[str]] | str:
-    """One file read, recognised and chunked within the per-document budgets (pages,
-    passages + sentences, seconds); the reason it was skipped otherwise. The texts to embed
-    join ``units`` only when the document passes, so a refused one costs no embedding."""
-    pages = pdf_pages(f.path)
-    if pages is not None and pages > settings.max_doc_pages:
-        return (f"{pages} pages, over the per-document budget of {settings.max_doc_pages} "
-                "(SCRUTINY_MAX_DOC_PAGES)")
-    try:
-        doc, warnings = load_document(f.path, f.source, doc_id,
-                                      settings.max_file_mb * 1024 * 1024, digest,
-                                      max_text_mb=settings.max_text_mb, root=root_of(f),
-                                      defaults=defaults)
-    except ReadError as exc:
-        return str(exc)
-    except (MemoryError, RecursionError, ValueError, LookupError, AssertionError) as exc:
-        return f"could not be parsed ({type(exc).__name__})"
-    if len(doc.page_starts) > settings.max_doc_pages:
-        return (f"{len(doc.page_starts)} pages, over the per-document budget of "
-                f"{settings.max_doc_pages} (SCRUTINY_MAX_DOC_PAGES)")
-    chunks = chunk_document(doc, count, settings.chunk_tokens, settings.chunk_overlap)
-    own = Units(units.model, units.chunk_vectors)
-    learned = learn_acronyms(doc.text)
-    sentences = [own.sentences(c, learned) for c in chunks]
-    hashes = [own.passage(c, learned, s) for c, s in zip(chunks, sentences, strict=True)]
-    size = len(chunks) + sum(len(s) for s in sentences)
-    if size > settings.max_doc_sentences:
-        return (f"{size} passages and sentences to embed, over the per-document budget of "
-                f"{settings.max_doc_sentences} (SCRUTINY_MAX_DOC_SENTENCES)")
-    took = time.monotonic() - started
-    if took > settings.max_doc_seconds:
-        return (f"reading it took {took:.0f} s, over the per-document budget of "
-                f"{settings.max_doc_seconds:.0f} s (SCRUTINY_MAX_DOC_SECONDS)")
-    units.texts.update(own.texts)
-    units.derived.update(own.derived)
-    return Pending(doc, chunks, hashes, sentences), warnings
 
 
 def _vectors_for(old_gen: Path | None, filename: str, conn: sqlite3.Connection, table: str,
