@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 
 from bench.vectors import BLOCK, _block, _centroids, _queries, _recall
 from indexer import Settings
-from retriever import Assistant
+from retriever import Assistant, Filters
 from retriever.evaluate import evaluate_assistant, load_questions
 
 
@@ -70,7 +71,19 @@ def real_index(url: str, index: Path, qa: list[Path]) -> dict[str, Any]:
     u_terms = [t.split() for t in texts]
     _, result["pg_fused_k60"] = _timed(
         lambda i: store.fused(qv[i], u_terms[i], 60, None), list(range(len(texts))))
+    # council-filtered: question i filtered to the i-th council (cycling), on both stores
+    councils = sorted({d.council for d in pg.documents() if d.council})
+    by_council = [(t, Filters(council=councils[i % len(councils)])) for i, t in enumerate(texts)]
+    allowed = [d.doc_id for d in pg.documents() if d.council == councils[0]]
+    plan = store.plan(qv[0], u_terms[0], 60, allowed)
+    result["pg_partitions_read"] = {
+        "unfiltered": len(set(re.findall(r"chunks_g\d+_s\d+", store.plan(
+            qv[0], u_terms[0], 60, None)))),
+        "one_council": len(set(re.findall(r"chunks_g\d+_s\d+", plan))),
+        "councils": len(councils)}
     for name, a in (("sqlite", lite), ("postgres", pg)):
+        _, result[f"{name}_search_council"] = _timed(
+            lambda tf, a=a: a.search(tf[0], filters=tf[1]), by_council)
         _, result[f"{name}_search"] = _timed(lambda t, a=a: a.search(t), texts)
         _, result[f"{name}_ask"] = _timed(lambda t, a=a: a.ask(t), texts)
         row = evaluate_assistant(a, questions)

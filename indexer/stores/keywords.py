@@ -6,8 +6,8 @@ words differently, which changed the keyword ranking of 102 of the dev corpus's 
 and 13 answers. So the publisher takes the words FTS5 itself produced (its ``fts5vocab``
 instance table over the records file), computes each (word, passage) BM25 weight as FTS5 does,
 and the reader tokenises the question's terms with the same tokenizer (an in-memory FTS5
-table). A term of several tokens ("children's", "follow-up") is a phrase to FTS5; here it
-counts as its tokens, the one difference left.
+table). A term of several tokens ("children's", "follow-up") is a phrase to FTS5: the
+postings keep each token's positions, and the reader counts the phrase's hits from them.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 TOKENIZE = "porter unicode61 remove_diacritics 2"  # indexer/store.py's chunks_fts tokenizer
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 0.4  # bm25(chunks_fts, 1.0, 0.4): the header column counts 0.4 of the text
+HEADER_AT = 1_000_000  # a header token's position is this + its offset: no phrase spans both
 
 _local = threading.local()
 
@@ -34,29 +35,41 @@ def _tokenizer() -> sqlite3.Connection:
     return conn
 
 
-def query_words(terms: list[str]) -> dict[str, float]:
-    """Each query token and how many of the query's phrases it stands for: the directory's
-    MATCH expression ORs every distinct quoted term, and FTS5 scores each phrase, so a word
+def query_words(terms: list[str]) -> tuple[dict[str, float], dict[tuple[str, ...], float]]:
+    """The query's FTS5 phrases: single tokens, and phrases of several ("children's" is
+    "children s"), each with how many of the query's terms it stands for. The directory's
+    MATCH expression ORs every distinct quoted term and FTS5 scores each phrase, so a word
     given twice ("Foster", "foster") counts twice there and here."""
     phrases = list(dict.fromkeys(c for c in (t.replace('"', "").strip() for t in terms) if c))
     if not phrases:
-        return {}
+        return {}, {}
     conn = _tokenizer()
     try:
         conn.executemany("INSERT INTO q (rowid, x) VALUES (?, ?)", enumerate(phrases))
-        out: dict[str, float] = {}  # in the query's order: PostgreSQL sums in this order
-        for (term,) in conn.execute("SELECT term FROM qv GROUP BY doc, term "
-                                    "ORDER BY doc, min(offset)"):
-            out[term] = out.get(term, 0.0) + 1.0
-        return out
+        tokens: dict[int, list[str]] = {}
+        for doc, term in conn.execute("SELECT doc, term FROM qv ORDER BY doc, offset"):
+            tokens.setdefault(int(doc), []).append(term)
     finally:
         conn.execute("DELETE FROM q")
+    words: dict[str, float] = {}  # in the query's order: PostgreSQL sums in this order
+    multi: dict[tuple[str, ...], float] = {}
+    for doc in sorted(tokens):
+        if len(tokens[doc]) == 1:
+            words[tokens[doc][0]] = words.get(tokens[doc][0], 0.0) + 1.0
+        else:
+            multi[tuple(tokens[doc])] = multi.get(tuple(tokens[doc]), 0.0) + 1.0
+    return words, multi
 
 
-def postings(src: sqlite3.Connection) -> tuple[dict[int, int], Iterator[tuple[int, str, float]]]:
-    """Passage lengths in tokens, and (chunk_id, token, BM25 weight) for every token of every
-    passage in the records file's ``chunks_fts``, with FTS5's formula: idf = ln((N - n + 0.5)
-    / (n + 0.5)) (at least 1e-6), tf = text hits + 0.4 x header hits, length = all tokens."""
+Postings = Iterator[tuple[int, str, float, list[int]]]
+
+
+def postings(src: sqlite3.Connection) -> tuple[dict[int, int], dict[str, float], Postings]:
+    """Passage lengths in tokens, the collection's size and mean length, and (chunk_id,
+    token, BM25 weight, positions) for every token of every passage in the records file's
+    ``chunks_fts``, with FTS5's formula: idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6),
+    tf = text hits + 0.4 x header hits, length = all tokens. Positions (header ones from
+    ``HEADER_AT``) let the reader find phrases as FTS5 does."""
     src.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows "
                 "USING fts5vocab(main, 'chunks_fts', 'row')")
     src.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances "
@@ -68,15 +81,70 @@ def postings(src: sqlite3.Connection) -> tuple[dict[int, int], Iterator[tuple[in
     idf = {t: max(math.log((n - df + 0.5) / (df + 0.5)), 1e-6)
            for t, df in src.execute("SELECT term, doc FROM temp.fts_rows")}
 
-    def rows() -> Iterator[tuple[int, str, float]]:
-        # The same floating-point steps as fts5_bm25, so equal scores stay equal (ties).
-        for doc, term, text, header in src.execute(
-                "SELECT doc, term, sum(col = 'text'), sum(col = 'header') "
+    def rows() -> Postings:
+        for doc, term, text, header, pos in src.execute(
+                "SELECT doc, term, sum(col = 'text'), sum(col = 'header'), group_concat("
+                f"CASE WHEN col = 'header' THEN offset + {HEADER_AT} ELSE offset END) "
                 "FROM temp.fts_instances GROUP BY doc, term"):
-            tf = float(text)
-            for _ in range(header):
-                tf += HEADER_WEIGHT
-            norm = K1 * (1 - B + B * doclen[doc] / avgdl)
-            yield int(doc), term, idf[term] * ((tf * (K1 + 1.0)) / (tf + norm))
+            yield (int(doc), term, weight(idf[term], tf(text, header), doclen[doc], avgdl),
+                   sorted(int(p) for p in pos.split(",")))
 
-    return doclen, rows()
+    return doclen, {"n": float(n), "avgdl": avgdl}, rows()
+
+
+def tf(text_hits: int, header_hits: int) -> float:
+    """FTS5 adds each hit's column weight in turn: the same steps give the same float."""
+    out = float(text_hits)
+    for _ in range(header_hits):
+        out += HEADER_WEIGHT
+    return out
+
+
+def weight(idf: float, tf: float, length: int, avgdl: float) -> float:
+    """One phrase's BM25 term in fts5_bm25's order of floating-point operations, so scores
+    equal there are equal here (ties break alike)."""
+    return idf * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * length / avgdl)))
+
+
+def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None
+                ) -> tuple[str, dict[str, object]] | None:
+    """PostgreSQL's keyword ranking of ``terms`` (chunk_id, s), best first, and its
+    parameters; ``docs`` is the reader's filter clause; ``{G}`` its generation. Single
+    tokens are summed from their postings, strongest first (at most ``%(depth)s`` each: a
+    word in most passages would otherwise rank the whole table). A phrase's hits are counted
+    from its tokens' positions, over every passage, since its IDF is the number of passages
+    holding it; a generation published without positions (``bm25`` None) scores a phrase as
+    its tokens."""
+    words, multi = query_words(terms)
+    if bm25 is None:
+        for phrase, times in multi.items():
+            for token in phrase:
+                words[token] = words.get(token, 0.0) + times
+        multi = {}
+    if not words and not multi:
+        return None
+    params: dict[str, object] = {"words": list(words), "times": list(words.values())}
+    parts = ["SELECT chunk_id, w * l.n AS w FROM unnest(%(words)s::text[], %(times)s::float8[]) "
+             "l(lexeme, n), LATERAL (SELECT chunk_id, w FROM postings_g{G} WHERE "
+             f"lexeme = l.lexeme{docs} ORDER BY w DESC LIMIT %(depth)s) p"]
+    for i, (phrase, times) in enumerate(multi.items()):
+        joins = "".join(f" JOIN postings_g{{G}} p{j} ON p{j}.chunk_id = p0.chunk_id AND "
+                        f"p{j}.lexeme = %(ph{i}_{j})s" for j in range(1, len(phrase)))
+        follows = "".join(f" AND x + {j} = ANY(p{j}.pos)" for j in range(1, len(phrase)))
+        params |= {f"ph{i}_{j}": t for j, t in enumerate(phrase)} | {f"ph{i}": times}
+        # hits: FTS5 adds 1 for a text hit and 0.4 for a header hit, in that order
+        parts.append(
+            f"SELECT chunk_id, %(ph{i})s * greatest(ln((%(n)s - df + 0.5) / (df + 0.5)), "
+            "1e-6::float8) * ((tf * (%(k1)s + 1.0::float8)) / (tf + %(k1)s * (1.0::float8 - "
+            "%(b)s + %(b)s * doclen / %(avgdl)s))) AS w FROM (SELECT h.*, c.doclen, "
+            "count(*) OVER () AS df FROM (SELECT p0.chunk_id, p0.doc_id, p0.shard, "
+            f"(SELECT count(*) FILTER (WHERE x < {HEADER_AT}) + %(hw)s * count(*) FILTER "
+            f"(WHERE x >= {HEADER_AT}) FROM unnest(p0.pos) x WHERE true{follows}) AS tf "
+            f"FROM postings_g{{G}} p0{joins} WHERE p0.lexeme = %(ph{i}_0)s) h "
+            "JOIN chunks_g{G} c ON c.chunk_id = h.chunk_id WHERE h.tf > 0) z "
+            f"WHERE true{docs}")
+    if multi:
+        params |= {"n": bm25["n"], "avgdl": bm25["avgdl"], "k1": K1, "b": B,
+                   "hw": HEADER_WEIGHT}
+    return ("SELECT chunk_id, sum(w) AS s FROM (" + " UNION ALL ".join(parts) + ") kw "
+            "GROUP BY chunk_id ORDER BY s DESC, chunk_id LIMIT %(k)s"), params

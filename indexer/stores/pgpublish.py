@@ -86,9 +86,9 @@ CREATE TABLE IF NOT EXISTS acronyms (
 
 # A store written before partitioning by council gains its columns here, once (existing rows
 # get shard 0 and their generation ``shards`` NULL, which readers take as "not partitioned by
-# council"; FTS5's BM25 weights need float8), so a server keeps serving the old generation
-# while the next publish writes the new layout: no rebuild is needed. The old postings are
-# rewritten by the type change, once.
+# council"; FTS5's BM25 weights need float8, its phrases positions), so a server keeps serving
+# the old generation while the next publish writes the new layout: no rebuild is needed. The
+# old postings are rewritten by the type change, once.
 _UPGRADE = f"""
 DO $$ BEGIN
 IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '{SCHEMA}'
@@ -97,6 +97,7 @@ IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '{S
               for t in ("documents", *SHARDED)) + """
     ALTER TABLE generations ADD COLUMN shards int;
     ALTER TABLE postings ALTER COLUMN w TYPE float8;
+    ALTER TABLE postings ADD COLUMN pos int[];
 END IF;
 END $$;
 """
@@ -171,12 +172,13 @@ def publish(url: str, index_dir: Path, progress: Progress | None = None) -> str 
                     "SELECT source FROM generations WHERE generation = %s",
                     (int(current),)).fetchone() == (source,):
                 return None
-            g = _load(conn, gen_dir, int(manifest.get("dim") or 384), notify)
+            g, bm25 = _load(conn, gen_dir, int(manifest.get("dim") or 384), notify)
             for table in _TABLES:
                 conn.execute(f"VACUUM (ANALYZE) {table}_g{g}")
             with conn.transaction():
                 conn.execute("INSERT INTO generations (generation, source, manifest, shards) "
-                             "VALUES (%s, %s, %s, %s)", (g, source, json.dumps(manifest), SHARDS))
+                             "VALUES (%s, %s, %s, %s)",
+                             (g, source, json.dumps(manifest | {"bm25": bm25}), SHARDS))
                 conn.execute("INSERT INTO current_generation (one, generation) VALUES (true, %s) "
                              "ON CONFLICT (one) DO UPDATE SET generation = excluded.generation",
                              (g,))
@@ -187,8 +189,9 @@ def publish(url: str, index_dir: Path, progress: Progress | None = None) -> str 
     return str(g)
 
 
-def _load(conn: Any, gen_dir: Path, dim: int, notify: Progress) -> int:
-    """New partitions holding ``gen_dir``'s records and vectors, indexed; not yet current."""
+def _load(conn: Any, gen_dir: Path, dim: int, notify: Progress) -> tuple[int, dict[str, float]]:
+    """New partitions holding ``gen_dir``'s records and vectors, indexed; not yet current.
+    Also returns the keyword statistics (passages, mean length) phrases are scored with."""
     from pgvector.psycopg import register_vector
 
     with conn.transaction():
@@ -206,14 +209,14 @@ def _load(conn: Any, gen_dir: Path, dim: int, notify: Progress) -> int:
                              f"FOR VALUES IN ({shard})")
         src = sqlite3.connect(f"file:{gen_dir / layout.RECORDS}?mode=ro&immutable=1", uri=True)
         try:
-            _copy(conn, src, g, gen_dir, notify)
+            bm25 = _copy(conn, src, g, gen_dir, notify)
         finally:
             src.close()
         for i, ddl in enumerate(_indexes(g)):
             notify("postgres indexes", i, len(_indexes(g)))
             conn.execute(ddl)
         notify("postgres indexes", len(_indexes(g)), len(_indexes(g)))
-    return g
+    return g, bm25
 
 
 def _drop_orphans(conn: Any) -> None:
@@ -229,7 +232,8 @@ def _drop_orphans(conn: Any) -> None:
                 conn.execute(f"DROP TABLE IF EXISTS {table}_g{g}")
 
 
-def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Progress) -> None:
+def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Progress
+          ) -> dict[str, float]:
     from indexer import store, vectors
 
     have = store.document_columns(src)
@@ -253,7 +257,7 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
     ids = vectors.faiss_module().vector_to_array(index.id_map)
     row_of = {int(cid): i for i, cid in enumerate(ids)}
     total = len(row_of)
-    doclen, weights = keywords.postings(src)
+    doclen, bm25, weights = keywords.postings(src)
     with conn.cursor().copy(
             f"COPY chunks_g{g} (generation, chunk_id, doc_id, item_ref, item_title, char_start, "
             "char_end, page, text, header, doclen, embedding, shard) FROM STDIN WITH "
@@ -272,11 +276,11 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
     notify("postgres postings", 0, 1)
     doc_of = {int(c): d for c, d in src.execute("SELECT chunk_id, doc_id FROM chunks")}
     with conn.cursor().copy(f"COPY postings_g{g} (generation, shard, lexeme, chunk_id, doc_id, "
-                            "w) FROM STDIN WITH (FORMAT BINARY)") as cp:
-        cp.set_types(["int8", "int2", "text", "int8", "text", "float8"])
-        for cid, word, w in weights:
+                            "w, pos) FROM STDIN WITH (FORMAT BINARY)") as cp:
+        cp.set_types(["int8", "int2", "text", "int8", "text", "float8", "int4[]"])
+        for cid, word, w, pos in weights:
             if cid in row_of:  # as for passages: searchable only with a vector
-                cp.write_row((g, shard_of.get(doc_of[cid], 0), word, cid, doc_of[cid], w))
+                cp.write_row((g, shard_of.get(doc_of[cid], 0), word, cid, doc_of[cid], w, pos))
     width = 4 * int(index.d)
     with conn.cursor().copy(
             f"COPY sentences_g{g} (generation, sent_id, chunk_id, char_start, char_end, vec, "
@@ -289,6 +293,7 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
             if len(blob) == width:
                 cp.write_row((g, sid, cid, a, b, np.frombuffer(blob, dtype="float32"),
                               shard_of.get(doc, 0)))
+    return bm25
 
 
 def _prune(conn: Any, live: int) -> None:

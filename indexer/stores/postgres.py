@@ -194,27 +194,15 @@ class PostgresStore:
             "ORDER BY embedding <#> %(q)s LIMIT %(k)s) d ORDER BY score DESC, chunk_id",
             self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k))]
 
-    @staticmethod
-    def _keyword_sql(docs: str) -> str:
-        """BM25 (as FTS5 computes it, k1 1.2, b 0.75, header words 0.4) summed from the
-        query words' precomputed postings, strongest first (see ``DEPTH``), each word as many
-        times as the query's phrases hold it (``keywords``). The generation's own partition
-        is read directly: an index-only scan, with no generation to check."""
-        return ("SELECT chunk_id, sum(w * l.n) AS s FROM unnest(%(words)s::text[], "
-                "%(times)s::float8[]) l(lexeme, n), LATERAL (SELECT chunk_id, w "
-                f"FROM postings_g{{G}} WHERE lexeme = l.lexeme{docs} "
-                "ORDER BY w DESC LIMIT %(depth)s) p GROUP BY chunk_id "
-                "ORDER BY s DESC, chunk_id LIMIT %(k)s")
-
     def keyword_search(self, terms: list[str], k: int, allowed_docs: list[str] | None
                        ) -> Ranking:
-        words = keywords.query_words(terms)
-        if not words or (allowed_docs is not None and not allowed_docs):
+        """BM25 as FTS5 computes it, from postings of FTS5's own tokens (``keywords``)."""
+        query = keywords.ranking_sql(terms, self._docs_clause(allowed_docs),
+                                     self.manifest.get("bm25"))
+        if query is None or (allowed_docs is not None and not allowed_docs):
             return []
         return [(int(c), float(s)) for c, s in self._rows(
-            self._keyword_sql(self._docs_clause(allowed_docs)),
-            self._params(allowed_docs, words=list(words), times=list(words.values()), k=k,
-                         depth=DEPTH))]
+            query[0], self._params(allowed_docs, k=k, depth=DEPTH, **query[1]))]
 
     def fused(self, qvec: np.ndarray, terms: list[str], k: int, allowed_docs: list[str] | None,
               rrf_k: int = 60, weights: tuple[float, float] = (1.0, 2.0)) -> list[Fused]:
@@ -236,9 +224,9 @@ class PostgresStore:
                      allowed_docs: list[str] | None, rrf_k: int, weights: tuple[float, float]
                      ) -> tuple[str, dict[str, Any]]:
         docs = self._docs_clause(allowed_docs)
-        words = keywords.query_words(terms)
+        query = keywords.ranking_sql(terms, docs, self.manifest.get("bm25"))
         keyword = ("SELECT chunk_id, row_number() OVER (ORDER BY s DESC, chunk_id) - 1 AS r "
-                   f"FROM ({self._keyword_sql(docs)}) kw") if words else \
+                   f"FROM ({query[0]}) kw") if query else \
             "SELECT NULL::bigint AS chunk_id, NULL::bigint AS r WHERE false"
         sql = (
             "WITH d AS (SELECT chunk_id, score, row_number() OVER (ORDER BY score DESC, "
@@ -248,9 +236,9 @@ class PostgresStore:
             "SELECT chunk_id, d.score, d.r, k.r FROM d FULL JOIN k USING (chunk_id) "
             "ORDER BY coalesce(%(wd)s / (%(rrf)s + d.r), 0) + "
             "coalesce(%(wk)s / (%(rrf)s + k.r), 0) DESC, chunk_id")
-        return sql, self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k,
-                                 words=list(words), times=list(words.values()), depth=DEPTH,
-                                 rrf=float(rrf_k), wd=weights[0], wk=weights[1])
+        return sql, self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k, depth=DEPTH,
+                                 rrf=float(rrf_k), wd=weights[0], wk=weights[1],
+                                 **(query[1] if query else {}))
 
     # -- passages ----------------------------------------------------------------------------
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
