@@ -104,10 +104,12 @@ def test_a_council_filter_reads_only_that_councils_partition(
     everything = store.plan(qvec, ["foster", "carers"], 60, None)
     assert len(_partitions(everything, "chunks")) == SHARDS + 1
     assert len(_partitions(everything, "postings")) == SHARDS + 1
-    one = store.plan(qvec, ["foster", "carers"], 60, york)
+    one = store.plan(qvec, ["foster", "carers", "children's"], 60, york)
     want = {f"chunks_g{store.gen}_s{council_shard('City of York Council')}"}
     assert _partitions(one, "chunks") == want
-    assert _partitions(one, "postings") == {w.replace("chunks", "postings") for w in want}
+    # a phrase's IDF counts every passage: "children's" reads every council's postings
+    assert _partitions(store.plan(qvec, ["foster", "carers"], 60, york), "postings") == \
+        {w.replace("chunks", "postings") for w in want}
     hits = pg.search("foster carers", k=5, filters=Filters(council="York")).hits
     assert hits and {h.citation.council for h in hits} == {"City of York Council"}
 
@@ -183,6 +185,7 @@ def _to_previous_layout(url: str) -> int:
         for t in ("postings", f"postings_g{g}"):
             conn.execute(f"ALTER TABLE {t} ALTER COLUMN w TYPE real")
             conn.execute(f"ALTER TABLE {t} DROP COLUMN pos")
+            conn.execute(f"ALTER TABLE {t} DROP COLUMN doclen")
         for t in ("documents", "chunks", "postings", "sentences"):
             conn.execute(f"ALTER TABLE {t} ATTACH PARTITION {t}_g{g} FOR VALUES IN ({g})")
         conn.execute(f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id)")

@@ -113,8 +113,8 @@ def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None
     tokens are summed from their postings, strongest first (at most ``%(depth)s`` each: a
     word in most passages would otherwise rank the whole table). A phrase's hits are counted
     from its tokens' positions, over every passage, since its IDF is the number of passages
-    holding it; a generation published without positions (``bm25`` None) scores a phrase as
-    its tokens."""
+    holding it (so a phrase reads every council's postings of its words, filtered or not); a
+    generation published without positions (``bm25`` None) scores a phrase as its tokens."""
     words, multi = query_words(terms)
     if bm25 is None:
         for phrase, times in multi.items():
@@ -136,12 +136,12 @@ def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None
         parts.append(
             f"SELECT chunk_id, %(ph{i})s * greatest(ln((%(n)s - df + 0.5) / (df + 0.5)), "
             "1e-6::float8) * ((tf * (%(k1)s + 1.0::float8)) / (tf + %(k1)s * (1.0::float8 - "
-            "%(b)s + %(b)s * doclen / %(avgdl)s))) AS w FROM (SELECT h.*, c.doclen, "
-            "count(*) OVER () AS df FROM (SELECT p0.chunk_id, p0.doc_id, p0.shard, "
+            "%(b)s + %(b)s * doclen / %(avgdl)s))) AS w FROM (SELECT h.*, "
+            "count(*) OVER () AS df FROM (SELECT p0.chunk_id, p0.doc_id, p0.shard, p0.doclen, "
             f"(SELECT count(*) FILTER (WHERE x < {HEADER_AT}) + %(hw)s * count(*) FILTER "
             f"(WHERE x >= {HEADER_AT}) FROM unnest(p0.pos) x WHERE true{follows}) AS tf "
             f"FROM postings_g{{G}} p0{joins} WHERE p0.lexeme = %(ph{i}_0)s) h "
-            "JOIN chunks_g{G} c ON c.chunk_id = h.chunk_id WHERE h.tf > 0) z "
+            "WHERE h.tf > 0) z "
             f"WHERE true{docs}")
     if multi:
         params |= {"n": bm25["n"], "avgdl": bm25["avgdl"], "k1": K1, "b": B,

@@ -98,6 +98,7 @@ IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '{S
     ALTER TABLE generations ADD COLUMN shards int;
     ALTER TABLE postings ALTER COLUMN w TYPE float8;
     ALTER TABLE postings ADD COLUMN pos int[];
+    ALTER TABLE postings ADD COLUMN doclen int;
 END IF;
 END $$;
 """
@@ -276,11 +277,12 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
     notify("postgres postings", 0, 1)
     doc_of = {int(c): d for c, d in src.execute("SELECT chunk_id, doc_id FROM chunks")}
     with conn.cursor().copy(f"COPY postings_g{g} (generation, shard, lexeme, chunk_id, doc_id, "
-                            "w, pos) FROM STDIN WITH (FORMAT BINARY)") as cp:
-        cp.set_types(["int8", "int2", "text", "int8", "text", "float8", "int4[]"])
+                            "w, pos, doclen) FROM STDIN WITH (FORMAT BINARY)") as cp:
+        cp.set_types(["int8", "int2", "text", "int8", "text", "float8", "int4[]", "int4"])
         for cid, word, w, pos in weights:
             if cid in row_of:  # as for passages: searchable only with a vector
-                cp.write_row((g, shard_of.get(doc_of[cid], 0), word, cid, doc_of[cid], w, pos))
+                cp.write_row((g, shard_of.get(doc_of[cid], 0), word, cid, doc_of[cid], w, pos,
+                              doclen[cid]))
     width = 4 * int(index.d)
     with conn.cursor().copy(
             f"COPY sentences_g{g} (generation, sent_id, chunk_id, char_start, char_end, vec, "
