@@ -164,6 +164,9 @@ def test_keyword_scores_are_fts5s(pair: tuple[Assistant, Assistant]) -> None:
         b = pg.snapshot.store.keyword_search(terms, 30, None)
         assert [c for c, _ in a] == [c for c, _ in b], terms
         assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=1e-12), terms
+        a, b = (x.snapshot.store.resolution_matches(terms, 50) for x in (lite, pg))
+        assert a or terms[0] not in ("foster", "Foster", "the"), terms
+        assert list(a) == list(b) and list(a.values()) == pytest.approx(list(b.values())), terms
 
 
 def _to_previous_layout(url: str) -> int:
@@ -191,6 +194,7 @@ def _to_previous_layout(url: str) -> int:
         conn.execute(f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id)")
         conn.execute("ALTER TABLE generations DROP COLUMN shards")
         conn.execute("UPDATE generations SET manifest = manifest - 'bm25'")
+        conn.execute("DROP TABLE res_postings")
     return g
 
 

@@ -20,6 +20,9 @@ from collections.abc import Iterator
 TOKENIZE = "porter unicode61 remove_diacritics 2"  # indexer/store.py's chunks_fts tokenizer
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 0.4  # bm25(chunks_fts, 1.0, 0.4): the header column counts 0.4 of the text
+# FTS5 table -> (its second column, that column's weight): passages, and decisions, whose
+# item titles count 0.5 (bm25(resolutions_fts, 1.0, 0.5))
+FTS = {"chunks_fts": ("header", HEADER_WEIGHT), "resolutions_fts": ("item_title", 0.5)}
 HEADER_AT = 1_000_000  # a header token's position is this + its offset: no phrase spans both
 
 _local = threading.local()
@@ -64,39 +67,41 @@ def query_words(terms: list[str]) -> tuple[dict[str, float], dict[tuple[str, ...
 Postings = Iterator[tuple[int, str, float, list[int]]]
 
 
-def postings(src: sqlite3.Connection) -> tuple[dict[int, int], dict[str, float], Postings]:
-    """Passage lengths in tokens, the collection's size and mean length, and (chunk_id,
-    token, BM25 weight, positions) for every token of every passage in the records file's
-    ``chunks_fts``, with FTS5's formula: idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6),
-    tf = text hits + 0.4 x header hits, length = all tokens. Positions (header ones from
-    ``HEADER_AT``) let the reader find phrases as FTS5 does."""
-    src.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows "
-                "USING fts5vocab(main, 'chunks_fts', 'row')")
-    src.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances "
-                "USING fts5vocab(main, 'chunks_fts', 'instance')")
-    n = int(src.execute("SELECT count(*) FROM chunks_fts").fetchone()[0])
+def postings(src: sqlite3.Connection, table: str = "chunks_fts"
+             ) -> tuple[dict[int, int], dict[str, float], Postings]:
+    """Row lengths in tokens, the table's size and mean length, and (rowid, token, BM25
+    weight, positions) for every token of every row of the records file's FTS5 ``table``,
+    with FTS5's formula: idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6), tf = text hits
+    + the second column's weight x its hits, length = all tokens. Positions (the second
+    column's from ``HEADER_AT``) let the reader find phrases as FTS5 does."""
+    second, w2 = FTS[table]
+    src.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_rows "
+                f"USING fts5vocab(main, '{table}', 'row')")
+    src.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_instances "
+                f"USING fts5vocab(main, '{table}', 'instance')")
+    n = int(src.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     doclen = {int(d): int(c) for d, c in src.execute(
-        "SELECT doc, count(*) FROM temp.fts_instances GROUP BY doc")}
+        f"SELECT doc, count(*) FROM temp.{table}_instances GROUP BY doc")}
     avgdl = max(sum(doclen.values()) / max(n, 1), 1e-9)
     idf = {t: max(math.log((n - df + 0.5) / (df + 0.5)), 1e-6)
-           for t, df in src.execute("SELECT term, doc FROM temp.fts_rows")}
+           for t, df in src.execute(f"SELECT term, doc FROM temp.{table}_rows")}
 
     def rows() -> Postings:
         for doc, term, text, header, pos in src.execute(
-                "SELECT doc, term, sum(col = 'text'), sum(col = 'header'), group_concat("
-                f"CASE WHEN col = 'header' THEN offset + {HEADER_AT} ELSE offset END) "
-                "FROM temp.fts_instances GROUP BY doc, term"):
-            yield (int(doc), term, weight(idf[term], tf(text, header), doclen[doc], avgdl),
+                f"SELECT doc, term, sum(col = 'text'), sum(col = '{second}'), group_concat("
+                f"CASE WHEN col = '{second}' THEN offset + {HEADER_AT} ELSE offset END) "
+                f"FROM temp.{table}_instances GROUP BY doc, term"):
+            yield (int(doc), term, weight(idf[term], tf(text, header, w2), doclen[doc], avgdl),
                    sorted(int(p) for p in pos.split(",")))
 
     return doclen, {"n": float(n), "avgdl": avgdl}, rows()
 
 
-def tf(text_hits: int, header_hits: int) -> float:
+def tf(text_hits: int, header_hits: int, header_weight: float = HEADER_WEIGHT) -> float:
     """FTS5 adds each hit's column weight in turn: the same steps give the same float."""
     out = float(text_hits)
     for _ in range(header_hits):
-        out += HEADER_WEIGHT
+        out += header_weight
     return out
 
 
@@ -106,15 +111,17 @@ def weight(idf: float, tf: float, length: int, avgdl: float) -> float:
     return idf * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * length / avgdl)))
 
 
-def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None
-                ) -> tuple[str, dict[str, object]] | None:
+def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None,
+                table: str = "postings", key: str = "chunk_id",
+                header_weight: float = HEADER_WEIGHT) -> tuple[str, dict[str, object]] | None:
     """PostgreSQL's keyword ranking of ``terms`` (chunk_id, s), best first, and its
     parameters; ``docs`` is the reader's filter clause; ``{G}`` its generation. Single
     tokens are summed from their postings, strongest first (at most ``%(depth)s`` each: a
     word in most passages would otherwise rank the whole table). A phrase's hits are counted
     from its tokens' positions, over every passage, since its IDF is the number of passages
     holding it (so a phrase reads every council's postings of its words, filtered or not); a
-    generation published without positions (``bm25`` None) scores a phrase as its tokens."""
+    generation published without positions (``bm25`` None) scores a phrase as its tokens.
+    ``table`` and ``key``: the same for decisions (``res_postings``, ``id``)."""
     words, multi = query_words(terms)
     if bm25 is None:
         for phrase, times in multi.items():
@@ -124,27 +131,28 @@ def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None
     if not words and not multi:
         return None
     params: dict[str, object] = {"words": list(words), "times": list(words.values())}
-    parts = ["SELECT chunk_id, w * l.n AS w FROM unnest(%(words)s::text[], %(times)s::float8[]) "
-             "l(lexeme, n), LATERAL (SELECT chunk_id, w FROM postings_g{G} WHERE "
+    parts = [f"SELECT {key}, w * l.n AS w FROM unnest(%(words)s::text[], %(times)s::float8[]) "
+             f"l(lexeme, n), LATERAL (SELECT {key}, w FROM {table}_g{{G}} WHERE "
              f"lexeme = l.lexeme{docs} ORDER BY w DESC LIMIT %(depth)s) p"]
     for i, (phrase, times) in enumerate(multi.items()):
-        joins = "".join(f" JOIN postings_g{{G}} p{j} ON p{j}.chunk_id = p0.chunk_id AND "
+        joins = "".join(f" JOIN {table}_g{{G}} p{j} ON p{j}.{key} = p0.{key} AND "
                         f"p{j}.lexeme = %(ph{i}_{j})s" for j in range(1, len(phrase)))
         follows = "".join(f" AND x + {j} = ANY(p{j}.pos)" for j in range(1, len(phrase)))
         params |= {f"ph{i}_{j}": t for j, t in enumerate(phrase)} | {f"ph{i}": times}
         # hits: FTS5 adds 1 for a text hit and 0.4 for a header hit, in that order
         parts.append(
-            f"SELECT chunk_id, %(ph{i})s * greatest(ln((%(n)s - df + 0.5) / (df + 0.5)), "
+            f"SELECT {key}, %(ph{i})s * greatest(ln((%(n)s - df + 0.5) / (df + 0.5)), "
             "1e-6::float8) * ((tf * (%(k1)s + 1.0::float8)) / (tf + %(k1)s * (1.0::float8 - "
             "%(b)s + %(b)s * doclen / %(avgdl)s))) AS w FROM (SELECT h.*, "
-            "count(*) OVER () AS df FROM (SELECT p0.chunk_id, p0.doc_id, p0.shard, p0.doclen, "
+            f"count(*) OVER () AS df FROM (SELECT p0.{key}, p0.doclen"
+            f"{', p0.doc_id, p0.shard' if docs else ''}, "
             f"(SELECT count(*) FILTER (WHERE x < {HEADER_AT}) + %(hw)s * count(*) FILTER "
             f"(WHERE x >= {HEADER_AT}) FROM unnest(p0.pos) x WHERE true{follows}) AS tf "
-            f"FROM postings_g{{G}} p0{joins} WHERE p0.lexeme = %(ph{i}_0)s) h "
+            f"FROM {table}_g{{G}} p0{joins} WHERE p0.lexeme = %(ph{i}_0)s) h "
             "WHERE h.tf > 0) z "
             f"WHERE true{docs}")
     if multi:
         params |= {"n": bm25["n"], "avgdl": bm25["avgdl"], "k1": K1, "b": B,
-                   "hw": HEADER_WEIGHT}
-    return ("SELECT chunk_id, sum(w) AS s FROM (" + " UNION ALL ".join(parts) + ") kw "
-            "GROUP BY chunk_id ORDER BY s DESC, chunk_id LIMIT %(k)s"), params
+                   "hw": header_weight}
+    return (f"SELECT {key}, sum(w) AS s FROM (" + " UNION ALL ".join(parts) + ") kw "
+            f"GROUP BY {key} ORDER BY s DESC, {key} LIMIT %(k)s"), params

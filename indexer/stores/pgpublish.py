@@ -72,6 +72,9 @@ CREATE TABLE IF NOT EXISTS resolutions (
     generation bigint NOT NULL, id bigint, doc_id text, kind text, item_ref text,
     item_title text, char_start int, char_end int, text text,
     tsv tsvector GENERATED ALWAYS AS ({tsv_res}) STORED) PARTITION BY LIST (generation);
+CREATE TABLE IF NOT EXISTS res_postings (
+    generation bigint NOT NULL, lexeme text NOT NULL, id bigint NOT NULL, w float8 NOT NULL,
+    pos int[], doclen int) PARTITION BY LIST (generation);
 CREATE TABLE IF NOT EXISTS attendance (
     generation bigint NOT NULL, id bigint, doc_id text, name text, role text, char_start int,
     char_end int) PARTITION BY LIST (generation);
@@ -124,6 +127,7 @@ def _indexes(g: int) -> list[str]:
         f"CREATE INDEX ON resolutions_g{g} (doc_id, item_ref)",
         f"CREATE INDEX ON resolutions_g{g} (id)",
         f"CREATE INDEX ON resolutions_g{g} USING gin (tsv)",
+        f"CREATE INDEX ON res_postings_g{g} (lexeme, w DESC) INCLUDE (id)",
         f"CREATE INDEX ON attendance_g{g} (doc_id)",
     ]
 
@@ -283,6 +287,13 @@ def _copy(conn: Any, src: sqlite3.Connection, g: int, gen_dir: Path, notify: Pro
             if cid in row_of:  # as for passages: searchable only with a vector
                 cp.write_row((g, shard_of.get(doc_of[cid], 0), word, cid, doc_of[cid], w, pos,
                               doclen[cid]))
+    if "resolutions_fts" in tables:
+        res_len, bm25["resolutions"], res_weights = keywords.postings(src, "resolutions_fts")
+        with conn.cursor().copy(f"COPY res_postings_g{g} (generation, lexeme, id, w, pos, "
+                                "doclen) FROM STDIN WITH (FORMAT BINARY)") as cp:
+            cp.set_types(["int8", "text", "int8", "float8", "int4[]", "int4"])
+            for rid, word, w, pos in res_weights:
+                cp.write_row((g, word, rid, w, pos, res_len[rid]))
     width = 4 * int(index.d)
     with conn.cursor().copy(
             f"COPY sentences_g{g} (generation, sent_id, chunk_id, char_start, char_end, vec, "

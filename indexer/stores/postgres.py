@@ -30,7 +30,7 @@ SCHEMA = "scrutiny"
 EF_SEARCH = 200  # HNSW candidates per search: >= the largest pool the retriever asks for
 KEEP = 2
 _TABLES = ("documents", "items", "chunks", "postings", "sentences", "shapes", "resolutions",
-           "attendance", "acronyms")
+           "res_postings", "attendance", "acronyms")
 SHARDED = ("chunks", "postings", "sentences")  # partitioned by council within a generation
 # Postings read per query word, best first: a word in most passages ("report", "children")
 # would otherwise make every query rank most of the table (ts_rank_cd over a GIN match took
@@ -289,6 +289,12 @@ class PostgresStore:
 
     # -- resolutions -------------------------------------------------------------------------
     def resolution_matches(self, terms: list[str], limit: int) -> dict[int, float]:
+        stats = (self.manifest.get("bm25") or {}).get("resolutions")
+        if stats:  # FTS5's BM25 over its own tokens, as the directory ranks decisions
+            found = keywords.ranking_sql(terms, "", stats, "res_postings", "id",
+                                         keywords.FTS["resolutions_fts"][1])
+            return {} if found is None else {int(i): float(s) for i, s in self._rows(
+                found[0], {"k": limit, "depth": DEPTH, **found[1]})}
         query = tsquery(terms)
         if query is None:
             return {}
