@@ -99,10 +99,15 @@ def real_index(url: str, index: Path, qa: list[Path]) -> dict[str, Any]:
     return result
 
 
-def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, Any]:
-    """Dense search alone on n generated vectors in a table shaped like ``chunks``."""
+def generated(url: str, n: int, seed: int = 0, queries: int = 200, by_council: bool = False
+              ) -> dict[str, Any]:
+    """Dense search alone on n generated vectors in a table shaped like ``chunks``; with
+    ``by_council``, in the store's 17 council partitions (40 passages a document, 25
+    documents a council), each with its own HNSW index."""
     import psycopg
     from pgvector.psycopg import register_vector
+
+    from indexer.stores.pgpublish import SHARDS, council_shard
 
     cents = _centroids(n, seed)
     with psycopg.connect(url, autocommit=True) as conn:
@@ -110,17 +115,22 @@ def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, 
         register_vector(conn)
         conn.execute("DROP TABLE IF EXISTS gen_chunks")
         conn.execute("CREATE TABLE gen_chunks (chunk_id bigint, doc_id text, "
-                     "embedding vector(384))")
+                     "embedding vector(384), shard smallint)"
+                     + (" PARTITION BY LIST (shard)" if by_council else ""))
+        for s in range(SHARDS + 1) if by_council else ():
+            conn.execute(f"CREATE TABLE gen_chunks_s{s} PARTITION OF gen_chunks "
+                         f"FOR VALUES IN ({s})")
         t0 = time.perf_counter()
         blocks = []
         with conn.cursor().copy("COPY gen_chunks FROM STDIN WITH (FORMAT BINARY)") as cp:
-            cp.set_types(["int8", "text", "vector"])
+            cp.set_types(["int8", "text", "vector", "int2"])
             for b in range((n + BLOCK - 1) // BLOCK):
                 x = _block(b, n, cents, seed)
                 blocks.append(x)
                 for i, v in enumerate(x):
                     cid = b * BLOCK + i
-                    cp.write_row((cid, f"d{cid // 40}", v))
+                    cp.write_row((cid, f"d{cid // 40}", v,
+                                  council_shard(f"council {cid // 1000}")))
         copy_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '512MB'")
@@ -141,12 +151,21 @@ def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, 
         _, flat = _timed(lambda v: conn.execute(
             sql.format(w=" WHERE doc_id = ANY(%(d)s)"), {"q": v, "k": 60, "d": docs}
         ).fetchall(), list(qv[:50]))
-        size = conn.execute("SELECT pg_total_relation_size('gen_chunks')").fetchone()[0]
+        one = [f"d{i}" for i in range(25)]  # one council: its 25 documents, 1,000 passages
+        _, council = _timed(lambda v: conn.execute(
+            sql.format(w=" WHERE doc_id = ANY(%(d)s) AND shard = %(s)s"),
+            {"q": v, "k": 60, "d": one, "s": council_shard("council 0")}).fetchall(),
+            list(qv[:50]))
+        size = conn.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                            "WHERE c.relname LIKE 'gen_chunks%%' AND c.relkind = 'r'"
+                            ).fetchone()[0] if by_council else conn.execute(
+            "SELECT pg_total_relation_size('gen_chunks')").fetchone()[0]
         conn.execute("DROP TABLE gen_chunks")
     return {"n": n, "copy_s": round(copy_s, 1), "hnsw_build_s": round(index_s, 1),
             "k60": lat | {"recall_at_10": _recall([np.array(f[:10]) for f in found], truth, 10)},
-            "k60_filter_1pct": flat, "table_and_indexes_bytes": size,
-            "vectors": "generated"}
+            "k60_filter_1pct": flat, "k60_one_council": council,
+            "table_and_indexes_bytes": int(size), "vectors": "generated",
+            "partitions": SHARDS + 1 if by_council else 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path)
     p.add_argument("--questions", type=Path, nargs="*", default=[])
     p.add_argument("--vectors", default="")
+    p.add_argument("--by-council", action="store_true",
+                   help="generated vectors in council partitions as well as in one table")
     a = p.parse_args(argv)
     server = Server().start()
     out: dict[str, Any] = {}
@@ -164,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
             out["index"] = real_index(server.new_database("bench"), a.index, a.questions)
         for n in [int(x) for x in a.vectors.split(",") if x]:
             out[f"generated_{n}"] = generated(server.new_database(f"gen{n}"), n)
+            if a.by_council:
+                out[f"generated_{n}_by_council"] = generated(
+                    server.new_database(f"gen{n}c"), n, by_council=True)
     finally:
         server.stop()
     print(json.dumps(out, indent=1))
