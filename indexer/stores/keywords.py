@@ -13,9 +13,10 @@ postings keep each token's positions, and the reader counts the phrase's hits fr
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"  # indexer/store.py's chunks_fts tokenizer
 K1, B = 1.2, 0.75
@@ -25,6 +26,9 @@ HEADER_WEIGHT = 0.4  # bm25(chunks_fts, 1.0, 0.4): the header column counts 0.4 
 FTS = {"chunks_fts": ("header", HEADER_WEIGHT), "resolutions_fts": ("item_title", 0.5)}
 HEADER_AT = 1_000_000  # a header token's position is this + its offset: no phrase spans both
 
+# A query term is a word that may hold these joiners (retriever.query's _WORD), so its
+# phrases of several tokens are words like these in the text
+_JOINED = re.compile(r"[A-Za-z0-9]+(?:['’&-]+[A-Za-z0-9]+)+")
 _local = threading.local()
 
 
@@ -73,7 +77,10 @@ def postings(src: sqlite3.Connection, table: str = "chunks_fts"
     weight, positions) for every token of every row of the records file's FTS5 ``table``,
     with FTS5's formula: idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6), tf = text hits
     + the second column's weight x its hits, length = all tokens. Positions (the second
-    column's from ``HEADER_AT``) let the reader find phrases as FTS5 does."""
+    column's from ``HEADER_AT``) let the reader find any phrase as FTS5 does; the phrases
+    of the text's joined words ("children's" is "children s") are scored here as well, under
+    their tokens joined by a space, since counting a common one from positions at query
+    time reads thousands of postings (190 ms for "children's" at 100x)."""
     second, w2 = FTS[table]
     src.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_rows "
                 f"USING fts5vocab(main, '{table}', 'row')")
@@ -93,8 +100,42 @@ def postings(src: sqlite3.Connection, table: str = "chunks_fts"
                 f"FROM temp.{table}_instances GROUP BY doc, term"):
             yield (int(doc), term, weight(idf[term], tf(text, header, w2), doclen[doc], avgdl),
                    sorted(int(p) for p in pos.split(",")))
+        hits = _phrase_hits(src, table, second)
+        for phrase, found in hits.items():
+            df = len(found)
+            p_idf = max(math.log((n - df + 0.5) / (df + 0.5)), 1e-6)
+            for doc, (text, header) in found.items():
+                yield doc, " ".join(phrase), weight(p_idf, tf(text, header, w2), doclen[doc],
+                                                    avgdl), []
 
     return doclen, {"n": float(n), "avgdl": avgdl}, rows()
+
+
+def _phrase_hits(src: sqlite3.Connection, table: str, second: str
+                 ) -> dict[tuple[str, ...], dict[int, list[int]]]:
+    """Every occurrence, in any row, of the token sequences of the table's joined words:
+    phrase -> {rowid: [text hits, second-column hits]}, as FTS5 counts a phrase."""
+    words: set[str] = set()
+    for row in src.execute(f"SELECT * FROM {table}"):
+        for value in row:
+            words.update(_JOINED.findall(value or ""))
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for phrase in query_words(sorted(words))[1]:
+        by_first.setdefault(phrase[0], set()).add(phrase)
+    hits: dict[tuple[str, ...], dict[int, list[int]]] = {}
+    doc, at = None, {}
+    rows = src.execute(f"SELECT doc, col, offset, term FROM temp.{table}_instances "
+                       "ORDER BY doc, col, offset")
+    for d, col, off, term in [*rows, (None, None, 0, "")]:
+        if d != doc:  # a row's tokens are all read: find its phrases
+            for (c, o), t in at.items():
+                for phrase in by_first.get(t, ()):
+                    if all(at.get((c, o + i)) == phrase[i] for i in range(1, len(phrase))):
+                        hits.setdefault(phrase, {}).setdefault(int(doc), [0, 0])[
+                            c == second] += 1
+            doc, at = d, {}
+        at[(col, off)] = term
+    return hits
 
 
 def tf(text_hits: int, header_hits: int, header_weight: float = HEADER_WEIGHT) -> float:
@@ -113,7 +154,9 @@ def weight(idf: float, tf: float, length: int, avgdl: float) -> float:
 
 def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None,
                 table: str = "postings", key: str = "chunk_id",
-                header_weight: float = HEADER_WEIGHT) -> tuple[str, dict[str, object]] | None:
+                header_weight: float = HEADER_WEIGHT,
+                scored: Callable[[list[str]], set[str]] | None = None
+                ) -> tuple[str, dict[str, object]] | None:
     """PostgreSQL's keyword ranking of ``terms`` (chunk_id, s), best first, and its
     parameters; ``docs`` is the reader's filter clause; ``{G}`` its generation. Single
     tokens are summed from their postings, strongest first (at most ``%(depth)s`` each: a
@@ -121,8 +164,14 @@ def ranking_sql(terms: list[str], docs: str, bm25: dict[str, float] | None,
     from its tokens' positions, over every passage, since its IDF is the number of passages
     holding it (so a phrase reads every council's postings of its words, filtered or not); a
     generation published without positions (``bm25`` None) scores a phrase as its tokens.
-    ``table`` and ``key``: the same for decisions (``res_postings``, ``id``)."""
+    ``table`` and ``key``: the same for decisions (``res_postings``, ``id``). ``scored``
+    says which phrases the publisher scored (joined words of the text): those are read like
+    words."""
     words, multi = query_words(terms)
+    if multi and bm25 is not None and scored is not None:
+        have = scored([" ".join(p) for p in multi])
+        for phrase in [p for p in multi if " ".join(p) in have]:
+            words[" ".join(phrase)] = words.get(" ".join(phrase), 0.0) + multi.pop(phrase)
     if bm25 is None:
         for phrase, times in multi.items():
             for token in phrase:

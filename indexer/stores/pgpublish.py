@@ -120,7 +120,7 @@ def _indexes(g: int) -> list[str]:
         f"CREATE INDEX ON items_g{g} (doc_id)",
         f"CREATE INDEX ON chunks_g{g} (chunk_id)",
         f"CREATE INDEX ON chunks_g{g} (doc_id)",
-        f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id)",
+        f"CREATE INDEX ON postings_g{g} (lexeme, w DESC) INCLUDE (chunk_id, doc_id, pos, doclen)",
         f"CREATE INDEX ON chunks_g{g} USING hnsw (embedding vector_ip_ops) {HNSW}",
         f"CREATE INDEX ON sentences_g{g} (chunk_id)",
         f"CREATE INDEX ON shapes_g{g} (shape)",
@@ -212,6 +212,9 @@ def _load(conn: Any, gen_dir: Path, dim: int, notify: Progress) -> tuple[int, di
             for shard in range(SHARDS + 1) if by_council else ():
                 conn.execute(f"CREATE TABLE {table}_g{g}_s{shard} PARTITION OF {table}_g{g} "
                              f"FOR VALUES IN ({shard})")
+        # Vectors stay in the row (the text goes to TOAST instead): an exact scan of a small
+        # council partition then reads no TOAST, and is cheaper than its HNSW search.
+        conn.execute(f"ALTER TABLE chunks_g{g} ALTER COLUMN embedding SET STORAGE PLAIN")
         src = sqlite3.connect(f"file:{gen_dir / layout.RECORDS}?mode=ro&immutable=1", uri=True)
         try:
             bm25 = _copy(conn, src, g, gen_dir, notify)

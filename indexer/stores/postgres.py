@@ -175,6 +175,11 @@ class PostgresStore:
         return " AND doc_id = ANY(%(docs)s)" + (
             " AND shard = ANY(%(shards)s::smallint[])" if self.shards else "")
 
+    def _scored(self, phrases: list[str], table: str = "postings") -> set[str]:
+        """Which of these phrases the publisher scored (they have postings of their own)."""
+        return {p for (p,) in self._rows(
+            f"SELECT DISTINCT lexeme FROM {table}_g{{G}} WHERE lexeme = ANY(%s)", (phrases,))}
+
     def _params(self, allowed_docs: list[str] | None, **more: Any) -> dict[str, Any]:
         if allowed_docs is not None and self.shards:
             if self._shard_of is None:  # a generation never changes: read once
@@ -198,7 +203,7 @@ class PostgresStore:
                        ) -> Ranking:
         """BM25 as FTS5 computes it, from postings of FTS5's own tokens (``keywords``)."""
         query = keywords.ranking_sql(terms, self._docs_clause(allowed_docs),
-                                     self.manifest.get("bm25"))
+                                     self.manifest.get("bm25"), scored=self._scored)
         if query is None or (allowed_docs is not None and not allowed_docs):
             return []
         return [(int(c), float(s)) for c, s in self._rows(
@@ -224,7 +229,7 @@ class PostgresStore:
                      allowed_docs: list[str] | None, rrf_k: int, weights: tuple[float, float]
                      ) -> tuple[str, dict[str, Any]]:
         docs = self._docs_clause(allowed_docs)
-        query = keywords.ranking_sql(terms, docs, self.manifest.get("bm25"))
+        query = keywords.ranking_sql(terms, docs, self.manifest.get("bm25"), scored=self._scored)
         keyword = ("SELECT chunk_id, row_number() OVER (ORDER BY s DESC, chunk_id) - 1 AS r "
                    f"FROM ({query[0]}) kw") if query else \
             "SELECT NULL::bigint AS chunk_id, NULL::bigint AS r WHERE false"
@@ -291,8 +296,9 @@ class PostgresStore:
     def resolution_matches(self, terms: list[str], limit: int) -> dict[int, float]:
         stats = (self.manifest.get("bm25") or {}).get("resolutions")
         if stats:  # FTS5's BM25 over its own tokens, as the directory ranks decisions
-            found = keywords.ranking_sql(terms, "", stats, "res_postings", "id",
-                                         keywords.FTS["resolutions_fts"][1])
+            found = keywords.ranking_sql(
+                terms, "", stats, "res_postings", "id", keywords.FTS["resolutions_fts"][1],
+                lambda p: self._scored(p, "res_postings"))
             return {} if found is None else {int(i): float(s) for i, s in self._rows(
                 found[0], {"k": limit, "depth": DEPTH, **found[1]})}
         query = tsquery(terms)
