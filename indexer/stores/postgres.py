@@ -134,10 +134,18 @@ class PostgresStore:
                 self._conns.append(conn)
         return conn
 
-    def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, params: Any = (), vectors: bool = False
+              ) -> list[tuple[Any, ...]]:
         # Binary results: parsing 384 floats from text per sentence vector cost ~9 ms a query.
-        return self._conn().execute(sql.replace("{G}", str(self.gen)), params,
-                                    binary=True).fetchall()
+        conn, sql = self._conn(), sql.replace("{G}", str(self.gen))
+        if not vectors:
+            return conn.execute(sql, params, binary=True).fetchall()
+        # A vector search over the council partitions: the planner prices 17 HNSW scans above
+        # a sequential scan of every partition, which reads every vector (300 ms at 174k
+        # generated vectors, see docs/scaling.md); without sequential scans it uses the indexes.
+        with conn.transaction():
+            conn.execute("SET LOCAL enable_seqscan = off")
+            return conn.execute(sql, params, binary=True).fetchall()
 
     def live_generation(self) -> str | None:
         return _current(self._conn())
@@ -197,7 +205,7 @@ class PostgresStore:
             "SELECT chunk_id, score FROM (SELECT chunk_id, -(embedding <#> %(q)s) AS score "
             f"FROM chunks WHERE generation = {{G}}{self._docs_clause(allowed_docs)} "
             "ORDER BY embedding <#> %(q)s LIMIT %(k)s) d ORDER BY score DESC, chunk_id",
-            self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k))]
+            self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k), vectors=True)]
 
     def keyword_search(self, terms: list[str], k: int, allowed_docs: list[str] | None
                        ) -> Ranking:
@@ -217,13 +225,15 @@ class PostgresStore:
             return []
         sql, params = self._fused_query(qvec, terms, k, allowed_docs, rrf_k, weights)
         return [(int(c), None if s is None else float(s), None if dr is None else int(dr),
-                 None if kr is None else int(kr)) for c, s, dr, kr in self._rows(sql, params)]
+                 None if kr is None else int(kr))
+                for c, s, dr, kr in self._rows(sql, params, vectors=True)]
 
     def plan(self, qvec: np.ndarray, terms: list[str], k: int, allowed_docs: list[str] | None
              ) -> str:
         """PostgreSQL's plan for ``fused`` (EXPLAIN, no costs): which partitions it reads."""
         sql, params = self._fused_query(qvec, terms, k, allowed_docs, 60, (1.0, 2.0))
-        return "\n".join(r[0] for r in self._rows("EXPLAIN (COSTS OFF) " + sql, params))
+        return "\n".join(r[0] for r in self._rows("EXPLAIN (COSTS OFF) " + sql, params,
+                                                   vectors=True))
 
     def _fused_query(self, qvec: np.ndarray, terms: list[str], k: int,
                      allowed_docs: list[str] | None, rrf_k: int, weights: tuple[float, float]
