@@ -154,12 +154,12 @@ def generated(url: str, n: int, seed: int = 0, queries: int = 200, by_council: b
                 sql.format(w=""), {"q": v, "k": 60}).fetchall()], list(qv))
             forced["recall_at_10"] = _recall([np.array(f[:10]) for f in got], truth, 10)
             # what the store runs: each partition searched on its own, then merged
-            lateral = ("SELECT chunk_id FROM unnest(%(p)s::smallint[]) s(part), LATERAL ("
-                       "SELECT chunk_id, embedding <#> %(q)s AS d FROM gen_chunks WHERE "
-                       "shard = s.part ORDER BY embedding <#> %(q)s LIMIT %(k)s) x "
-                       "ORDER BY d LIMIT %(k)s")
+            lateral = " UNION ALL ".join(
+                f"(SELECT chunk_id, embedding <#> %(q)s AS d FROM gen_chunks_s{p} "
+                "ORDER BY embedding <#> %(q)s LIMIT %(k)s)" for p in range(SHARDS + 1)
+            ) + " ORDER BY d LIMIT %(k)s"
             got, per = _timed(lambda v: [r[0] for r in conn.execute(
-                lateral, {"q": v, "k": 60, "p": list(range(SHARDS + 1))}).fetchall()], list(qv))
+                lateral, {"q": v, "k": 60}).fetchall()], list(qv))
             forced["per_partition"] = per | {
                 "recall_at_10": _recall([np.array(f[:10]) for f in got], truth, 10)}
             conn.execute("SET enable_seqscan = on")
