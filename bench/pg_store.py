@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 
 from bench.vectors import BLOCK, _block, _centroids, _queries, _recall
 from indexer import Settings
-from retriever import Assistant
+from retriever import Assistant, Filters
 from retriever.evaluate import evaluate_assistant, load_questions
 
 
@@ -70,7 +71,19 @@ def real_index(url: str, index: Path, qa: list[Path]) -> dict[str, Any]:
     u_terms = [t.split() for t in texts]
     _, result["pg_fused_k60"] = _timed(
         lambda i: store.fused(qv[i], u_terms[i], 60, None), list(range(len(texts))))
+    # council-filtered: question i filtered to the i-th council (cycling), on both stores
+    councils = sorted({d.council for d in pg.documents() if d.council})
+    by_council = [(t, Filters(council=councils[i % len(councils)])) for i, t in enumerate(texts)]
+    allowed = [d.doc_id for d in pg.documents() if d.council == councils[0]]
+    plan = store.plan(qv[0], u_terms[0], 60, allowed)
+    every = store.plan(qv[0], u_terms[0], 60, None)
+    result["pg_partitions_read"] = {  # postings: a phrase in the question reads them all
+        f"{table}_{name}": len(set(re.findall(rf"{table}_g\d+_s\d+", p)))
+        for table in ("chunks", "postings") for name, p in (("all", every), ("one", plan))
+    } | {"councils": len(councils), "terms": u_terms[0]}
     for name, a in (("sqlite", lite), ("postgres", pg)):
+        _, result[f"{name}_search_council"] = _timed(
+            lambda tf, a=a: a.search(tf[0], filters=tf[1]), by_council)
         _, result[f"{name}_search"] = _timed(lambda t, a=a: a.search(t), texts)
         _, result[f"{name}_ask"] = _timed(lambda t, a=a: a.ask(t), texts)
         row = evaluate_assistant(a, questions)
@@ -86,10 +99,15 @@ def real_index(url: str, index: Path, qa: list[Path]) -> dict[str, Any]:
     return result
 
 
-def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, Any]:
-    """Dense search alone on n generated vectors in a table shaped like ``chunks``."""
+def generated(url: str, n: int, seed: int = 0, queries: int = 200, by_council: bool = False
+              ) -> dict[str, Any]:
+    """Dense search alone on n generated vectors in a table shaped like ``chunks``; with
+    ``by_council``, in the store's 17 council partitions (40 passages a document, 25
+    documents a council), each with its own HNSW index."""
     import psycopg
     from pgvector.psycopg import register_vector
+
+    from indexer.stores.pgpublish import SHARDS, council_shard
 
     cents = _centroids(n, seed)
     with psycopg.connect(url, autocommit=True) as conn:
@@ -97,17 +115,22 @@ def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, 
         register_vector(conn)
         conn.execute("DROP TABLE IF EXISTS gen_chunks")
         conn.execute("CREATE TABLE gen_chunks (chunk_id bigint, doc_id text, "
-                     "embedding vector(384))")
+                     "embedding vector(384), shard smallint)"
+                     + (" PARTITION BY LIST (shard)" if by_council else ""))
+        for s in range(SHARDS + 1) if by_council else ():
+            conn.execute(f"CREATE TABLE gen_chunks_s{s} PARTITION OF gen_chunks "
+                         f"FOR VALUES IN ({s})")
         t0 = time.perf_counter()
         blocks = []
         with conn.cursor().copy("COPY gen_chunks FROM STDIN WITH (FORMAT BINARY)") as cp:
-            cp.set_types(["int8", "text", "vector"])
+            cp.set_types(["int8", "text", "vector", "int2"])
             for b in range((n + BLOCK - 1) // BLOCK):
                 x = _block(b, n, cents, seed)
                 blocks.append(x)
                 for i, v in enumerate(x):
                     cid = b * BLOCK + i
-                    cp.write_row((cid, f"d{cid // 40}", v))
+                    cp.write_row((cid, f"d{cid // 40}", v,
+                                  council_shard(f"council {cid // 1000}")))
         copy_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '512MB'")
@@ -124,16 +147,42 @@ def generated(url: str, n: int, seed: int = 0, queries: int = 200) -> dict[str, 
         found, lat = _timed(lambda v: [r[0] for r in conn.execute(
             sql.format(w=""), {"q": v, "k": 60}).fetchall()], list(qv))
         truth = [np.argsort(-(allx @ v))[:10] for v in qv]
+        forced: dict[str, Any] = {}
+        if by_council:  # what the store does: no sequential scans for a vector search
+            conn.execute("SET enable_seqscan = off")
+            got, forced = _timed(lambda v: [r[0] for r in conn.execute(
+                sql.format(w=""), {"q": v, "k": 60}).fetchall()], list(qv))
+            forced["recall_at_10"] = _recall([np.array(f[:10]) for f in got], truth, 10)
+            # what the store runs: each partition searched on its own, then merged
+            lateral = " UNION ALL ".join(
+                f"(SELECT chunk_id, embedding <#> %(q)s AS d FROM gen_chunks_s{p} "
+                "ORDER BY embedding <#> %(q)s LIMIT %(k)s)" for p in range(SHARDS + 1)
+            ) + " ORDER BY d LIMIT %(k)s"
+            got, per = _timed(lambda v: [r[0] for r in conn.execute(
+                lateral, {"q": v, "k": 60}).fetchall()], list(qv))
+            forced["per_partition"] = per | {
+                "recall_at_10": _recall([np.array(f[:10]) for f in got], truth, 10)}
+            conn.execute("SET enable_seqscan = on")
         docs = [f"d{i}" for i in range(0, n // 40, 100)]  # 1% of the documents
         _, flat = _timed(lambda v: conn.execute(
             sql.format(w=" WHERE doc_id = ANY(%(d)s)"), {"q": v, "k": 60, "d": docs}
         ).fetchall(), list(qv[:50]))
-        size = conn.execute("SELECT pg_total_relation_size('gen_chunks')").fetchone()[0]
+        one = [f"d{i}" for i in range(25)]  # one council: its 25 documents, 1,000 passages
+        _, council = _timed(lambda v: conn.execute(
+            sql.format(w=" WHERE doc_id = ANY(%(d)s) AND shard = %(s)s"),
+            {"q": v, "k": 60, "d": one, "s": council_shard("council 0")}).fetchall(),
+            list(qv[:50]))
+        size = conn.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                            "WHERE c.relname LIKE 'gen_chunks%%' AND c.relkind = 'r'"
+                            ).fetchone()[0] if by_council else conn.execute(
+            "SELECT pg_total_relation_size('gen_chunks')").fetchone()[0]
         conn.execute("DROP TABLE gen_chunks")
     return {"n": n, "copy_s": round(copy_s, 1), "hnsw_build_s": round(index_s, 1),
             "k60": lat | {"recall_at_10": _recall([np.array(f[:10]) for f in found], truth, 10)},
-            "k60_filter_1pct": flat, "table_and_indexes_bytes": size,
-            "vectors": "generated"}
+            "k60_filter_1pct": flat, "k60_one_council": council,
+            "k60_without_seqscans": forced,
+            "table_and_indexes_bytes": int(size), "vectors": "generated",
+            "partitions": SHARDS + 1 if by_council else 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path)
     p.add_argument("--questions", type=Path, nargs="*", default=[])
     p.add_argument("--vectors", default="")
+    p.add_argument("--by-council", action="store_true",
+                   help="generated vectors in council partitions as well as in one table")
     a = p.parse_args(argv)
     server = Server().start()
     out: dict[str, Any] = {}
@@ -151,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
             out["index"] = real_index(server.new_database("bench"), a.index, a.questions)
         for n in [int(x) for x in a.vectors.split(",") if x]:
             out[f"generated_{n}"] = generated(server.new_database(f"gen{n}"), n)
+            if a.by_council:
+                out[f"generated_{n}_by_council"] = generated(
+                    server.new_database(f"gen{n}c"), n, by_council=True)
     finally:
         server.stop()
     print(json.dumps(out, indent=1))

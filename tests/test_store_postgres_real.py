@@ -40,14 +40,16 @@ def test_the_same_eval_gives_the_same_quality_on_both_stores(
     try:
         lite, served = evaluate_assistant(assistant, questions), evaluate_assistant(pg, questions)
         same = sum(assistant.ask(q["question"]).answer == pg.ask(q["question"]).answer
-                   for q in questions[:10])
+                   for q in questions)
     finally:
         pg.close()
     n = lite.questions
-    assert abs(lite.recall_at_5 - served.recall_at_5) * n <= 1.0, (lite, served)
-    assert abs(lite.mrr_at_10 - served.mrr_at_10) * n <= 1.0, (lite, served)
-    assert abs((lite.answered_rate or 0) - (served.answered_rate or 0)) * n <= 1.0
-    assert same >= 9, f"only {same} of 10 answers are the same on both stores"
+    for metric in ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_support",
+                   "answered_rate"):
+        a, b = getattr(lite, metric) or 0.0, getattr(served, metric) or 0.0
+        assert abs(a - b) * n <= 1.0, (metric, lite, served)
+    # the keyword ranking is FTS5's on both (indexer/stores/keywords.py): the same answers
+    assert same >= n - 1, f"only {same} of {n} answers are the same on both stores"
 
 
 def test_the_api_serves_from_postgres_without_the_index_directory(

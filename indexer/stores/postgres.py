@@ -6,7 +6,10 @@ indexes (HNSW on the normalised passage vectors with inner product, BM25 posting
 passages, GIN on a weighted tsvector for decisions), then inserts the generation and flips
 ``current_generation`` in the same transaction, so readers see the old generation or the new
 one, never half of one. Each reader is bound to the generation it opened; the previous one is
-kept (like the directory's two) and older ones are dropped as whole partitions.
+kept (like the directory's two) and older ones are dropped as whole partitions. Within a
+generation, passages, postings and sentence vectors are partitioned again by council (see
+``pgpublish``); a filtered search names the shards of its documents, so PostgreSQL reads only
+those partitions.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import numpy as np
 
 from indexer.errors import IndexMissingError, StoreUnavailableError
 
-from . import Chunk, DocMeta, Fused, Ranking, Resolution, SentenceVector
+from . import Chunk, DocMeta, Fused, Ranking, Resolution, SentenceVector, keywords
 
 SCHEMA = "scrutiny"
 EF_SEARCH = 200  # HNSW candidates per search: >= the largest pool the retriever asks for
 KEEP = 2
 _TABLES = ("documents", "items", "chunks", "postings", "sentences", "shapes", "resolutions",
-           "attendance", "acronyms")
+           "res_postings", "attendance", "acronyms")
+SHARDED = ("chunks", "postings", "sentences")  # partitioned by council within a generation
 # Postings read per query word, best first: a word in most passages ("report", "children")
 # would otherwise make every query rank most of the table (ts_rank_cd over a GIN match took
 # 370 ms at 100x); past this depth a word's weakest postings do not count.
@@ -116,19 +120,24 @@ def open_store(url: str, index_dir: Path) -> PostgresStore:
             raise IndexMissingError(
                 f"No index has been published to PostgreSQL ({_safe(url)}). Build one with "
                 "`SCRUTINY_STORE=... scrutiny index`.")
-        manifest = conn.execute("SELECT manifest FROM generations WHERE generation = %s",
-                                (int(gen),)).fetchone()[0]
-    return PostgresStore(url, int(gen), manifest)
+        # to_jsonb: a store published before partitioning by council has no ``shards`` column
+        manifest, shards = conn.execute(
+            "SELECT manifest, (to_jsonb(g) ->> 'shards')::int FROM generations g "
+            "WHERE generation = %s", (int(gen),)).fetchone()
+    return PostgresStore(url, int(gen), manifest, shards)
 
 
 class PostgresStore:
     """One published generation on a server; a connection per thread."""
 
-    def __init__(self, url: str, generation: int, manifest: dict[str, Any]) -> None:
+    def __init__(self, url: str, generation: int, manifest: dict[str, Any],
+                 shards: int | None = None) -> None:
         self.url = url
         self.gen = int(generation)  # an integer, so it is safe to write into SQL
         self.generation = str(generation)
         self.manifest = manifest
+        self.shards = shards  # None: a generation written before partitioning by council
+        self._shard_of: dict[str, int] | None = None
         self.fallback_from: str | None = None
         self._local = threading.local()
         self._conns: list[Any] = []
@@ -160,11 +169,19 @@ class PostgresStore:
                 conn.close()
             raise
 
-    def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, params: Any = (), vectors: bool = False
+              ) -> list[tuple[Any, ...]]:
         # Binary results: parsing 384 floats from text per sentence vector cost ~9 ms a query.
+        sql = sql.replace("{G}", str(self.gen))
         with self._using() as conn:
-            return conn.execute(sql.replace("{G}", str(self.gen)), params,
-                                binary=True).fetchall()
+            if not vectors:
+                return conn.execute(sql, params, binary=True).fetchall()
+            # A vector search over the council partitions: the planner prices 17 HNSW scans
+            # above a sequential scan of every partition, which reads every vector (300 ms at
+            # 174k generated vectors, see docs/scaling.md); without them it uses the indexes.
+            with conn.transaction():
+                conn.execute("SET LOCAL enable_seqscan = off")
+                return conn.execute(sql, params, binary=True).fetchall()
 
     def live_generation(self) -> str | None:
         with self._using() as conn:
@@ -195,39 +212,62 @@ class PostgresStore:
         return int(self.manifest.get("counts", {}).get("chunks", 0))
 
     # -- search ------------------------------------------------------------------------------
-    @staticmethod
-    def _docs_clause(allowed_docs: list[str] | None) -> str:
-        return "" if allowed_docs is None else " AND doc_id = ANY(%(docs)s)"
+    def _docs_clause(self, allowed_docs: list[str] | None) -> str:
+        """The document filter, with the councils' shards named so PostgreSQL reads only
+        their partitions (``%(shards)s``, from ``_params``)."""
+        if allowed_docs is None:
+            return ""
+        return " AND doc_id = ANY(%(docs)s)" + (
+            " AND shard = ANY(%(shards)s::smallint[])" if self.shards else "")
+
+    def _scored(self, phrases: list[str], table: str = "postings") -> set[str]:
+        """Which of these phrases the publisher scored (they have postings of their own)."""
+        return {p for (p,) in self._rows(
+            f"SELECT DISTINCT lexeme FROM {table}_g{{G}} WHERE lexeme = ANY(%s)", (phrases,))}
+
+    def _params(self, allowed_docs: list[str] | None, **more: Any) -> dict[str, Any]:
+        if allowed_docs is not None and self.shards:
+            if self._shard_of is None:  # a generation never changes: read once
+                self._shard_of = {d: int(s) for d, s in self._rows(
+                    "SELECT doc_id, shard FROM documents WHERE generation = {G}")}
+            more["shards"] = sorted({self._shard_of[d] for d in allowed_docs
+                                     if d in self._shard_of})
+        return {"docs": allowed_docs, **more}
 
     def dense_search(self, qvec: np.ndarray, k: int, allowed_docs: list[str] | None
                      ) -> Ranking:
         if allowed_docs is not None and not allowed_docs:
             return []
+        params = self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k)
         return [(int(c), float(s)) for c, s in self._rows(
-            "SELECT chunk_id, score FROM (SELECT chunk_id, -(embedding <#> %(q)s) AS score "
-            f"FROM chunks WHERE generation = {{G}}{self._docs_clause(allowed_docs)} "
-            "ORDER BY embedding <#> %(q)s LIMIT %(k)s) d ORDER BY score DESC, chunk_id",
-            {"q": np.asarray(qvec, "float32"), "k": k, "docs": allowed_docs})]
+            f"SELECT chunk_id, score FROM ({self._dense_sql(allowed_docs, params)}) d "
+            "ORDER BY score DESC, chunk_id LIMIT %(k)s", params, vectors=True)]
 
-    @staticmethod
-    def _keyword_sql(docs: str) -> str:
-        """BM25 (as FTS5 computes it, k1 1.2, b 0.75, header words 0.4) summed from the
-        query words' precomputed postings, strongest first (see ``DEPTH``). The generation's
-        own partition is read directly: an index-only scan, with no generation to check."""
-        return ("SELECT chunk_id, sum(w) AS s FROM (SELECT DISTINCT lexeme FROM "
-                "unnest(to_tsvector('english', %(text)s))) l, LATERAL (SELECT chunk_id, w "
-                f"FROM postings_g{{G}} WHERE lexeme = l.lexeme{docs} "
-                "ORDER BY w DESC LIMIT %(depth)s) p GROUP BY chunk_id "
-                "ORDER BY s DESC, chunk_id LIMIT %(k)s")
+    def _dense_sql(self, allowed_docs: list[str] | None, params: dict[str, Any]) -> str:
+        """The k nearest passages (chunk_id, score). Over council partitions, each one the
+        search needs is searched on its own (its HNSW index read to k) and the results
+        appended: as one ORDER BY over the partitioned table, PostgreSQL appends every
+        partition's scan and sorts, which drains each iterative HNSW scan (260 ms at 174k
+        generated vectors against a few ms; a LATERAL per shard is planned the same way)."""
+        one = ("SELECT chunk_id, -(embedding <#> %(q)s) AS score FROM {table} WHERE "
+               f"generation = {{G}}{self._docs_clause(allowed_docs)} "
+               "ORDER BY embedding <#> %(q)s LIMIT %(k)s")
+        if not self.shards:
+            return one.replace("{table}", "chunks")
+        shards = params.get("shards")
+        parts = shards if shards is not None else range(self.shards + 1)
+        return " UNION ALL ".join(f"({one.replace('{table}', f'chunks_g{{G}}_s{int(p)}')})"
+                                  for p in parts) or one.replace("{table}", "chunks")
 
     def keyword_search(self, terms: list[str], k: int, allowed_docs: list[str] | None
                        ) -> Ranking:
-        text = " ".join(terms).strip()
-        if not text or (allowed_docs is not None and not allowed_docs):
+        """BM25 as FTS5 computes it, from postings of FTS5's own tokens (``keywords``)."""
+        query = keywords.ranking_sql(terms, self._docs_clause(allowed_docs),
+                                     self.manifest.get("bm25"), scored=self._scored)
+        if query is None or (allowed_docs is not None and not allowed_docs):
             return []
         return [(int(c), float(s)) for c, s in self._rows(
-            self._keyword_sql(self._docs_clause(allowed_docs)),
-            {"text": text, "k": k, "docs": allowed_docs, "depth": DEPTH})]
+            query[0], self._params(allowed_docs, k=k, depth=DEPTH, **query[1]))]
 
     def fused(self, qvec: np.ndarray, terms: list[str], k: int, allowed_docs: list[str] | None,
               rrf_k: int = 60, weights: tuple[float, float] = (1.0, 2.0)) -> list[Fused]:
@@ -235,25 +275,37 @@ class PostgresStore:
         ranks: (chunk_id, cosine or None, dense rank or None, keyword rank or None)."""
         if allowed_docs is not None and not allowed_docs:
             return []
+        sql, params = self._fused_query(qvec, terms, k, allowed_docs, rrf_k, weights)
+        return [(int(c), None if s is None else float(s), None if dr is None else int(dr),
+                 None if kr is None else int(kr))
+                for c, s, dr, kr in self._rows(sql, params, vectors=True)]
+
+    def plan(self, qvec: np.ndarray, terms: list[str], k: int, allowed_docs: list[str] | None
+             ) -> str:
+        """PostgreSQL's plan for ``fused`` (EXPLAIN, no costs): which partitions it reads."""
+        sql, params = self._fused_query(qvec, terms, k, allowed_docs, 60, (1.0, 2.0))
+        return "\n".join(r[0] for r in self._rows("EXPLAIN (COSTS OFF) " + sql, params,
+                                                   vectors=True))
+
+    def _fused_query(self, qvec: np.ndarray, terms: list[str], k: int,
+                     allowed_docs: list[str] | None, rrf_k: int, weights: tuple[float, float]
+                     ) -> tuple[str, dict[str, Any]]:
         docs = self._docs_clause(allowed_docs)
-        text = " ".join(terms).strip()
+        query = keywords.ranking_sql(terms, docs, self.manifest.get("bm25"), scored=self._scored)
+        params = self._params(allowed_docs, q=np.asarray(qvec, "float32"), k=k, depth=DEPTH,
+                              rrf=float(rrf_k), wd=weights[0], wk=weights[1],
+                              **(query[1] if query else {}))
         keyword = ("SELECT chunk_id, row_number() OVER (ORDER BY s DESC, chunk_id) - 1 AS r "
-                   f"FROM ({self._keyword_sql(docs)}) kw") if text else \
+                   f"FROM ({query[0]}) kw") if query else \
             "SELECT NULL::bigint AS chunk_id, NULL::bigint AS r WHERE false"
         sql = (
             "WITH d AS (SELECT chunk_id, score, row_number() OVER (ORDER BY score DESC, "
-            "chunk_id) - 1 AS r FROM (SELECT chunk_id, -(embedding <#> %(q)s) AS score "
-            f"FROM chunks WHERE generation = {{G}}{docs} ORDER BY embedding <#> %(q)s "
-            f"LIMIT %(k)s) dense), k AS ({keyword}) "
+            f"chunk_id) - 1 AS r FROM ({self._dense_sql(allowed_docs, params)}) dense "
+            f"ORDER BY score DESC, chunk_id LIMIT %(k)s), k AS ({keyword}) "
             "SELECT chunk_id, d.score, d.r, k.r FROM d FULL JOIN k USING (chunk_id) "
             "ORDER BY coalesce(%(wd)s / (%(rrf)s + d.r), 0) + "
             "coalesce(%(wk)s / (%(rrf)s + k.r), 0) DESC, chunk_id")
-        return [(int(c), None if s is None else float(s), None if dr is None else int(dr),
-                 None if kr is None else int(kr))
-                for c, s, dr, kr in self._rows(sql, {
-                    "q": np.asarray(qvec, "float32"), "k": k, "docs": allowed_docs,
-                    "text": text, "depth": DEPTH, "rrf": float(rrf_k), "wd": weights[0],
-                    "wk": weights[1]})]
+        return sql, params
 
     # -- passages ----------------------------------------------------------------------------
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -304,6 +356,13 @@ class PostgresStore:
 
     # -- resolutions -------------------------------------------------------------------------
     def resolution_matches(self, terms: list[str], limit: int) -> dict[int, float]:
+        stats = (self.manifest.get("bm25") or {}).get("resolutions")
+        if stats:  # FTS5's BM25 over its own tokens, as the directory ranks decisions
+            found = keywords.ranking_sql(
+                terms, "", stats, "res_postings", "id", keywords.FTS["resolutions_fts"][1],
+                lambda p: self._scored(p, "res_postings"))
+            return {} if found is None else {int(i): float(s) for i, s in self._rows(
+                found[0], {"k": limit, "depth": DEPTH, **found[1]})}
         query = tsquery(terms)
         if query is None:
             return {}

@@ -176,7 +176,10 @@ class SqliteStore:
 
         allowed = self._allowed_ids(allowed_docs) if allowed_docs is not None else None
         scores, ids = vectors.search(self.vectors, qvec, k, allowed)
-        return [(int(i), float(s)) for s, i in zip(scores, ids, strict=True)]
+        # Equal cosines (the same passage in two documents) in chunk id order, as PostgreSQL
+        # orders them: FAISS's order among ties is its heap's.
+        return sorted(((int(i), float(s)) for s, i in zip(scores, ids, strict=True)),
+                      key=lambda r: (-r[1], r[0]))
 
     def keyword_search(self, terms: list[str], k: int, allowed_docs: list[str] | None
                        ) -> Ranking:
