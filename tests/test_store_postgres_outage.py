@@ -137,9 +137,11 @@ def test_check_with_only_postgres_checks_the_published_generation(
         capsys.readouterr()
         conn.execute("DELETE FROM scrutiny.chunks WHERE chunk_id = (SELECT min(chunk_id) "
                      "FROM scrutiny.chunks WHERE generation = %s)", (gen,))
+        # The partitioned table's own index first: dropping it drops its partitions' too.
         for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = "
-                                    "'scrutiny' AND indexdef ILIKE '%%hnsw%%'").fetchall():
-            conn.execute(f'DROP INDEX scrutiny."{name}"')
+                                    "'scrutiny' AND indexdef ILIKE '%%hnsw%%' "
+                                    "ORDER BY length(tablename), indexname").fetchall():
+            conn.execute(f'DROP INDEX IF EXISTS scrutiny."{name}"')
     assert main(no_dir) == 1
     out = capsys.readouterr().out
     assert "chunks; its manifest says" in out and "no HNSW index" in out, out
