@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -35,3 +36,13 @@ class HashEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(re.findall(r"\w+|[^\w\s]", text))
+
+
+def fake_index(root: Path, corpus: Path) -> Path:
+    """``root/index`` built from ``corpus`` with the fake embedder (fast, deterministic)."""
+    from indexer.build import build_index
+    from indexer.config import Settings
+
+    index = root / "index"
+    build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
+    return index

@@ -117,6 +117,14 @@ class Server:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url.rsplit("/", 1)[0] + "/" + name
 
+    def published(self, name: str, index: Path) -> str:
+        """A fresh database holding ``index``'s live generation, published as a build would."""
+        from indexer.stores.pgpublish import publish
+
+        url = self.new_database(name)
+        publish(url, index)
+        return url
+
 
 @contextmanager
 def running() -> Iterator[Server]:

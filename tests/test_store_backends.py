@@ -17,7 +17,7 @@ from indexer.errors import ScrutinyError, SettingsError
 from retriever import Assistant, Filters
 from retriever.query import understand
 from retriever.search import hybrid
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, fake_index
 from tests.test_retriever_unit import LEEDS, YORK, YORK_2
 
 postgres = pytest.mark.postgres
@@ -35,9 +35,7 @@ def _corpus(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("stores")
-    index = root / "index"
-    build_index([_corpus(root)], Settings.from_env(index_dir=index), embedder=HashEmbedder())
-    return index
+    return fake_index(root, _corpus(root))
 
 
 @pytest.fixture(scope="module")

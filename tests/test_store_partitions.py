@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import Settings, build_index
+from indexer import Settings
 from retriever import Assistant, Filters
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, fake_index
 
 pytestmark = pytest.mark.postgres
 
@@ -52,18 +52,12 @@ def _corpus(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("partitions")
-    index = root / "index"
-    build_index([_corpus(root)], Settings.from_env(index_dir=index), embedder=HashEmbedder())
-    return index
+    return fake_index(root, _corpus(root))
 
 
 @pytest.fixture(scope="module")
 def url(pg_server, many: Path) -> str:  # noqa: ANN001 - tests.pg.Server
-    from indexer.stores.pgpublish import publish
-
-    url = pg_server.new_database("partitions")
-    publish(url, many)
-    return url
+    return pg_server.published("partitions", many)
 
 
 def _open(index: Path, store: str) -> Assistant:
