@@ -17,6 +17,9 @@ _LIST_START = re.compile(r"^[ \t]*(?:[-•*&]|\(?[0-9ivxa-hIVXA-H]{1,4}[.)]|(?i:
 _INLINE_AGREED = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^- )|(?<=\n- ))[^.;\n]{0,120}?"
                             r"\b(?:it was (?:also )?agreed|it was resolved)\b[^;\n]*?(?:[.;]|$)",
                             re.I | re.M)
+# "... outside the home. RESOLVED that officers report back." A decision recorded mid-line,
+# as minutes typed in paragraphs (or reflowed from a PDF) have it.
+_INLINE_RESOLVED = re.compile(r"(?<=[.;]\s)(?:RESOLVED\b|Resolved(?=\s*(?:[:–—-]|[Tt]hat\b)))")
 _UNDERTAKING = re.compile(r"\b(?:undertook to|undertaking was given|gave an undertaking|"
                           r"agreed to (?:provide|circulate|send|share|report|bring|look into)|"
                           r"would report back|will report back|promised to|committed to "
@@ -90,6 +93,18 @@ def find_resolutions(text: str, items: list[Item], minutes: bool = True) -> list
         out.append(Resolution(text=span_text, kind=kind, item_ref=item.ref,
                               item_title=item.title, char_start=start, char_end=end))
         covered.append((start, end))
+    for m in (_INLINE_RESOLVED.finditer(text) if minutes else ()):
+        if any(a <= m.start() < b for a, b in covered):
+            continue
+        item = _item_for(items, m.start())
+        if item is None:
+            continue
+        end = _sentence_span(text, m.start(), item.char_start, item.char_end)[1]
+        if end - m.start() < 20:
+            continue
+        out.append(Resolution(text=text[m.start():end], kind="resolved", item_ref=item.ref,
+                              item_title=item.title, char_start=m.start(), char_end=end))
+        covered.append((m.start(), end))
     for m in (_INLINE_AGREED.finditer(text) if minutes else ()):
         pos = m.start() + m.group(0).lower().find("it was")
         if any(a <= pos < b for a, b in covered):

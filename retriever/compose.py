@@ -139,11 +139,13 @@ def compose_direct(snap: Snapshot, sentences: list[Sentence]) -> Draft:
 def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str, list]) -> Draft:
     """Decisions among the candidates that are about the topic: the best one's relevance
     sets the bar, so a list does not fill up with decisions on other items."""
-    found = [s for s in sentences if _in_decision(s, decisions)]
+    # The bar is set by the best sentence of all: decisions far below it are about other
+    # items, and then the sentences that are about the topic answer directly.
+    bar = sentences[0].score - 2 * DIRECT_MARGIN
+    found = [s for s in sentences if _in_decision(s, decisions) and s.score >= bar]
     if not found:
         return compose_direct(snap, sentences)
-    bar = found[0].score - 2 * DIRECT_MARGIN
-    chosen = _distinct([s for s in found if s.score >= bar], MAX_LIST)
+    chosen = _distinct(found, MAX_LIST)
     chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start), reverse=True)
     return Draft("list", [_draft_quote(snap, s) for s in chosen])
 

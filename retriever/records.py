@@ -134,7 +134,12 @@ def _related_items(snap: Snapshot, assistant: Assistant, u: Understood,
     narrows without lowering the bar: a filtered item counts when it has the topic's words or
     is among the items found without the filter (topic AND filter, never topic OR filter).
     """
-    found = hybrid(snap, assistant, u, pool=2 * top)[:top]
+    # Nearest is not related: in a small index the top items of a topic no record holds are
+    # whatever is least far ("zebra crossing" found a panel's unrelated agreements). An item
+    # counts when it holds the topic's words or means it as closely as an answer must.
+    bar = assistant.settings.abstain_threshold
+    found = [c for c in hybrid(snap, assistant, u, pool=2 * top)[:top]
+             if c.keyword_rank is not None or c.dense >= bar]
     if u.allowed is None:  # neither a filter nor the question narrowed the documents
         return found
     everywhere = replace(u, filters=Filters(), allowed=None, scoped=False, notes=[])

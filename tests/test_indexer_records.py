@@ -543,3 +543,31 @@ def test_a_sentence_after_a_one_line_list_is_not_a_person() -> None:
             "1. Budget\n\nNoted.\n")
     people = find_attendance(text, _items(text))
     assert [p.name for p in people if p.role == "officer"] == ["Jo Bell", "Kit Hart"]
+
+
+INLINE_RESOLVED = """CORPORATE PARENTING BOARD
+
+Minutes of the meeting held on 5 June 2019
+
+1. Zebra crossing at Almondbury
+
+Members discussed the zebra crossing outside the children's home. RESOLVED that officers \
+report back on the crossing by September.
+
+2. Fostering
+
+The board heard that recruitment had resolved the shortage. Resolved: that the update be noted.
+"""
+
+
+def test_a_decision_recorded_mid_line_is_found() -> None:
+    """Minutes typed as paragraphs (or reflowed from a PDF) put RESOLVED after a sentence;
+    a word like "resolved" inside prose is not a decision."""
+    _items_, found = _resolutions(INLINE_RESOLVED)
+    decisions = [(r.kind, r.item_ref, r.text) for r in found if r.kind == "resolved"]
+    assert decisions == [
+        ("resolved", "1.", "RESOLVED that officers report back on the crossing by September."),
+        ("resolved", "2.", "Resolved: that the update be noted."),
+    ]
+    for r in found:
+        assert INLINE_RESOLVED[r.char_start:r.char_end] == r.text

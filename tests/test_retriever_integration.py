@@ -113,6 +113,16 @@ def test_resolutions_of_walsall_newest_first(assistant: Assistant) -> None:
     assert "adoption service" in adoption.resolutions[0].text
 
 
+def test_decisions_on_a_topic_no_record_holds_are_not_listed(assistant: Assistant) -> None:
+    """The nearest decisions are not related ones: asked about a zebra crossing, which no
+    bundled record mentions, neither the resolutions search nor ask lists a decision."""
+    assert assistant.resolutions("zebra crossing").count == 0
+    result = assistant.ask("What was resolved about the zebra crossing at the children's home?")
+    assert result.shape != "list"
+    assert not any(c.quote.lower().startswith(("resolved", "it was agreed"))
+                   for c in result.citations)
+
+
 def _cli(*args: str, index: Path) -> dict:
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     out = subprocess.run([sys.executable, "-m", "scrutiny", *args, "--index", str(index),
