@@ -78,11 +78,17 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
         scope = replace(scope, council=u.implied.council)
     # The council and the body named are the scope, not the topic ("the Walsall panel").
     named = set((u.implied.council or u.filters.council or "").lower().split())
+    lowered = question.lower()
+    for committee in snap.facets().committees:  # "the Corporate Parenting Board", as written
+        if committee.lower() in lowered:
+            named |= set(committee.lower().split())
     topic = " ".join(w for w in decision_topic(question).split()
                      if w.lower().strip("'’s") not in named | GENERIC_WORDS)
     found = find_resolutions(snap, assistant, topic, scope,
                              sort="relevance", limit=12, offset=0).resolutions
-    return compose_decisions(snap, on_topic(topic, found)) if found else None
+    # A decision is about its item: "RESOLVED that the report be noted" under "Adoption".
+    about = on_topic(topic, found, text=lambda h: f"{h.item_title or ''} {h.text}")
+    return compose_decisions(snap, about) if about else None
 
 
 def _confidence(cands: list[Candidate], sentences: list) -> float:

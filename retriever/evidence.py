@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -341,13 +342,15 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     return pool
 
 
-def on_topic(topic: str, hits: list, share: float = 0.5) -> list:
-    """The hits (anything with ``.text``) that hold at least ``share`` of the distinctive
-    topic words the best of them holds; all of them when the topic has no such words."""
-    words = [_Words(_words(h.text)) for h in hits]
+def on_topic(topic: str, hits: list, share: float = 0.5,
+             text: Callable[[Any], str] = lambda h: h.text) -> list:
+    """The hits that hold (in ``text(hit)``) at least ``share`` of the distinctive topic
+    words the best of them holds; all of them when the topic has no such words, none when
+    no hit holds any."""
+    words = [_Words(_words(text(h))) for h in hits]
     weights = term_weights(re.findall(r"[A-Za-z0-9]+", topic), set(GENERIC_WORDS), words)
     if not weights:
         return hits
     held = [sum(w for t, w in weights.items() if ws.has(t)) for ws in words]
     bar = share * max(held, default=0.0)
-    return [h for h, n in zip(hits, held, strict=True) if n >= bar and n > 0] or hits
+    return [h for h, n in zip(hits, held, strict=True) if n >= bar and n > 0]

@@ -250,3 +250,28 @@ def test_a_quote_that_points_back_brings_what_it_points_to(tmp_path: Path) -> No
     other = assistant.ask("What does this report ask members to note for the quarter?")
     note = next(c for c in other.citations if "asks the panel" in c.quote)
     assert note.quote.startswith("This report asks")
+
+
+def test_decisions_are_about_their_item_and_the_body_named_is_scope(tmp_path: Path) -> None:
+    """ "What did the Corporate Parenting Board resolve about the zebra crossing?" lists the
+    board's decision under its "Zebra crossing" item (the decision's own words do not name
+    it), not another body's decision that happens to say "parents"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "board-2019-06-05.txt").write_text(
+        "NORTHSHIRE COUNTY COUNCIL\n\nCORPORATE PARENTING BOARD\n\nMinutes of the meeting held "
+        "on Wednesday 5 June 2019\n\n"
+        "1. ZEBRA CROSSING AT ALMONDBURY\n\nMembers discussed the zebra crossing outside the "
+        "children's home. RESOLVED that officers report back by September.\n")
+    (corpus / "panel-2012-09-13.txt").write_text(
+        "NORTHSHIRE COUNTY COUNCIL\n\nCHILDREN'S SCRUTINY PANEL\n\nMinutes of the meeting held "
+        "on Thursday 13 September 2012\n\n4. FEEDBACK\n\nRESOLVED That anonymised responses "
+        "from parents be shared with the Panel.\n")
+    out = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
+    assistant = Assistant.open(out, settings=settings, embedder=HashEmbedder())
+    result = assistant.ask("What did the Corporate Parenting Board resolve about the zebra "
+                           "crossing?")
+    assert [c.quote for c in result.citations] == [
+        "RESOLVED that officers report back by September."]
