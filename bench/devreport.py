@@ -17,7 +17,7 @@ from pathlib import Path
 
 from indexer.config import Settings
 from retriever.assistant import Assistant
-from retriever.evaluate import baseline_rows, evaluate_assistant, format_table
+from retriever.evaluate import baseline_rows, evaluate_assistant, format_table, load_questions
 
 from . import followups
 from .devsplit import split
@@ -46,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         n_un = sum(1 for q in qs if not q.get("answerable", True))
         print(f"\n{name}: {len(qs) - n_un} answerable + {n_un} out-of-scope questions")
         print(format_table([evaluate_assistant(assistant, qs)] + baseline_rows(assistant, qs)))
-    assistant.close()
     print()
-    return followups.main([str(a.index), "--questions", str(a.dev / "qa.jsonl")])
+    followups.report(assistant, load_questions(a.dev / "qa.jsonl"))
+    assistant.close()
+    return 0
 
 
 if __name__ == "__main__":

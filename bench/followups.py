@@ -42,10 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     if not a.questions.exists():
         print(f"skipped: {a.questions} not found (the shared dev corpus is not here)")
         return 0
-    full_forms = {r["qid"]: r["full"] for r in map(json.loads, a.full.read_text().splitlines())
-                  if r}
-    follow, alone = pairs(load_questions(a.questions), full_forms)
     assistant = Assistant.open(a.index, settings=Settings.from_env(index_dir=a.index))
+    report(assistant, load_questions(a.questions), a.full)
+    return 0
+
+
+def report(assistant: Assistant, questions: list[dict], full: Path = FULL) -> None:
+    """Print both sets' tables (ours and the baselines) and each question's pair of results."""
+    full_forms = {r["qid"]: r["full"] for r in map(json.loads, full.read_text().splitlines())
+                  if r}
+    follow, alone = pairs(questions, full_forms)
     rows = []
     for name, qs in (("follow-ups with history", follow), ("same questions in full", alone)):
         row = evaluate_assistant(assistant, qs)
@@ -58,9 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     by_qid = {d["qid"]: d for d in rows[0].details}
     print("\nqid     history rank/first-quote   in full rank/first-quote")
     for d in next(r for r in rows if r.name == "ours: same questions in full").details:
-        h = by_qid[d["qid"]]
-        print(f"{d['qid']:<8}{_cell(h):<27}{_cell(d)}")
-    return 0
+        print(f"{d['qid']:<8}{_cell(by_qid[d['qid']]):<27}{_cell(d)}")
 
 
 def _cell(d: dict) -> str:

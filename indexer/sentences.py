@@ -60,11 +60,7 @@ def sentence_shape(text: str) -> int | None:
     as a 56-bit number; None for sentences too short to be a template. "This letter summarises
     the findings of a focused visit to Leeds children's services on 20 and 21 July 2021" has
     the same shape in every council's letter."""
-    words = _LOWER_WORD.findall(text)
-    if len(words) < 6:
-        return None
-    digest = hashlib.blake2b(" ".join(words).encode(), digest_size=7).digest()
-    return int.from_bytes(digest, "big")
+    return _digest(_LOWER_WORD.findall(text))
 
 
 _ANY_WORD = re.compile(r"\w+")
@@ -76,8 +72,13 @@ def sentence_fingerprint(text: str) -> int | None:
     boilerplate ("Ofsted regulates and inspects..."), while one that only shares its shape is
     a template with the document's own facts in its slots ("... a focused visit to Leeds on
     20 and 21 July 2021"), which may well be the answer."""
-    words = _ANY_WORD.findall(text.lower())
+    return _digest(_ANY_WORD.findall(text.lower()), b"exact")
+
+
+def _digest(words: list[str], person: bytes = b"") -> int | None:
+    """56 bits of the words (so PostgreSQL's bigint holds them); None under six words, too
+    few to be a template. ``person`` keeps fingerprints apart from shapes in one table."""
     if len(words) < 6:
         return None
-    digest = hashlib.blake2b(" ".join(words).encode(), digest_size=7, person=b"exact").digest()
-    return int.from_bytes(digest, "big")
+    return int.from_bytes(hashlib.blake2b(" ".join(words).encode(), digest_size=7,
+                                          person=person).digest(), "big")

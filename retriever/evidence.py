@@ -91,12 +91,11 @@ class _Rated:
 
 _RATED = _Rated()
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
-_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
-                   r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|"
-                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
-                   r"\b(?:19|20)\d\d\b", re.I)
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
+_WHEN = re.compile(rf"\b{_MONTH}\b|"
+                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
+                   r"\b(?:19|20)\d\d\b", re.I)
 # How precisely a sentence dates something: a day ("6 and 8 October", "1 April 2010", 3/4/21)
 # or a time of day answers "when" better than a month, and a month better than a bare year.
 _DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:and|to|-|–)\s+\d{{1,2}}"
