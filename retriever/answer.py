@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
-from .evidence import GENERIC_WORDS, on_topic
+from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .kinds import missing_kind
 from .rank import ranked
 from .results import AskResult, Citation, Filters
@@ -95,7 +95,10 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
     """How well the records match the question, not how well a sentence fits its form."""
     if not sentences:
         return 0.0
-    best = sentences[0]
+    # The best sentence by what it says, whatever its form: a question asking for a date
+    # or a list of improvements is no more in the records for the form being there.
+    fit = FEATURES.index("fit")
+    best = max(sentences, key=lambda s: s.score - WEIGHTS[fit] * s.features[fit])
     top_dense = max(c.dense for c in cands[:3])
     return 0.6 * top_dense + 0.2 * float(best.features[0]) + 0.2 * float(best.features[2])
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
+from .asks import answer_kind, kind_fit, listed_under
 from .search import Candidate
 
 if TYPE_CHECKING:
@@ -37,90 +38,6 @@ WEIGHTS = np.array([1.89, 0.742, 2.781, 2.842, 0.603, -0.672, 0.132, -0.124, -1.
                    dtype="float32")
 BIAS = -2.0
 
-_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
-                        r"[A-Z]")
-# Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
-# MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
-_NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
-                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)")
-# Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
-_ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
-service services social care council board panel committee group team interim senior
-principal lead inspector inspectors strategic corporate finance children young people
-families family health education safeguarding partnership authority local independent
-chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
-majesty’s majesty's the of and for""".split())
-
-
-# Nouns that make a capitalised run the name of a body or a place, never of a person.
-_ORG_WORDS = frozenset("""council county borough city district board trust commission nhs
-partnership authority department university college school academy hospital agency office
-ofsted icb government ministry association foundation society limited ltd plc""".split())
-
-
-class _Person:
-    """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
-
-    @staticmethod
-    def search(text: str) -> bool:
-        if _HONORIFIC.search(text):
-            return True
-        for m in _NAME_RUN.finditer(text):
-            if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
-                continue  # "Care Quality Commission (CQC)": a body introduces its acronym
-            words = (m.group(1) or m.group(2)).lower().split()
-            if _ORG_WORDS.intersection(words):
-                continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
-            if any(w not in _ROLE_WORDS for w in words):
-                return True
-        return False
-
-
-_PERSON = _Person()
-
-
-class _Rated:
-    """Whether a sentence is a rated field: a label with a short value after it ("Overall
-    effectiveness: Good"), which is how a record states a rating, score or verdict."""
-
-    @staticmethod
-    def search(text: str) -> bool:
-        label, sep, value = text.strip().partition(":")
-        return bool(sep) and 0 < len(value.split()) <= 6 and 3 <= len(label) <= 120
-
-
-_RATED = _Rated()
-_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
-_WHEN = re.compile(rf"\b{_MONTH}\b|"
-                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
-                   r"\b(?:19|20)\d\d\b", re.I)
-# How precisely a sentence dates something: a day ("6 and 8 October", "1 April 2010", 3/4/21)
-# or a time of day answers "when" better than a month, and a month better than a bare year.
-_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:and|to|-|–)\s+\d{{1,2}}"
-                       rf"(?:st|nd|rd|th)?\s+)?{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|"
-                       r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
-                       r"\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)", re.I)
-_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:19|20)\d\d\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_ANY_DATE = re.compile(rf"{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\b(?:19|20)\d\d(?:/\d\d)?\b",
-                       re.I)
-_AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
-# The kind of thing a question asks for, by its interrogative form only.
-_ASKS = (
-    (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
-                r"inspector|person|people)\b", re.I), _PERSON),
-    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
-                r"\bhow long ago\b", re.I), _WHEN),
-    (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
-                r"rate)\b", re.I), _NUMBER),
-    (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
-                r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
-                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b", re.I), _RATED),
-)
 # "Label: value" lines ("Lead inspector: A Name", "Overall effectiveness: Good") are answers,
 # not headings, even without a full stop.
 _LABEL_VALUE = re.compile(r"^[^:\n]{3,120}:\s+\S.{0,200}$", re.S)
@@ -152,27 +69,6 @@ class Sentence:
     @property
     def doc_id(self) -> str:
         return self.cand.chunk.doc_id  # type: ignore[union-attr]
-
-
-def kind_fit(kind: re.Pattern[str] | _Person | None, text: str) -> float:
-    """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
-    form asks for no particular kind). Dates and amounts are graded by precision, and a number
-    that is only part of a date does not answer "how many"."""
-    if kind is None:
-        return 0.5
-    if kind is _WHEN:
-        return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
-                else 0.3 if _YEAR.search(text) else 0.0)
-    if kind is _NUMBER:
-        rest = _ANY_DATE.sub(" ", text)
-        return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
-                else 0.2 if _NUMBER.search(text) else 0.0)
-    return 1.0 if kind.search(text) else 0.0
-
-
-def answer_kind(question: str) -> re.Pattern[str] | _Person | None:
-    """What a sentence must hold to answer: a person, a date, a number; None for others."""
-    return next((holds for asks, holds in _ASKS if asks.search(question)), None)
 
 
 def is_heading(text: str) -> bool:
@@ -310,7 +206,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             cos = float(vec @ qvec) if vec is not None else c.dense * 0.8
             focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
             s.features[0], s.features[1] = cos, focus
-            s.features[3] = kind_fit(kind, s.text)
+            s.features[3] = kind_fit(kind, s.text,
+                                     listed_under(row.text, row.item_title or "", text))
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .asks import answer_kind, section_heading
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
 from .search import POOL, Candidate, hybrid
 
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 HEAD = 12  # passages re-weighed
+SECTION_DOCS = 2  # documents whose listing sections join the head
 W_FUSED, W_SENTENCE = 1.0, 0.25  # fitted on the tune half of the dev corpus
 
 
@@ -30,6 +34,7 @@ def ranked(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     head = cands[:HEAD]
     if not head:
         return cands, []
+    head += _sections(snap, question, head, qvec)
     ignore = metadata_words(snap, head)
     focus = focus_text(question, ignore)
     fvec = assistant.query_vector(focus) if focus != question else None
@@ -43,3 +48,31 @@ def ranked(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
         c.score = W_FUSED * c.score / top + W_SENTENCE * best.get(c.chunk_id, floor)
     head.sort(key=lambda c: (c.score, c.dense), reverse=True)
     return head + cands[HEAD:], sentences
+
+
+def _sections(snap: Snapshot, question: str, head: list[Candidate],
+              qvec: np.ndarray) -> list[Candidate]:
+    """Passages under a heading that lists what the question asks for ("What needs to
+    improve", "Recommendations"), from the best documents, when the question's kind has such
+    a heading. A list of short items rarely ranks by its words or meaning, yet it is where a
+    record states what should change."""
+    kind = answer_kind(question)
+    cue = section_heading(kind)
+    if cue is None:
+        return []
+    docs = list(dict.fromkeys(c.chunk.doc_id for c in head if c.chunk is not None))
+    have = {c.chunk_id for c in head}
+    ids = [cid for cid, _s in snap.store.keyword_search(cue.words, 40, docs[:SECTION_DOCS])
+           if cid not in have]
+    chunks = snap.chunks(ids)
+    found = [Candidate(cid, head[-1].score, 0.0, None, None, chunks[cid]) for cid in ids
+             if cid in chunks and cue.pattern.search(chunks[cid].item_title or "")]
+    if not found:
+        return []
+    vecs = snap.store.chunk_vectors([c.chunk_id for c in found])
+    sentences = snap.sentences_of([c.chunk_id for c in found])
+    for c in found:
+        if c.chunk_id in vecs:
+            c.dense = float(vecs[c.chunk_id] @ qvec)
+        c.sentences = sentences.get(c.chunk_id, [])
+    return found

@@ -266,7 +266,7 @@ def test_json_contracts(small: Assistant) -> None:
 ])
 def test_answer_kind_follows_the_interrogative_form(question: str, sentence: str,
                                                     fit: bool) -> None:
-    from retriever.evidence import answer_kind
+    from retriever.asks import answer_kind
 
     kind = answer_kind(question)
     assert kind is not None and bool(kind.search(sentence)) == fit
@@ -286,14 +286,14 @@ def test_a_precise_answer_fits_better_than_a_vague_one(question: str, better: st
                                                        worse: str) -> None:
     """A bare year does not answer "when" as well as a day does, and the digits of a date do
     not answer "how much"."""
-    from retriever.evidence import answer_kind, kind_fit
+    from retriever.asks import answer_kind, kind_fit
 
     kind = answer_kind(question)
     assert kind_fit(kind, better) > kind_fit(kind, worse)
 
 
 def test_a_body_introducing_its_acronym_is_not_a_person() -> None:
-    from retriever.evidence import answer_kind
+    from retriever.asks import answer_kind
 
     kind = answer_kind("Who led the inspection?")
     assert kind is not None
@@ -316,7 +316,7 @@ def test_boilerplate_is_told_from_a_template_with_its_own_facts() -> None:
 
 
 def test_a_named_body_is_not_a_person() -> None:
-    from retriever.evidence import answer_kind
+    from retriever.asks import answer_kind
 
     kind = answer_kind("Who led the inspection?")
     assert kind is not None
@@ -334,7 +334,7 @@ def test_a_named_body_is_not_a_person() -> None:
 ])
 def test_a_question_asking_for_a_rating_fits_a_rated_field(question: str, field: str,
                                                            prose: str) -> None:
-    from retriever.evidence import answer_kind, kind_fit
+    from retriever.asks import answer_kind, kind_fit
 
     kind = answer_kind(question)
     assert kind_fit(kind, field) == 1.0 and kind_fit(kind, prose) == 0.0

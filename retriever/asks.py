@@ -1,0 +1,192 @@
+"""The kind of thing a question asks for (a person, a date, a number, a rating), found by the
+question's interrogative form alone, and how well a sentence holds it.
+
+A kind is a property of the question's grammar ("when", "how many", "who", "how did X rate"),
+never of its topic, so it carries to records and wordings nobody here has seen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
+                        r"[A-Z]")
+# Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
+# MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
+_NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
+                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)")
+# Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
+_ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
+service services social care council board panel committee group team interim senior
+principal lead inspector inspectors strategic corporate finance children young people
+families family health education safeguarding partnership authority local independent
+chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
+majesty’s majesty's the of and for""".split())
+
+
+# Nouns that make a capitalised run the name of a body or a place, never of a person.
+_ORG_WORDS = frozenset("""council county borough city district board trust commission nhs
+partnership authority department university college school academy hospital agency office
+ofsted icb government ministry association foundation society limited ltd plc""".split())
+
+
+class _Person:
+    """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        if _HONORIFIC.search(text):
+            return True
+        for m in _NAME_RUN.finditer(text):
+            if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
+                continue  # "Care Quality Commission (CQC)": a body introduces its acronym
+            words = (m.group(1) or m.group(2)).lower().split()
+            if _ORG_WORDS.intersection(words):
+                continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
+            if any(w not in _ROLE_WORDS for w in words):
+                return True
+        return False
+
+
+_PERSON = _Person()
+
+
+class _Rated:
+    """Whether a sentence is a rated field: a label with a short value after it ("Overall
+    effectiveness: Good"), which is how a record states a rating, score or verdict. A value
+    that is a date, a number or a person's name ("Inspection dates: 7 to 18 November",
+    "Lead inspector: A Name") is a field, not a rating."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        label, sep, value = text.strip().partition(":")
+        return (bool(sep) and 0 < len(value.split()) <= 6 and 3 <= len(label) <= 120
+                and not _DIGIT.search(value) and not _PERSON.search(text))
+
+
+# A sentence that reports a rating in prose ("... when services were judged to be ...").
+_RATING_VERB = re.compile(r"\b(?:judged|judgements?|judgments?|rated|rating|graded|grade|"
+                          r"scored|assessed as)\b", re.I)
+_DIGIT = re.compile(r"\d")
+
+
+class _Improve:
+    """What a record says should change: the items listed under a heading of improvements,
+    recommendations or actions, or a sentence that states a need ("... need to be
+    strengthened", "... should ...")."""
+
+    WORDS = ("improve", "improvement", "improvements", "recommendation", "recommendations",
+             "priority", "actions")
+    SECTION = re.compile(r"\b(?:improv\w*|recommend\w*|priority actions?|areas? for|"
+                         r"next steps|actions? (?:plan|required|needed))\b", re.I)
+    NEED = re.compile(r"\bneeds? to\b|\bneeded to\b|\bshould\b|\bmust\b|\brecommend\w*",
+                      re.I)
+
+    def fit(self, text: str, heading: str) -> float:
+        listed = bool(heading) and bool(self.SECTION.search(heading.lstrip("•")))
+        if listed and heading.startswith("•"):
+            return 1.0  # an item of the list
+        return 0.8 if listed or self.NEED.search(text) else 0.2
+
+_IMPROVE = _Improve()
+_RATED = _Rated()
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
+_WHEN = re.compile(rf"\b{_MONTH}\b|"
+                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
+                   r"\b(?:19|20)\d\d\b", re.I)
+# How precisely a sentence dates something: a day ("6 and 8 October", "1 April 2010", 3/4/21)
+# or a time of day answers "when" better than a month, and a month better than a bare year.
+_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:and|to|-|–)\s+\d{{1,2}}"
+                       rf"(?:st|nd|rd|th)?\s+)?{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|"
+                       r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
+                       r"\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)", re.I)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:19|20)\d\d\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ANY_DATE = re.compile(rf"{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\b(?:19|20)\d\d(?:/\d\d)?\b",
+                       re.I)
+_AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
+# The kind of thing a question asks for, by its interrogative form only.
+_ASKS = (
+    (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
+                r"inspector|person|people)\b", re.I), _PERSON),
+    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
+                r"\bhow long ago\b", re.I), _WHEN),
+    (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
+                r"rate)\b", re.I), _NUMBER),
+    (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
+                r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
+                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b", re.I), _RATED),
+    # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
+    (re.compile(r"\b(?:improve|improving|improvements?|recommend\w*|priority actions?)\b|"
+                r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
+                r"\bareas? for\b"), _IMPROVE),
+)
+
+Kind = re.Pattern[str] | _Person | _Rated | _Improve
+
+
+def kind_fit(kind: Kind | None, text: str, heading: str = "") -> float:
+    """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
+    form asks for no particular kind). Dates and amounts are graded by precision, a number
+    that is only part of a date does not answer "how many", a rating stated in prose is a
+    weaker answer than a rated field, and what should change is looked for first among the
+    items of a list headed by it (``heading``: the heading the sentence is listed under)."""
+    if kind is None:
+        return 0.5
+    if isinstance(kind, _Improve):
+        return kind.fit(text, heading)
+    if kind is _RATED and not _RATED.search(text):
+        return 0.6 if _RATING_VERB.search(text) else 0.0
+    if kind is _WHEN:
+        return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
+                else 0.3 if _YEAR.search(text) else 0.0)
+    if kind is _NUMBER:
+        rest = _ANY_DATE.sub(" ", text)
+        return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
+                else 0.2 if _NUMBER.search(text) else 0.0)
+    return 1.0 if kind.search(text) else 0.0
+
+
+def answer_kind(question: str) -> Kind | None:
+    """What a sentence must hold to answer: a person, a date, a number; None for others."""
+    return next((holds for asks, holds in _ASKS if asks.search(question)), None)
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCue:
+    """How to find the sections that list a kind of answer: words to look them up by, and
+    the pattern their heading matches."""
+
+    words: list[str]
+    pattern: re.Pattern[str]
+
+
+def section_heading(kind: Kind | None) -> SectionCue | None:
+    """The sections where a record lists answers of this kind, if it has any."""
+    if isinstance(kind, _Improve):
+        return SectionCue(list(kind.WORDS), kind.SECTION)
+    return None
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–]|\(?\d{1,2}[.)]|"
+                        r"\(?[a-z][.)])\s")
+
+
+def listed_under(passage: str, heading: str, sentence: str) -> str:
+    """The heading a sentence sits under, marked "•" when the sentence is an item of a list
+    under it; "" when the sentence is neither a list item nor in a passage that opens with
+    its heading. Every passage of a section carries the section's heading, but only what
+    follows it closely is what the heading names."""
+    if not heading:
+        return ""
+    if _LIST_ITEM.match(sentence):
+        return "•" + heading
+    opens = passage.lstrip()[:len(heading) + 4].lower().startswith(heading.lower()[:40])
+    return heading if opens else ""

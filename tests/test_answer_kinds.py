@@ -1,0 +1,106 @@
+"""What a question's form asks for, beyond dates, people and numbers: a rating (a verdict
+after a label, not a date or a name there) and what should change (the items a record lists
+under its improvements or recommendations). Unit tests of the fit, then one question on a
+made-up inspection letter with the fake embedder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer import Settings, build_index
+from retriever import Assistant
+from retriever.asks import answer_kind, kind_fit, listed_under
+from tests.fakes import HashEmbedder
+
+
+def test_a_rated_field_holds_a_verdict_not_a_date_or_a_name() -> None:
+    kind = answer_kind("How did Ofsted judge the impact of leaders in February 2022?")
+    verdict = "The impact of leaders on social work practice with children and families: Inadequate"
+    assert kind_fit(kind, verdict) == 1.0
+    assert kind_fit(kind, "Inspection dates: 14 February to 25 February 2022") == 0.0
+    assert kind_fit(kind, "Lead inspector: Matt Reed") == 0.0
+    # A rating reported in prose answers, less directly than the rated field.
+    prose = "At the last inspection, services were judged to be inadequate."
+    assert 0.0 < kind_fit(kind, prose) < 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "What did inspectors say Norfolk needed to improve after the visit?",
+    "What did Ofsted recommend about children who go missing from home?",
+    "What did the 2023 visit say needs improving?",
+    "What did inspectors want improved for homeless 16- and 17-year-olds?",
+    "What was the only area for improvement Ofsted gave Suffolk?",
+])
+def test_asking_what_should_change_prefers_the_listed_items(question: str) -> None:
+    kind = answer_kind(question)
+    item = kind_fit(kind, "◼ Consistency in planning for care leavers.",
+                    listed_under("What needs to improve?\n\n◼ Consistency in planning for care "
+                                 "leavers.", "What needs to improve?",
+                                 "◼ Consistency in planning for care leavers."))
+    need = kind_fit(kind, "The recording of assessments needs to be strengthened.")
+    finding = kind_fit(kind, "Social workers know their children well.")
+    assert item > need > finding
+
+
+@pytest.mark.parametrize("question", [
+    "What overall conclusion did the Improvement Board chair reach?",  # a body's name
+    "Had Essex's services improved since 2014?",  # asks whether, not what should change
+])
+def test_improvement_words_in_a_name_or_a_past_tense_ask_no_list(question: str) -> None:
+    assert kind_fit(answer_kind(question), "Social workers know their children well.") != 0.2
+
+
+def test_only_what_follows_a_heading_closely_is_listed_under_it() -> None:
+    """Every passage of a section carries the section's heading; the passage that opens with
+    it, and list items anywhere in the section, are what the heading names."""
+    heading = "What needs to improve?"
+    opening = "What needs to improve?\n\nThe quality of written records."
+    assert listed_under(opening, heading, "The quality of written records.") == heading
+    later = "Name of ICB: NHS Eastshire. The partnership is led by the council."
+    assert listed_under(later, heading, "The partnership is led by the council.") == ""
+    assert listed_under(later, heading, "• Timely health assessments.") == "•" + heading
+
+
+LETTER = """Eastshire County Council
+Focused visit to Eastshire children's services, 3 and 4 May 2023
+
+Main findings
+
+Leaders in Eastshire know their services well. Social workers in Eastshire visit children
+regularly and know them well. Eastshire's early help service is effective. Inspectors saw
+strong partnerships with Eastshire police and schools. Eastshire has stable management.
+
+Children in care
+
+Children in care in Eastshire live in stable homes. Eastshire's virtual school supports
+their education. Eastshire care leavers have personal advisers who know them well.
+
+Help and protection
+
+Eastshire's front door responds quickly to contacts. Strategy meetings in Eastshire are
+timely. Eastshire social workers complete assessments that are thorough.
+
+What needs to improve?
+
+◼ The timeliness of return home interviews for children who go missing.
+
+◼ Supervision records for newly qualified social workers.
+"""
+
+
+def test_asked_what_needs_to_improve_the_answer_quotes_the_listed_items(
+        tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-focused-visit-2023-05-04.txt").write_text(LETTER, encoding="utf-8")
+    index = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        result = assistant.ask("What did inspectors say Eastshire needed to improve?")
+    assert not result.abstained
+    first = result.citations[0].quote
+    assert "return home interviews" in first or "Supervision records" in first, first
