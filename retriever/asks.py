@@ -110,12 +110,19 @@ _ANY_DATE = re.compile(rf"{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\b(?:19|20)\
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
+# How often something happens: "monthly", "every six weeks", "twice a year".
+_OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
+                    r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
+                    r"(?:once|twice|\w+ times) (?:a|per|each|every) (?:\w+ )?(?:day|week|month|"
+                    r"quarter|year)s?|frequency)\b", re.I)
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
                 r"inspector|person|people)\b", re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
                 r"\bhow long ago\b", re.I), _WHEN),
+    (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
+     _OFTEN),
     (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
                 r"rate)\b", re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"

@@ -93,7 +93,8 @@ def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     row = s.cand.chunk
     assert row is not None
     start, quote = _with_antecedent(snap, s)
-    return DraftQuote(doc_id=s.doc_id, start=start, end=s.end, quote=quote,
+    end, quote = _with_follower(snap, s.doc_id, start, s.end, quote)
+    return DraftQuote(doc_id=s.doc_id, start=start, end=end, quote=quote,
                       item_ref=row.item_ref, item_title=row.item_title,
                       page=snap.page_at(s.doc_id, start) or row.page,
                       date=snap.docs[s.doc_id].date)
@@ -103,19 +104,39 @@ def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
     """A sentence that opens by pointing back ("This puts unnecessary pressure on...", "These
     were resolved...") is quoted with the sentence it points to, even across a passage
     boundary: alone it does not say what it is about. "This report/letter..." points at the
-    document itself and stands alone."""
-    if not _POINTS_BACK.match(s.text):
-        return s.start, s.text
+    document itself and stands alone. A sentence pointed to that points back in turn is
+    quoted with its own antecedent, once."""
+    start = s.start
     text = snap.text_of(s.doc_id)
-    window_start = max(0, s.start - _LOOK_BACK)
-    before = split_sentences(text[window_start:s.start], window_start)
-    for a, b in reversed(before):
-        if text[b:s.start].strip():
-            break  # not contiguous: something other than space lies between
-        if len(text[a:b].split()) >= 4 and not is_heading(text[a:b]):
-            return a, text[a:s.end]
-        break
-    return s.start, s.text
+    # "These referrals account for ... This puts pressure on ...": follow a chain of two.
+    for _ in range(2):
+        if not _POINTS_BACK.match(text[start:s.end]):
+            break
+        window_start = max(0, start - _LOOK_BACK)
+        before = split_sentences(text[window_start:start], window_start)
+        if not before:
+            break
+        a, b = before[-1]
+        if text[b:start].strip() or len(text[a:b].split()) < 4 or is_heading(text[a:b]):
+            break  # not contiguous, or a fragment or heading: nothing to point to
+        start = a
+    return start, text[start:s.end] if start != s.start else s.text
+
+
+def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,
+                   quote: str) -> tuple[int, str]:
+    """A quote is extended by the sentence right after it when that one opens by pointing
+    back ("There is a lack of emergency placements. This too often results in ..."): what
+    follows such a point is usually what it led to, and it means nothing quoted apart."""
+    text = snap.text_of(doc_id)
+    after = split_sentences(text[end:end + _LOOK_BACK], end)
+    if not after:
+        return end, quote
+    a, b = after[0]
+    if (text[end:a].strip() or not _POINTS_BACK.match(text[a:b])
+            or len(text[a:b].split()) < 4 or is_heading(text[a:b])):
+        return end, quote
+    return b, text[start:b]
 
 
 def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:

@@ -252,6 +252,52 @@ def test_a_quote_that_points_back_brings_what_it_points_to(tmp_path: Path) -> No
     assert note.quote.startswith("This report asks")
 
 
+CHAINED = """WAKEFORD METROPOLITAN BOROUGH COUNCIL
+
+CHILDREN'S SCRUTINY PANEL
+
+Thursday 11 July 2019
+
+7. PLACEMENTS
+
+Members heard that the council had too few emergency placements for older children.
+This too often leaves children waiting overnight in an office with their social worker.
+
+8. FRONT DOOR
+
+Too many children are referred to the front door by the police without triage. These
+referrals are the largest share of all contacts. This puts unnecessary pressure on the duty
+team.
+"""
+
+
+@pytest.fixture(scope="module")
+def chained(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("chained-corpus")
+    (corpus / "wakeford-2019-07-11.txt").write_text(CHAINED)
+    out = tmp_path_factory.mktemp("chained-index") / "index"
+    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
+    return Assistant.open(out, settings=settings, embedder=HashEmbedder())
+
+
+def test_a_point_is_quoted_with_what_it_led_to(chained: Assistant) -> None:
+    """The sentence right after a quote that opens by pointing back ("This too often
+    leaves ...") is what the point led to: it is quoted with it, as the record has both."""
+    result = chained.ask("Did the council have enough emergency placements for older "
+                         "children?")
+    quote = next(c for c in result.citations if "emergency placements" in c.quote)
+    assert quote.quote.endswith("waiting overnight in an office with their social worker.")
+    doc = chained.document(quote.citation.doc_id)
+    assert doc.text[quote.citation.char_start:quote.citation.char_end] == quote.quote
+
+
+def test_a_chain_of_pointing_back_is_followed_to_its_start(chained: Assistant) -> None:
+    result = chained.ask("What puts unnecessary pressure on the duty team?")
+    quote = next(c for c in result.citations if "unnecessary pressure" in c.quote)
+    assert quote.quote.startswith("Too many children are referred to the front door")
+
+
 def test_decisions_are_about_their_item_and_the_body_named_is_scope(tmp_path: Path) -> None:
     """ "What did the Corporate Parenting Board resolve about the zebra crossing?" lists the
     board's decision under its "Zebra crossing" item (the decision's own words do not name

@@ -263,6 +263,8 @@ def test_json_contracts(small: Assistant) -> None:
     ("When did the visit take place?", "The visit took place on 3 and 4 May 2023.", True),
     ("When did the visit take place?", "The visit was thorough.", False),
     ("How many children were in care?", "There were 530 LAC.", True),
+    ("How often did the group meet?", "Meetings of the group changed to monthly.", True),
+    ("How often did the group meet?", "The group met in the council chamber.", False),
 ])
 def test_answer_kind_follows_the_interrogative_form(question: str, sentence: str,
                                                     fit: bool) -> None:
