@@ -127,7 +127,8 @@ _ASKS = (
                 r"rate)\b", re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
                 r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
-                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b", re.I), _RATED),
+                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,40}"
+                r"\b(?:was|were|is|are|been) (?:judged|rated|graded)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
     (re.compile(r"\b(?:improve|improving|improvements?|recommend\w*|priority actions?)\b|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
