@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import answer_kind, kind_fit, listed_under
+from .asks import _PERSON, answer_kind, kind_fit, listed_under
 from .search import Candidate
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if _LABEL_VALUE.match(stripped) and len(stripped.split(":", 1)[1].split()) >= 1:
         return False
+    if "," in stripped and _PERSON.search(stripped):
+        return False  # "Dan Mortiboys, Senior Finance Manager": a line of an attendance list
     if len(stripped) < 160:
         letters = len(_LETTER.findall(stripped))
         if letters and len(_UPPER.findall(stripped)) / letters > 0.7:

@@ -104,3 +104,13 @@ def test_asked_what_needs_to_improve_the_answer_quotes_the_listed_items(
     assert not result.abstained
     first = result.citations[0].quote
     assert "return home interviews" in first or "Supervision records" in first, first
+
+
+def test_a_line_of_an_attendance_list_is_not_a_heading() -> None:
+    """ "Dan Mortiboys, Senior Finance Manager" answers "who presented the report"; "Ofsted
+    Visit Update" and "Children, Young People and Families" are headings."""
+    from retriever.evidence import is_heading
+
+    assert not is_heading("Dan Mortiboys, Senior Finance Manager")
+    assert is_heading("Ofsted Visit Update")
+    assert is_heading("Children, Young People and Families")
