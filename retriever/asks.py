@@ -90,6 +90,7 @@ class _Improve:
         return 0.8 if listed or self.NEED.search(text) else 0.2
 
 _IMPROVE = _Improve()
+Listing = _Improve  # kinds whose answers a record lists under a heading
 _RATED = _Rated()
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from indexer.sentences import split_sentences
 
-from .evidence import Sentence, is_heading
+from .asks import Listing, answer_kind
+from .evidence import FEATURES, Sentence, is_heading
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -29,6 +30,7 @@ MAX_DIRECT = 4
 MAX_LIST = 12
 MAX_TIMELINE = 8
 DIRECT_MARGIN = 0.6  # supporting quotes score within this of the best (score units)
+FIT = FEATURES.index("fit")
 
 _ASKS_LIST = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
                         r"undert\w*|promis\w*|actions?|areas? for (?:improvement|development)|"
@@ -77,7 +79,15 @@ def pick_shape(question: str, sentences: list[Sentence], decisions: dict[str, li
         return "timeline"
     if _ASKS_LIST.search(question) and any(_in_decision(s, decisions) for s in sentences[:5]):
         return "list"
+    if sentences and _is_listed(question, sentences[0]):
+        return "list"
     return "direct"
+
+
+def _is_listed(question: str, s: Sentence) -> bool:
+    """An item of the list a question asks for (what needs to improve, what was
+    recommended): its kind fits fully only there."""
+    return isinstance(answer_kind(question), Listing) and s.features[FIT] == 1.0
 
 
 def _in_decision(s: Sentence, decisions: dict[str, list]) -> bool:
@@ -157,17 +167,27 @@ def compose_direct(snap: Snapshot, sentences: list[Sentence]) -> Draft:
     return Draft("direct", [_draft_quote(snap, s) for s in _distinct(close, MAX_DIRECT)])
 
 
-def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str, list]) -> Draft:
-    """Decisions among the candidates that are about the topic: the best one's relevance
-    sets the bar, so a list does not fill up with decisions on other items."""
+def compose_list(snap: Snapshot, question: str, sentences: list[Sentence],
+                 decisions: dict[str, list]) -> Draft:
+    """Decisions, or items of the list the question asks for, among the candidates that are
+    about the topic: the best one's relevance sets the bar, so a list does not fill up with
+    decisions on other items. Decisions come in each record's order, newest record first;
+    listed items best first, grouped by record, since a question often asks for the one
+    item on its topic."""
     # The bar is set by the best sentence of all: decisions far below it are about other
     # items, and then the sentences that are about the topic answer directly.
     bar = sentences[0].score - 2 * DIRECT_MARGIN
-    found = [s for s in sentences if _in_decision(s, decisions) and s.score >= bar]
+    found = [s for s in sentences if s.score >= bar and (
+        _in_decision(s, decisions) or _is_listed(question, s))]
     if not found:
         return compose_direct(snap, sentences)
     chosen = _distinct(found, MAX_LIST)
-    chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start), reverse=True)
+    if _is_listed(question, sentences[0]):  # one record's list at a time, best record first
+        order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
+        chosen.sort(key=lambda s: order[s.doc_id])
+    else:  # decisions: in each record's order, the newest record's first
+        chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start),
+                    reverse=True)
     return Draft("list", [_draft_quote(snap, s) for s in chosen])
 
 
@@ -213,5 +233,5 @@ def compose(snap: Snapshot, question: str, sentences: list[Sentence],
     if shape == "timeline":
         return compose_timeline(snap, sentences)
     if shape == "list":
-        return compose_list(snap, sentences, decisions)
+        return compose_list(snap, question, sentences, decisions)
     return compose_direct(snap, sentences)

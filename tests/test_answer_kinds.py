@@ -104,6 +104,10 @@ def test_asked_what_needs_to_improve_the_answer_quotes_the_listed_items(
     assert not result.abstained
     first = result.citations[0].quote
     assert "return home interviews" in first or "Supervision records" in first, first
+    # Both items of the list, one per line, each a verbatim quote.
+    assert result.shape == "list"
+    quotes = " ".join(c.quote for c in result.citations)
+    assert "return home interviews" in quotes and "Supervision records" in quotes
 
 
 def test_a_line_of_an_attendance_list_is_not_a_heading() -> None:
