@@ -30,7 +30,7 @@ MAX_DIRECT = 4
 MAX_LIST = 12
 MAX_TIMELINE = 8
 DIRECT_MARGIN = 0.6  # supporting quotes score within this of the best (score units)
-FIT = FEATURES.index("fit")
+FIT, LEXICAL = FEATURES.index("fit"), FEATURES.index("lexical")
 
 _ASKS_LIST = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
                         r"undert\w*|promis\w*|actions?|areas? for (?:improvement|development)|"
@@ -172,8 +172,9 @@ def compose_list(snap: Snapshot, question: str, sentences: list[Sentence],
     """Decisions, or items of the list the question asks for, among the candidates that are
     about the topic: the best one's relevance sets the bar, so a list does not fill up with
     decisions on other items. Decisions come in each record's order, newest record first;
-    listed items best first, grouped by record, since a question often asks for the one
-    item on its topic."""
+    listed items grouped by record, best record first, and within it best first when the
+    items differ in the question's words (it asks for the one on its topic), else in the
+    record's order."""
     # The bar is set by the best sentence of all: decisions far below it are about other
     # items, and then the sentences that are about the topic answer directly.
     bar = sentences[0].score - 2 * DIRECT_MARGIN
@@ -184,7 +185,10 @@ def compose_list(snap: Snapshot, question: str, sentences: list[Sentence],
     chosen = _distinct(found, MAX_LIST)
     if _is_listed(question, sentences[0]):  # one record's list at a time, best record first
         order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
-        chosen.sort(key=lambda s: order[s.doc_id])
+        # Items that hold the question's words alike come as the record lists them.
+        alike = {d for d in order
+                 if len({float(s.features[LEXICAL]) for s in chosen if s.doc_id == d}) == 1}
+        chosen.sort(key=lambda s: (order[s.doc_id], s.start if s.doc_id in alike else 0))
     else:  # decisions: in each record's order, the newest record's first
         chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start),
                     reverse=True)
