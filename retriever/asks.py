@@ -111,6 +111,11 @@ _ANY_DATE = re.compile(rf"{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\b(?:19|20)\
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
+# How long something takes or lasts: "up to two years", "within 20 working days".
+_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                       r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)\s+(?:working\s+)?"
+                       r"(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
+                       r"fortnight|month|year)\b", re.I)
 # How often something happens: "monthly", "every six weeks", "twice a year".
 _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
                     r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
@@ -122,10 +127,12 @@ _ASKS = (
                 r"inspector|person|people)\b", re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
                 r"\bhow long ago\b", re.I), _WHEN),
+    (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
+     _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
     (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
-                r"rate)\b", re.I), _NUMBER),
+                r"rate|budget|cost|sum|total|figure)\b", re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
                 r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,40}"

@@ -265,6 +265,9 @@ def test_json_contracts(small: Assistant) -> None:
     ("How many children were in care?", "There were 530 LAC.", True),
     ("How often did the group meet?", "Meetings of the group changed to monthly.", True),
     ("How often did the group meet?", "The group met in the council chamber.", False),
+    ("How long can waiting times be?", "Waiting times could be up to two years.", True),
+    ("How long can waiting times be?", "Waiting times were discussed in 2014.", False),
+    ("What budget was set for placements?", "A budget was set for 510 placements.", True),
 ])
 def test_answer_kind_follows_the_interrogative_form(question: str, sentence: str,
                                                     fit: bool) -> None:
