@@ -116,6 +116,12 @@ _DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|ei
                        r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)\s+(?:working\s+)?"
                        r"(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
                        r"fortnight|month|year)\b", re.I)
+# "When will ...?" answered by a span of time from now: "within approximately 18 months".
+_WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s+|about\s+|"
+                     rf"around\s+)?(?:{_DURATION.pattern})", re.I)
+# A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
+_DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\d)",
+                         re.I)
 # How often something happens: "monthly", "every six weeks", "twice a year".
 _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
                     r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
@@ -153,14 +159,16 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "") -> float:
     weaker answer than a rated field, and what should change is looked for first among the
     items of a list headed by it (``heading``: the heading the sentence is listed under)."""
     if kind is None:
-        return 0.5
+        # "Inspection dates: 7 to 18 November 2022" says when the record is from, which
+        # answers only a question asking when.
+        return 0.2 if _DATE_FIELD.match(text.strip()) else 0.5
     if isinstance(kind, _Improve):
         return kind.fit(text, heading)
     if kind is _RATED and not _RATED.search(text):
         return 0.6 if _RATING_VERB.search(text) else 0.0
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
-                else 0.3 if _YEAR.search(text) else 0.0)
+                or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
     if kind is _NUMBER:
         rest = _ANY_DATE.sub(" ", text)
         return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)

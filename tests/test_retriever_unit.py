@@ -286,6 +286,10 @@ def test_answer_kind_follows_the_interrogative_form(question: str, sentence: str
      "The accounts for 2008/09 were noted."),
     ("How much could the programme save?", "Consultants identified up to £69m of savings.",
      "Audit Committee, 22 October 2009."),
+    ("When will inspectors return?", "A monitoring inspection will be carried out within "
+     "approximately 18 months.", "Inspectors will return to monitor progress."),
+    ("How had services progressed?", "Services have continued to improve since 2014.",
+     "Inspection dates: 19 November 2018 to 23 November 2018"),
 ])
 def test_a_precise_answer_fits_better_than_a_vague_one(question: str, better: str,
                                                        worse: str) -> None:
