@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 PASSAGES = 6
+TOPIC_COVER = 0.4  # share of a question's topic words a decision must hold to be listed
 
 
 def answer_question(snap: Snapshot, assistant: Assistant, question: str,
@@ -58,7 +59,10 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     else:
         draft = _decisions(snap, assistant, question, u)
         if draft is None:
-            draft = compose(snap, question, sentences, _decision_spans(snap, top))
+            # Asked for decisions, and none holds the topic: the sentences that do answer,
+            # not a list of the decisions that happen to be near them.
+            spans = {} if asks_for_decisions(question) else _decision_spans(snap, top)
+            draft = compose(snap, question, sentences, spans)
         draft.note = " ".join(u.notes)
         result = verified(snap, question, draft, u.filters)
     result.confidence = confidence
@@ -82,12 +86,15 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
     for committee in snap.facets().committees:  # "the Corporate Parenting Board", as written
         if committee.lower() in lowered:
             named |= set(committee.lower().split())
-    topic = " ".join(w for w in decision_topic(question).split()
+    # ... and so is the date of the meeting ("at its meeting on 22 October 2009").
+    topic = " ".join(w for w in _DATE_WORDS.sub(" ", decision_topic(question)).split()
                      if w.lower().strip("'’s") not in named | GENERIC_WORDS)
     found = find_resolutions(snap, assistant, topic, scope,
                              sort="relevance", limit=12, offset=0).resolutions
     # A decision is about its item: "RESOLVED that the report be noted" under "Adoption".
-    about = on_topic(topic, found, text=lambda h: f"{h.item_title or ''} {h.text}")
+    # ... and the decisions must hold most of what the question is about, not one word of it.
+    about = on_topic(topic, found, text=lambda h: f"{h.item_title or ''} {h.text}",
+                     cover=TOPIC_COVER)
     return compose_decisions(snap, about) if about else None
 
 
@@ -104,6 +111,8 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE_WORDS = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?|January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December|(?:19|20)\d\d)\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)

@@ -241,14 +241,16 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
 
 
 def on_topic(topic: str, hits: list, share: float = 0.5,
-             text: Callable[[Any], str] = lambda h: h.text) -> list:
+             text: Callable[[Any], str] = lambda h: h.text, cover: float = 0.0) -> list:
     """The hits that hold (in ``text(hit)``) at least ``share`` of the distinctive topic
     words the best of them holds; all of them when the topic has no such words, none when
-    no hit holds any."""
+    no hit holds any, or when the best holds less than ``cover`` of the topic's weight."""
     words = [_Words(_words(text(h))) for h in hits]
     weights = term_weights(re.findall(r"[A-Za-z0-9]+", topic), set(GENERIC_WORDS), words)
     if not weights:
         return hits
     held = [sum(w for t, w in weights.items() if ws.has(t)) for ws in words]
+    if max(held, default=0.0) < cover * sum(weights.values()):
+        return []
     bar = share * max(held, default=0.0)
     return [h for h, n in zip(hits, held, strict=True) if n >= bar and n > 0]

@@ -321,3 +321,17 @@ def test_decisions_are_about_their_item_and_the_body_named_is_scope(tmp_path: Pa
                            "crossing?")
     assert [c.quote for c in result.citations] == [
         "RESOLVED that officers report back by September."]
+
+
+def test_asked_for_decisions_on_a_topic_none_holds_no_decision_is_listed(
+        assistant: Assistant) -> None:
+    """Wakeford's board decided about care leavers' accommodation, not school meals: its
+    decisions are not the answer to what it resolved about school meals."""
+    result = assistant.ask("What did Wakeford's Corporate Parenting Board resolve about "
+                           "school meals?")
+    assert result.shape != "list"
+    # A decision on the topic is still listed.
+    listed = assistant.ask("What did Wakeford's Corporate Parenting Board resolve about the "
+                           "care leavers accommodation plan?")
+    assert listed.shape == "list"
+    assert listed.citations[0].quote.startswith("RESOLVED")
