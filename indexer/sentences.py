@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+# Bullets as PDFs set them: "◼", "▪", "●", and the Symbol font's private-use glyphs.
+BULLETS = "•◼▪■●◦‣\uf0b7\uf06e\uf0a7\uf02d"
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z0-9(\"'“‘•-])"  # end of a sentence
+    rf"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z0-9(\"'“‘{BULLETS}-])"  # end of a sentence
     r"|\n\s*\n"  # blank line
-    r"|\n(?=\s*(?:[-•*]|\(?[0-9ivx]{1,4}[.)]|[A-Z]))"  # a new line that starts a new unit
+    rf"|\n(?=\s*(?:[-*{BULLETS}]|\(?[0-9ivx]{{1,4}}[.)]|[A-Z]))"  # a new line: a new unit
     r"|(?<=;)\s*\n")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Co|Ltd|inc|e\.g|i\.e|etc|cf|p|pp|para|"
                      r"approx|Prof|Rev|vs)\.|\b[A-Z]\.)$")

@@ -209,7 +209,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
             s.features[0], s.features[1] = cos, focus
             s.features[3] = kind_fit(kind, s.text,
-                                     listed_under(row.text, row.item_title or "", text))
+                                     listed_under(row.text, row.item_title or "", text,
+                                                  a - base))
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .asks import answer_kind, section_heading
+from .asks import answer_kind, headings_in, section_heading
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
 from .search import POOL, Candidate, hybrid
 
 if TYPE_CHECKING:
+    from indexer.stores import Chunk
+
     from .assistant import Assistant
     from .query import Understood
     from .snapshot import Snapshot
@@ -66,7 +68,7 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
            if cid not in have]
     chunks = snap.chunks(ids)
     found = [Candidate(cid, head[-1].score, 0.0, None, None, chunks[cid]) for cid in ids
-             if cid in chunks and cue.pattern.search(chunks[cid].item_title or "")]
+             if cid in chunks and any(cue.pattern.search(h) for h in _headings(chunks[cid]))]
     if not found:
         return []
     vecs = snap.store.chunk_vectors([c.chunk_id for c in found])
@@ -76,3 +78,9 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
             c.dense = float(vecs[c.chunk_id] @ qvec)
         c.sentences = sentences.get(c.chunk_id, [])
     return found
+
+
+def _headings(chunk: Chunk) -> list[str]:
+    """A passage's own heading and the heading lines inside it (a section whose heading the
+    reader did not take for an item still has its heading line)."""
+    return [chunk.item_title or "", *headings_in(chunk.text)]

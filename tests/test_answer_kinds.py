@@ -122,3 +122,26 @@ def test_a_line_of_an_attendance_list_is_not_a_heading() -> None:
     assert not is_heading("Dan Mortiboys, Senior Finance Manager")
     assert is_heading("Ofsted Visit Update")
     assert is_heading("Children, Young People and Families")
+
+
+def test_each_bullet_of_a_pdf_list_is_its_own_sentence() -> None:
+    """PDFs set bullets as "◼" or a symbol font's glyph, one item per line: each item is a
+    quote of its own, so a list is quoted item by item."""
+    from indexer.sentences import split_sentences
+
+    text = ("What needs to improve?\n\n◼ Services to children out of hours.\n"
+            "◼ Sufficiency of accommodation for care leavers.\n\uf0b7 Waiting time for early help.")
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "What needs to improve?", "◼ Services to children out of hours.",
+        "◼ Sufficiency of accommodation for care leavers.", "\uf0b7 Waiting time for early help."]
+
+
+def test_a_heading_inside_a_passage_heads_the_items_after_it() -> None:
+    """A section heading the reader did not take for an item ("What needs to improve?" in
+    the middle of a page's passage) still heads the list under it."""
+    passage = ("Leaders know their services well.\n\nWhat needs to improve?\n\n"
+               "◼ Services to children out of hours.")
+    at = passage.index("◼")
+    assert listed_under(passage, "Front page", "◼ Services to children out of hours.",
+                        at) == "•What needs to improve?"
+    assert listed_under(passage, "Front page", "Leaders know their services well.", 0) == ""
