@@ -152,12 +152,15 @@ _ASKS = (
 Kind = re.Pattern[str] | _Person | _Rated | _Improve
 
 
-def kind_fit(kind: Kind | None, text: str, heading: str = "") -> float:
+def kind_fit(kind: Kind | None, text: str, heading: str = "",
+             asked: frozenset[str] = frozenset()) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
     weaker answer than a rated field, and what should change is looked for first among the
-    items of a list headed by it (``heading``: the heading the sentence is listed under)."""
+    items of a list headed by it (``heading``: the heading the sentence is listed under).
+    A dated field ("Inspection dates: ...") answers "when" only about what its label names
+    (``asked``: the question's words)."""
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from, which
         # answers only a question asking when.
@@ -166,6 +169,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "") -> float:
         return kind.fit(text, heading)
     if kind is _RATED and not _RATED.search(text):
         return 0.6 if _RATING_VERB.search(text) else 0.0
+    if kind is _WHEN and asked and _DATE_FIELD.match(text.strip()) and not _names_asked(
+            text.split(":", 1)[0], asked):
+        return 0.3
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
@@ -234,3 +240,11 @@ def _last_heading(text: str) -> str:
 # A line that heads what follows: short, not a list item, not a sentence or "label: value".
 _HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–])[^:\n]{3,100}"
                            r"(?<![.;,:])$")
+
+
+def _names_asked(label: str, asked: frozenset[str]) -> bool:
+    """Whether a field's label names something the question asks about (a shared word, or
+    one sharing its first five letters: "inspection" ~ "inspectors")."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", label)}
+    stems = {w[:5] for w in asked if len(w) >= 5}
+    return any(w in asked or w[:5] in stems for w in words)

@@ -145,3 +145,19 @@ def test_a_heading_inside_a_passage_heads_the_items_after_it() -> None:
     assert listed_under(passage, "Front page", "◼ Services to children out of hours.",
                         at) == "•What needs to improve?"
     assert listed_under(passage, "Front page", "Leaders know their services well.", 0) == ""
+
+
+def test_a_dated_field_answers_when_only_about_what_its_label_names() -> None:
+    """ "Inspection dates: 13 to 24 May 2024" answers when the inspection was, not when the
+    director started."""
+    from retriever.evidence import _words
+
+    field = "Inspection dates: 13 to 24 May 2024"
+    started = "When did Halton's permanent director start in the job?"
+    inspected = "When did inspectors visit Halton?"
+    for question, fits in ((started, False), (inspected, True)):
+        kind = answer_kind(question)
+        fit = kind_fit(kind, field, asked=frozenset(_words(question)))
+        assert (fit == 1.0) == fits, question
+    prose = "The permanent director took up post in November 2023."
+    assert kind_fit(answer_kind(started), prose, asked=frozenset(_words(started))) > 0.3
