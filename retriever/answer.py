@@ -118,10 +118,15 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 # A kind of record named outright: a question about a peer review, or about a committee's
 # meeting, is not answered by another kind of record about the same council.
+_MEETING_ACTS = (r"(?:resolv|decid|agree|discuss|consider|review|not(?:e|ed)\b|approv|"
+                 r"recommend|heard|hear\b|receiv|meet|met\b|scrutini|debat|vot(?:e|ed)\b)\w*")
 _KIND_NAMED = (
     (re.compile(r"\bpeer (?:review|challenge)\b", re.I), "peer_review", "peer review"),
-    (re.compile(r"\b(?:minutes|meeting|committee|panel)\b", re.I), "minutes",
-     "committee minutes"),
+    # A body named as the one acting at a meeting ("when did the committee last review X"),
+    # not as what is asked about ("was the corporate parenting panel effective").
+    (re.compile(r"\b(?:minutes|meeting)\b|\b(?:committee|panel|board|cabinet)\b[^?]{0,60}?"
+                rf"\b{_MEETING_ACTS}|\b{_MEETING_ACTS}[^?]{{0,40}}?\b(?:committee|panel|board|"
+                r"cabinet)\b", re.I), "minutes", "committee minutes"),
 )
 
 

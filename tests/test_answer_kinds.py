@@ -161,3 +161,24 @@ def test_a_dated_field_answers_when_only_about_what_its_label_names() -> None:
         assert (fit == 1.0) == fits, question
     prose = "The permanent director took up post in November 2023."
     assert kind_fit(answer_kind(started), prose, asked=frozenset(_words(started))) > 0.3
+
+
+def test_a_body_asked_about_is_not_a_request_for_its_minutes(tmp_path: Path) -> None:
+    """ "Was the corporate parenting panel effective?" asks what the inspection found about
+    the panel; "when did the panel last review ..." asks for the panel's own minutes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-inspection-2023-05-04.txt").write_text(
+        "Eastshire County Council\nInspection of local authority children's services\n\n"
+        "The corporate parenting panel is not sufficiently aspirational for children in "
+        "care. Leaders know their services well.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        about = assistant.ask("Was Eastshire's corporate parenting panel effective?")
+        minutes = assistant.ask("When did Eastshire's corporate parenting panel last review "
+                                "adoption?")
+    assert not about.abstained
+    assert "not sufficiently aspirational" in about.citations[0].quote
+    assert minutes.abstained and "committee minutes" in minutes.answer
