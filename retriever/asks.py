@@ -56,7 +56,12 @@ class _Rated:
     """Whether a sentence is a rated field: a label with a short value after it ("Overall
     effectiveness: Good"), which is how a record states a rating, score or verdict. A value
     that is a date, a number or a person's name ("Inspection dates: 7 to 18 November",
-    "Lead inspector: A Name") is a field, not a rating."""
+    "Lead inspector: A Name") is a field, not a rating. Asked for an earlier rating ("at its
+    previous inspection", "before 2023"), a record's own rated fields are its current
+    verdicts; the earlier one is stated in prose ("... when services were judged ...")."""
+
+    def __init__(self, earlier: bool = False) -> None:
+        self.earlier = earlier
 
     @staticmethod
     def search(text: str) -> bool:
@@ -92,6 +97,14 @@ class _Improve:
 _IMPROVE = _Improve()
 Listing = _Improve  # kinds whose answers a record lists under a heading
 _RATED = _Rated()
+_RATED_EARLIER = _Rated(earlier=True)
+# A question about an earlier time than its record's: "at its previous inspection", "before
+# 2023", "what had X last been judged".
+_EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:the\s+|its\s+)?"
+                      r"(?:(?:19|20)\d\d|\S+\s+(?:inspection|visit|review))|\blast\s+been\b|"
+                      r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b", re.I)
+# A sentence that places a rating in the past ("since the last inspection in 2019, when ...").
+_BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
@@ -131,8 +144,9 @@ _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterl
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
                 r"inspector|person|people)\b", re.I), _PERSON),
-    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|time|day|month|year)\b|\bby when\b|"
-                r"\bhow long ago\b", re.I), _WHEN),
+    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:(?:was|were|is|are) the )?(?:dates?|time|day|"
+                r"month|year)s?\b|\bby when\b|\bhow long ago\b|\bover what period\b|"
+                r"\bon what (?:date|day)s?\b", re.I), _WHEN),
     (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
      _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
@@ -167,8 +181,12 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.2 if _DATE_FIELD.match(text.strip()) else 0.5
     if isinstance(kind, _Improve):
         return kind.fit(text, heading)
-    if kind is _RATED and not _RATED.search(text):
-        return 0.6 if _RATING_VERB.search(text) else 0.0
+    if isinstance(kind, _Rated):
+        if kind.search(text):
+            return 0.3 if kind.earlier else 1.0
+        if not _RATING_VERB.search(text):
+            return 0.0
+        return 1.0 if kind.earlier and _BEFORE_NOW.search(text) else 0.6
     if kind is _WHEN and asked and _DATE_FIELD.match(text.strip()) and not _names_asked(
             text.split(":", 1)[0], asked):
         return 0.3
@@ -184,7 +202,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
 
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
-    return next((holds for asks, holds in _ASKS if asks.search(question)), None)
+    kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
+    return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 
 

@@ -182,3 +182,26 @@ def test_a_body_asked_about_is_not_a_request_for_its_minutes(tmp_path: Path) -> 
     assert not about.abstained
     assert "not sufficiently aspirational" in about.citations[0].quote
     assert minutes.abstained and "committee minutes" in minutes.answer
+
+
+def test_asked_for_an_earlier_rating_the_prose_that_dates_it_answers() -> None:
+    """A record's rated fields are its current verdicts: asked how a council was judged at
+    its previous inspection, the sentence that says so answers, not "Overall effectiveness"."""
+    question = "How had Oldham been judged at its previous full inspection?"
+    kind = answer_kind(question)
+    field = kind_fit(kind, "Overall effectiveness: Good")
+    prose = kind_fit(kind, "Since the last inspection in March 2019, when services were "
+                           "judged to be requires improvement to be good, leaders have acted.")
+    assert prose > field
+    now = answer_kind("How did Ofsted rate Oldham's services in 2023?")
+    assert kind_fit(now, "Overall effectiveness: Good") == 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "What were the dates of Ofsted's 2022 inspection of Sefton?",
+    "Over what period did Ofsted carry out its 2018 inspection of Bolton?",
+])
+def test_asking_for_dates_in_other_words_asks_when(question: str) -> None:
+    kind = answer_kind(question)
+    assert kind_fit(kind, "The inspection took place on 21 February 2022.") == 1.0
+    assert kind_fit(kind, "Leaders know their services well.") == 0.0
