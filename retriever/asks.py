@@ -72,7 +72,7 @@ class _Rated:
 
 # A sentence that reports a rating in prose ("... when services were judged to be ...").
 _RATING_VERB = re.compile(r"\b(?:judged|judgements?|judgments?|rated|rating|graded|grade|"
-                          r"scored|assessed as)\b", re.I)
+                          r"scored|assessed as|found to be)\b", re.I)
 _DIGIT = re.compile(r"\d")
 
 

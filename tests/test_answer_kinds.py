@@ -193,6 +193,11 @@ def test_asked_for_an_earlier_rating_the_prose_that_dates_it_answers() -> None:
     prose = kind_fit(kind, "Since the last inspection in March 2019, when services were "
                            "judged to be requires improvement to be good, leaders have acted.")
     assert prose > field
+    found = kind_fit(answer_kind("What grade had Tower Hamlets received at the inspection "
+                                 "before 2019?"),
+                     "Services have substantially improved since they were found to be "
+                     "inadequate in 2017.")
+    assert found == 1.0
     now = answer_kind("How did Ofsted rate Oldham's services in 2023?")
     assert kind_fit(now, "Overall effectiveness: Good") == 1.0
 
