@@ -158,7 +158,11 @@ _ASKS = (
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,40}"
                 r"\b(?:was|were|is|are|been) (?:judged|rated|graded)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
-    (re.compile(r"\b(?:improve|improving|improvements?|recommend\w*|priority actions?)\b|"
+    # "improvement" as a noun's modifier ("the improvement notice", "improvement plan") names
+    # a thing; as what is asked for ("improvement point", "improvement for X") it does not.
+    (re.compile(r"\b(?:improve|improving|improvements|recommend\w*|priority actions?)\b|"
+                r"\bimprovement\b(?=\s+(?:points?|areas?|actions?|for|to|in|did|was|were|is|"
+                r"are|had|has)\b|\s*[?,.]|\s*$)|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
                 r"\bareas? for\b"), _IMPROVE),
 )
