@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What did the Walsall panel resolve about sharing feedback from service users?
 
-.PHONY: install demo test lint audit eval eval-dev bench bench-ci serve tui clean
+.PHONY: install demo test lint audit eval eval-dev eval-real bench bench-ci serve tui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ eval: install
 # plain baselines, and follow-ups against the same questions asked in full (~10 min).
 eval-dev: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.devreport $(VENV)/dev-index
+
+eval-real: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.realsets $(VENV)/real-sets
 
 bench: install
 	$(BIN)/scrutiny bench --sizes 1
