@@ -38,9 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     found = {f.name: f for f in a.real.rglob("*.pdf")}
     for qfile in sorted((HERE / "data").glob("real_set_*.jsonl")):
         questions = load_questions(qfile)
+        names = sorted({q["doc"] for q in questions if q.get("doc")})
+        missing = [n for n in names if n not in found]
+        if missing:
+            print(f"skipped {qfile.stem}: {len(missing)} of its reports are not in {a.real} "
+                  f"(first: {missing[0]})")
+            continue
         docs = a.work / qfile.stem / "docs"
         docs.mkdir(parents=True, exist_ok=True)
-        for name in sorted({q["doc"] for q in questions if q.get("doc")}):
+        for name in names:
             if not (docs / name).exists():  # a copy: the indexer refuses links out of a corpus
                 shutil.copy2(found[name], docs / name)
         index = a.work / qfile.stem / "index"

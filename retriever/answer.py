@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 PASSAGES = 6
 TOPIC_COVER = 0.4  # share of a question's topic words a decision must hold to be listed
+_FIT = FEATURES.index("fit")
 
 
 def answer_question(snap: Snapshot, assistant: Assistant, question: str,
@@ -104,17 +105,15 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
         return 0.0
     # The best sentence by what it says, whatever its form: a question asking for a date
     # or a list of improvements is no more in the records for the form being there.
-    fit = FEATURES.index("fit")
-    best = max(sentences, key=lambda s: s.score - WEIGHTS[fit] * s.features[fit])
+    best = max(sentences, key=lambda s: s.score - WEIGHTS[_FIT] * s.features[_FIT])
     top_dense = max(c.dense for c in cands[:3])
     return 0.6 * top_dense + 0.2 * float(best.features[0]) + 0.2 * float(best.features[2])
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE_WORDS = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?|January|February|March|April|May|June|"
-                         r"July|August|September|October|November|December|(?:19|20)\d\d)\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")
+_DATE_WORDS = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?|{_MONTHS}|(?:19|20)\d\d)\b")
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 # A kind of record named outright: a question about a peer review, or about a committee's
 # meeting, is not answered by another kind of record about the same council.

@@ -8,7 +8,8 @@ never of its topic, so it carries to records and wordings nobody here has seen.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .vocabulary import Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
                         r"[A-Z]")
@@ -76,7 +77,7 @@ _RATING_VERB = re.compile(r"\b(?:judged|judgements?|judgments?|rated|rating|grad
 _DIGIT = re.compile(r"\d")
 
 
-class _Improve:
+class Listing:
     """What a record says should change: the items listed under a heading of improvements,
     recommendations or actions, or a sentence that states a need ("... need to be
     strengthened", "... should ...")."""
@@ -94,8 +95,7 @@ class _Improve:
             return 1.0  # an item of the list
         return 0.8 if listed or self.NEED.search(text) else 0.2
 
-_IMPROVE = _Improve()
-Listing = _Improve  # kinds whose answers a record lists under a heading
+_IMPROVE = Listing()
 _RATED = _Rated()
 _RATED_EARLIER = _Rated(earlier=True)
 # A question about an earlier time than its record's: "at its previous inspection", "before
@@ -167,11 +167,11 @@ _ASKS = (
                 r"\bareas? for\b"), _IMPROVE),
 )
 
-Kind = re.Pattern[str] | _Person | _Rated | _Improve
+Kind = re.Pattern[str] | _Person | _Rated | Listing
 
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
-             asked: frozenset[str] = frozenset()) -> float:
+             asked: Words | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
@@ -183,7 +183,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         # "Inspection dates: 7 to 18 November 2022" says when the record is from, which
         # answers only a question asking when.
         return 0.2 if _DATE_FIELD.match(text.strip()) else 0.5
-    if isinstance(kind, _Improve):
+    if isinstance(kind, Listing):
         return kind.fit(text, heading)
     if isinstance(kind, _Rated):
         if kind.search(text):
@@ -191,8 +191,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         if not _RATING_VERB.search(text):
             return 0.0
         return 1.0 if kind.earlier and _BEFORE_NOW.search(text) else 0.6
-    if kind is _WHEN and asked and _DATE_FIELD.match(text.strip()) and not _names_asked(
-            text.split(":", 1)[0], asked):
+    if (kind is _WHEN and asked is not None and _DATE_FIELD.match(text.strip())
+            and not _names_asked(text.split(":", 1)[0], asked)):
         return 0.3
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
@@ -210,22 +210,6 @@ def answer_kind(question: str) -> Kind | None:
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 
-
-
-@dataclass(frozen=True, slots=True)
-class SectionCue:
-    """How to find the sections that list a kind of answer: words to look them up by, and
-    the pattern their heading matches."""
-
-    words: list[str]
-    pattern: re.Pattern[str]
-
-
-def section_heading(kind: Kind | None) -> SectionCue | None:
-    """The sections where a record lists answers of this kind, if it has any."""
-    if isinstance(kind, _Improve):
-        return SectionCue(list(kind.WORDS), kind.SECTION)
-    return None
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–]|\(?\d{1,2}[.)]|"
@@ -265,9 +249,6 @@ _HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\
                            r"(?<![.;,:])$")
 
 
-def _names_asked(label: str, asked: frozenset[str]) -> bool:
-    """Whether a field's label names something the question asks about (a shared word, or
-    one sharing its first five letters: "inspection" ~ "inspectors")."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", label)}
-    stems = {w[:5] for w in asked if len(w) >= 5}
-    return any(w in asked or w[:5] in stems for w in words)
+def _names_asked(label: str, asked: Words) -> bool:
+    """Whether a field's label names something the question asks about."""
+    return any(asked.has(w) for w in word_set(label) if len(w) >= 4)

@@ -72,22 +72,23 @@ class Draft:
     note: str = ""  # one line: why not found, or what was relaxed
 
 
-def pick_shape(question: str, sentences: list[Sentence], decisions: dict[str, list]) -> str:
+def pick_shape(question: str, sentences: list[Sentence], decisions: dict[str, list],
+               listing: bool = False) -> str:
     """The shape a question asks for, from its form: change over time, or a set of records
     of one kind (decisions, recommendations), or else a direct answer."""
     if _ASKS_CHANGE.search(question):
         return "timeline"
     if _ASKS_LIST.search(question) and any(_in_decision(s, decisions) for s in sentences[:5]):
         return "list"
-    if sentences and _is_listed(question, sentences[0]):
+    if listing and sentences and _is_listed(sentences[0]):
         return "list"
     return "direct"
 
 
-def _is_listed(question: str, s: Sentence) -> bool:
-    """An item of the list a question asks for (what needs to improve, what was
-    recommended): its kind fits fully only there."""
-    return isinstance(answer_kind(question), Listing) and s.features[FIT] == 1.0
+def _is_listed(s: Sentence) -> bool:
+    """An item of the list a listing question asks for (what needs to improve, what was
+    recommended): that kind fits fully only there."""
+    return s.features[FIT] == 1.0
 
 
 def _in_decision(s: Sentence, decisions: dict[str, list]) -> bool:
@@ -127,8 +128,8 @@ def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
         if not before:
             break
         a, b = before[-1]
-        if text[b:start].strip() or len(text[a:b].split()) < 4 or is_heading(text[a:b]):
-            break  # not contiguous, or a fragment or heading: nothing to point to
+        if not _adjacent(text, a, b, text[b:start]):
+            break
         start = a
     return start, text[start:s.end] if start != s.start else s.text
 
@@ -143,10 +144,15 @@ def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,
     if not after:
         return end, quote
     a, b = after[0]
-    if (text[end:a].strip() or not _POINTS_BACK.match(text[a:b])
-            or len(text[a:b].split()) < 4 or is_heading(text[a:b])):
+    if not _POINTS_BACK.match(text[a:b]) or not _adjacent(text, a, b, text[end:a]):
         return end, quote
     return b, text[start:b]
+
+
+def _adjacent(text: str, a: int, b: int, gap: str) -> bool:
+    """Whether the sentence text[a:b] can join a quote: only space between them (``gap``),
+    and a sentence, not a fragment or a heading."""
+    return not gap.strip() and len(text[a:b].split()) >= 4 and not is_heading(text[a:b])
 
 
 def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:
@@ -167,8 +173,8 @@ def compose_direct(snap: Snapshot, sentences: list[Sentence]) -> Draft:
     return Draft("direct", [_draft_quote(snap, s) for s in _distinct(close, MAX_DIRECT)])
 
 
-def compose_list(snap: Snapshot, question: str, sentences: list[Sentence],
-                 decisions: dict[str, list]) -> Draft:
+def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str, list],
+                 listing: bool = False) -> Draft:
     """Decisions, or items of the list the question asks for, among the candidates that are
     about the topic: the best one's relevance sets the bar, so a list does not fill up with
     decisions on other items. Decisions come in each record's order, newest record first;
@@ -179,11 +185,11 @@ def compose_list(snap: Snapshot, question: str, sentences: list[Sentence],
     # items, and then the sentences that are about the topic answer directly.
     bar = sentences[0].score - 2 * DIRECT_MARGIN
     found = [s for s in sentences if s.score >= bar and (
-        _in_decision(s, decisions) or _is_listed(question, s))]
+        _in_decision(s, decisions) or (listing and _is_listed(s)))]
     if not found:
         return compose_direct(snap, sentences)
     chosen = _distinct(found, MAX_LIST)
-    if _is_listed(question, sentences[0]):  # one record's list at a time, best record first
+    if listing and _is_listed(sentences[0]):  # one record's list at a time, best first
         order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
         # Items that hold the question's words alike come as the record lists them.
         alike = {d for d in order
@@ -233,9 +239,10 @@ def decision_topic(question: str) -> str:
 
 def compose(snap: Snapshot, question: str, sentences: list[Sentence],
             decisions: dict[str, list]) -> Draft:
-    shape = pick_shape(question, sentences, decisions)
+    listing = isinstance(answer_kind(question), Listing)
+    shape = pick_shape(question, sentences, decisions, listing)
     if shape == "timeline":
         return compose_timeline(snap, sentences)
     if shape == "list":
-        return compose_list(snap, question, sentences, decisions)
+        return compose_list(snap, sentences, decisions, listing)
     return compose_direct(snap, sentences)

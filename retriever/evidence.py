@@ -22,6 +22,7 @@ from indexer.sentences import sentence_fingerprint, sentence_shape, split_senten
 
 from .asks import _PERSON, answer_kind, kind_fit, listed_under
 from .search import Candidate
+from .vocabulary import Words, word_set
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -94,48 +95,6 @@ def _leads_in(text: str) -> bool:
     return stripped.endswith(":") or stripped.split()[-1].lower() in _OPEN_ENDINGS
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)}
-
-
-# English verbs whose past tense shares no prefix with the rest of the verb ("led" ~ "lead").
-_IRREGULAR = {"led": "lead", "held": "hold", "met": "meet", "took": "take", "made": "make",
-              "gave": "give", "found": "find", "saw": "see", "said": "say", "began": "begin",
-              "chose": "choose", "wrote": "write", "went": "go", "told": "tell", "sat": "sit",
-              "kept": "keep", "left": "leave", "brought": "bring", "thought": "think",
-              "sought": "seek", "taught": "teach", "bought": "buy", "spent": "spend",
-              "sent": "send", "paid": "pay", "rose": "rise", "fell": "fall", "won": "win"}
-
-
-class _Words:
-    """A sentence's words, indexed for crude stemming by shared prefix ("improving" ~
-    "improvement", "chaired" ~ "chair"): two words match when equal, when both have six
-    letters or more and share the first six, or when the shorter (four letters or more)
-    begins the longer. Prefix sets make each test a few lookups instead of a scan."""
-
-    __slots__ = ("all", "p4", "p5", "p6", "w4", "w5")
-
-    def __init__(self, words: set[str]) -> None:
-        self.all = words
-        self.p4 = {w[:4] for w in words if len(w) >= 4}
-        self.p5 = {w[:5] for w in words if len(w) >= 5}
-        self.p6 = {w[:6] for w in words if len(w) >= 6}
-        self.w4 = {w for w in words if len(w) == 4}
-        self.w5 = {w for w in words if len(w) == 5}
-
-    def has(self, t: str) -> bool:
-        n = len(t)
-        if t in self.all or _IRREGULAR.get(t, t) in self.all:
-            return True
-        if n >= 6:
-            return t[:6] in self.p6 or t[:4] in self.w4 or t[:5] in self.w5
-        if n == 5:
-            return t in self.p5 or t[:4] in self.w4
-        if n == 4:
-            return t in self.p4
-        return False
-
-
 def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
     """Words that say which document a passage is from (its council, committee, title): they
     found the document, but inside it they do not tell the answer from the rest."""
@@ -144,11 +103,11 @@ def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
         meta = snap.docs.get(c.chunk.doc_id) if c.chunk is not None else None
         if meta is not None:
             for value in (meta.council, meta.committee, meta.title):
-                out |= _words(value or "")
+                out |= word_set(value or "")
     return out
 
 
-def term_weights(terms: list[str], ignore: set[str], pool: list[_Words]) -> dict[str, float]:
+def term_weights(terms: list[str], ignore: set[str], pool: list[Words]) -> dict[str, float]:
     """IDF among the candidate sentences: a word every candidate shares tells them apart no
     better than none; years and names of the document itself are scope, not content."""
     weights: dict[str, float] = {}
@@ -182,7 +141,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     """
     ignore = ignore if ignore is not None else metadata_words(snap, cands)
     kind = answer_kind(question)
-    asked = frozenset(_words(question))
+    asked = Words(word_set(question))
     asks_question = question.rstrip().endswith("?")
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
@@ -226,16 +185,16 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         # this document's facts (a date, a name, a grade after a label) is not.
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
-    word_sets = [_Words(_words(s.text)) for s in pool]
+    word_sets = [Words(word_set(s.text)) for s in pool]
     weights = term_weights(terms, ignore, word_sets)
     total = sum(weights.values()) or 1.0
-    headings: dict[str, _Words] = {}
+    headings: dict[str, Words] = {}
     for s, words in zip(pool, word_sets, strict=True):
         s.features[2] = sum(w for t, w in weights.items() if words.has(t)) / total
         # The heading a sentence sits under says what it is about ("What needs to improve").
         title = str(s.cand.chunk.item_title or "")  # type: ignore[union-attr]
         if title not in headings:
-            headings[title] = _Words(_words(title))
+            headings[title] = Words(word_set(title))
         s.features[9] = sum(w for t, w in weights.items() if headings[title].has(t)) / total
         s.score = float(s.features @ WEIGHTS) + BIAS
     pool.sort(key=lambda s: s.score, reverse=True)
@@ -247,7 +206,7 @@ def on_topic(topic: str, hits: list, share: float = 0.5,
     """The hits that hold (in ``text(hit)``) at least ``share`` of the distinctive topic
     words the best of them holds; all of them when the topic has no such words, none when
     no hit holds any, or when the best holds less than ``cover`` of the topic's weight."""
-    words = [_Words(_words(text(h))) for h in hits]
+    words = [Words(word_set(text(h))) for h in hits]
     weights = term_weights(re.findall(r"[A-Za-z0-9]+", topic), set(GENERIC_WORDS), words)
     if not weights:
         return hits

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .asks import answer_kind, headings_in, section_heading
+from .asks import Listing, answer_kind, headings_in
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
 from .search import POOL, Candidate, hybrid
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from indexer.stores import Chunk
 
     from .assistant import Assistant
@@ -59,16 +59,15 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
     a heading. A list of short items rarely ranks by its words or meaning, yet it is where a
     record states what should change."""
     kind = answer_kind(question)
-    cue = section_heading(kind)
-    if cue is None:
+    if not isinstance(kind, Listing):
         return []
     docs = list(dict.fromkeys(c.chunk.doc_id for c in head if c.chunk is not None))
     have = {c.chunk_id for c in head}
-    ids = [cid for cid, _s in snap.store.keyword_search(cue.words, 40, docs[:SECTION_DOCS])
+    ids = [cid for cid, _s in snap.store.keyword_search(list(kind.WORDS), 40, docs[:SECTION_DOCS])
            if cid not in have]
     chunks = snap.chunks(ids)
     found = [Candidate(cid, head[-1].score, 0.0, None, None, chunks[cid]) for cid in ids
-             if cid in chunks and any(cue.pattern.search(h) for h in _headings(chunks[cid]))]
+             if cid in chunks and any(kind.SECTION.search(h) for h in _headings(chunks[cid]))]
     if not found:
         return []
     vecs = snap.store.chunk_vectors([c.chunk_id for c in found])

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import Settings, build_index
+from indexer import Settings
 from retriever import Assistant
 from retriever.asks import answer_kind, kind_fit, listed_under
-from tests.fakes import HashEmbedder
+from retriever.results import AskResult
+from tests.fakes import HashEmbedder, fake_index
 
 
 def test_a_rated_field_holds_a_verdict_not_a_date_or_a_name() -> None:
@@ -66,6 +67,18 @@ def test_only_what_follows_a_heading_closely_is_listed_under_it() -> None:
     assert listed_under(later, heading, "• Timely health assessments.") == "•" + heading
 
 
+def _answers(tmp_path: Path, name: str, text: str, *questions: str) -> list[AskResult]:
+    """The answers to ``questions`` from one document indexed with the fake embedder (whose
+    similarities are not the real model's: no abstention on them here)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        return [assistant.ask(q) for q in questions]
+
+
 LETTER = """Eastshire County Council
 Focused visit to Eastshire children's services, 3 and 4 May 2023
 
@@ -95,16 +108,10 @@ What needs to improve?
 
 def test_asked_what_needs_to_improve_the_answer_quotes_the_listed_items(
         tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-focused-visit-2023-05-04.txt").write_text(LETTER, encoding="utf-8")
-    index = tmp_path / "index"
-    build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        result = assistant.ask("What did inspectors say Eastshire needed to improve?")
-        topical = assistant.ask("What did inspectors say Eastshire needed to improve about "
-                                "supervision records?")
+    result, topical = _answers(
+        tmp_path, "eastshire-focused-visit-2023-05-04.txt", LETTER,
+        "What did inspectors say Eastshire needed to improve?",
+        "What did inspectors say Eastshire needed to improve about supervision records?")
     assert not result.abstained
     # Both items of the list, one per line, each a verbatim quote, as the record lists them
     # (neither holds more of the question's words than the other).
@@ -152,35 +159,29 @@ def test_a_heading_inside_a_passage_heads_the_items_after_it() -> None:
 def test_a_dated_field_answers_when_only_about_what_its_label_names() -> None:
     """ "Inspection dates: 13 to 24 May 2024" answers when the inspection was, not when the
     director started."""
-    from retriever.evidence import _words
+    from retriever.vocabulary import Words, word_set
 
     field = "Inspection dates: 13 to 24 May 2024"
     started = "When did Halton's permanent director start in the job?"
     inspected = "When did inspectors visit Halton?"
     for question, fits in ((started, False), (inspected, True)):
         kind = answer_kind(question)
-        fit = kind_fit(kind, field, asked=frozenset(_words(question)))
+        fit = kind_fit(kind, field, asked=Words(word_set(question)))
         assert (fit == 1.0) == fits, question
     prose = "The permanent director took up post in November 2023."
-    assert kind_fit(answer_kind(started), prose, asked=frozenset(_words(started))) > 0.3
+    assert kind_fit(answer_kind(started), prose, asked=Words(word_set(started))) > 0.3
 
 
 def test_a_body_asked_about_is_not_a_request_for_its_minutes(tmp_path: Path) -> None:
     """ "Was the corporate parenting panel effective?" asks what the inspection found about
     the panel; "when did the panel last review ..." asks for the panel's own minutes."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-inspection-2023-05-04.txt").write_text(
+    about, minutes = _answers(
+        tmp_path, "eastshire-inspection-2023-05-04.txt",
         "Eastshire County Council\nInspection of local authority children's services\n\n"
         "The corporate parenting panel is not sufficiently aspirational for children in "
-        "care. Leaders know their services well.\n", encoding="utf-8")
-    index = tmp_path / "index"
-    build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        about = assistant.ask("Was Eastshire's corporate parenting panel effective?")
-        minutes = assistant.ask("When did Eastshire's corporate parenting panel last review "
-                                "adoption?")
+        "care. Leaders know their services well.\n",
+        "Was Eastshire's corporate parenting panel effective?",
+        "When did Eastshire's corporate parenting panel last review adoption?")
     assert not about.abstained
     assert "not sufficiently aspirational" in about.citations[0].quote
     assert minutes.abstained and "committee minutes" in minutes.answer

@@ -351,7 +351,7 @@ def test_a_question_asking_for_a_rating_fits_a_rated_field(question: str, field:
 
 def test_an_irregular_past_tense_matches_its_verb() -> None:
     """Asked who "led" an inspection, the record's "Lead inspector:" line shares the word."""
-    from retriever.evidence import _Words, _words
+    from retriever.vocabulary import Words, word_set
 
-    assert _Words(_words("Lead inspector: Tom Anthony")).has("led")
-    assert not _Words(_words("The lid was closed")).has("led")
+    assert Words(word_set("Lead inspector: Tom Anthony")).has("led")
+    assert not Words(word_set("The lid was closed")).has("led")
