@@ -246,11 +246,16 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
     if len(page_starts) >= 2:
         last = page_starts[-1]
         page = text[last:]
-        starts_paragraph = last == 0 or _ends_sentence(text[:last].rstrip())
-        features = len(_CONTACT.findall(page))
-        if features >= 5 and starts_paragraph and not _NUMBERED_LINE.search(page) \
+        start = last
+        if not (last == 0 or _ends_sentence(text[:last].rstrip())):
+            # The page opens by ending the previous page's sentence ("... for more
+            # information | and updates: http://..."): the back cover starts after it.
+            cut = text.find("\n\n", last, last + 300)
+            start = cut + 2 if cut != -1 else len(text)
+        back = text[start:]
+        if len(_CONTACT.findall(back)) >= 5 and not _NUMBERED_LINE.search(back) \
                 and len(page) < 5000:
-            spans.append((last, len(text)))
+            spans.append((start, len(text)))
     for a, b in _paragraphs(text, 0, spans[0][0] if spans else len(text)):
         lines = text[a:b].split("\n")
         if len(lines) >= 3 and all(len(ln) <= 80 for ln in lines) \

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .asks import Listing, _Rated, answer_kind, lacks_money
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .kinds import missing_kind
@@ -19,6 +20,7 @@ from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
 from .verify import not_found, verified
+from .vocabulary import STOPWORDS, Words, word_set
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -51,7 +53,12 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     sentences = [s for s in scored if s.cand.chunk_id in keep]
     related = [_citation(snap, c) for c in cands[:3]]
     confidence = _confidence(cands, sentences)
-    missing = _unmet(snap, u, top)
+    if confidence < assistant.settings.abstain_threshold and _in_record_form(snap, question,
+                                                                             sentences):
+        confidence = assistant.settings.abstain_threshold
+    missing = _unmet(snap, u, top) or (
+        "The passages found state no sum of money." if lacks_money(question, [
+            s.text for s in sentences]) else "")
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)
@@ -108,6 +115,24 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
     best = max(sentences, key=lambda s: s.score - WEIGHTS[_FIT] * s.features[_FIT])
     top_dense = max(c.dense for c in cands[:3])
     return 0.6 * top_dense + 0.2 * float(best.features[0]) + 0.2 * float(best.features[2])
+
+
+def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
+    """Whether the question asks for something a record states in a form of its own (the
+    items listed under "What needs to improve", a rated field) and the best sentence is
+    that form, in a record that holds every word the question uses. Such a question shares
+    few words with its answer ("What was the one thing X was asked to improve?" and an item
+    "The formal matching and panel approval of ..."), so closeness of wording understates
+    the match; a question naming anything the record lacks ("... about exam results") is
+    still measured by wording alone."""
+    if not sentences or not isinstance(answer_kind(question), (Listing, _Rated)):
+        return False
+    best = max(sentences, key=lambda s: s.score)
+    if best.features[_FIT] < 1.0:
+        return False
+    held = Words(word_set(snap.text_of(best.doc_id)))
+    asked = [w for w in word_set(question) if len(w) >= 3 and w not in STOPWORDS]
+    return all(held.has(w) for w in asked)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

@@ -152,7 +152,11 @@ _ASKS = (
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
     (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
-                r"rate|budget|cost|sum|total|figure)\b", re.I), _NUMBER),
+                r"rate|budget|cost|sum|total|figure)\b|"
+                r"\bwhat (?:was|were|is|are|will be)\b[^?]{0,60}\b(?:total|budget|cost|spend|"
+                r"spending|expenditure|overspend|underspend)\b"
+                r"(?:\s+(?:for|in|of)\s+[\w/ -]{1,20})?\s*\??$",
+                re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
                 r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,40}"
@@ -202,6 +206,20 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
                 else 0.2 if _NUMBER.search(text) else 0.0)
     return 1.0 if kind.search(text) else 0.0
+
+
+# "How much did X spend", "what budget was set": an amount of money is asked for, which a
+# percentage or a count does not give. Only a passage stating a sum answers.
+_MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing|ed)|paid|pay|"
+                          r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?)\b",
+                          re.I)
+_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
+
+
+def lacks_money(question: str, texts: list[str]) -> bool:
+    """Whether the question asks how much money and none of ``texts`` states a sum."""
+    return (answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question))
+            and not any(_MONEY.search(t) for t in texts))
 
 
 def answer_kind(question: str) -> Kind | None:

@@ -117,8 +117,8 @@ def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
     boundary: alone it does not say what it is about. "This report/letter..." points at the
     document itself and stands alone. A sentence pointed to that points back in turn is
     quoted with its own antecedent, once."""
-    start = s.start
     text = snap.text_of(s.doc_id)
+    start = _sentence_start(text, s.start, s.end)
     # "These referrals account for ... This puts pressure on ...": follow a chain of two.
     for _ in range(2):
         if not _POINTS_BACK.match(text[start:s.end]):
@@ -132,6 +132,27 @@ def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
             break
         start = a
     return start, text[start:s.end] if start != s.start else s.text
+
+
+def _sentence_start(text: str, start: int, end: int) -> int:
+    """Where the sentence holding ``start`` begins. A passage can open mid-sentence (its cut
+    fell on a PDF line break: "(EHC) plans in a timely way, ..."); a quote starting there
+    would put words in the record's mouth, so it starts where its sentence does."""
+    before = text[:start].rstrip()
+    head = text[start:start + 1]
+    last_line = before.rsplit("\n", 1)[-1]
+    if (not before or before[-1] in ".!?:;" or len(last_line) < 60
+            or not (head.islower() or head == "(")):
+        return start  # a sentence's start, or a line after a heading
+    window = max(0, start - _LOOK_BACK)
+    # The break before ``start`` is inside the sentence: read it as a space (same length,
+    # so offsets hold).
+    gap = len(before)
+    joined = text[window:gap] + " " * (start - gap) + text[start:end]
+    for a, b in split_sentences(joined, window):
+        if a < start < b and (a > window or window == 0):
+            return a
+    return start
 
 
 def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,

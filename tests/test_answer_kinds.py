@@ -213,3 +213,41 @@ def test_asking_for_dates_in_other_words_asks_when(question: str) -> None:
     kind = answer_kind(question)
     assert kind_fit(kind, "The inspection took place on 21 February 2022.") == 1.0
     assert kind_fit(kind, "Leaders know their services well.") == 0.0
+
+
+def test_a_list_question_sharing_no_words_with_the_list_is_answered_from_it(
+        tmp_path: Path) -> None:
+    """ "What did inspectors say Eastshire needs to improve?" shares no word with the
+    item that answers it, so wording alone rates the match weak; the record holds every word
+    of the question and a list of what to improve, so the list answers. A question naming
+    what the record lacks ("exam results") is still declined."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-focused-visit-2023-05-04.txt").write_text(LETTER, encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.95)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        listed = assistant.ask("What did inspectors say Eastshire needs to improve?")
+        lacking = assistant.ask("What did inspectors say Eastshire needs to improve about "
+                                "exam results?")
+    assert not listed.abstained
+    assert "return home interviews" in listed.citations[0].quote
+    assert lacking.abstained
+
+
+def test_asked_how_much_money_a_record_stating_no_sum_is_not_an_answer(
+        tmp_path: Path) -> None:
+    """ "How much did X spend ...?" is not answered by a percentage or a count: with no sum
+    of money in the passages found, the answer is "not found", saying so."""
+    from retriever.asks import lacks_money
+
+    spend = "How much did Eastshire spend on agency social workers in 2024/25?"
+    assert lacks_money(spend, ["Half of the social workers (50%) are agency staff."])
+    assert not lacks_money(spend, ["Agency staff cost the council £2.1 million in 2024/25."])
+    assert lacks_money("What was Eastshire's total children's services budget for 2018/19?",
+                       ["Eastshire has 412 children in care."])
+    assert not lacks_money("How many children are in care in Eastshire?",
+                           ["Eastshire has 412 children in care."])
+    (result,) = _answers(tmp_path, "eastshire-focused-visit-2023-05-04.txt", LETTER,
+                         "How much did Eastshire spend on its early help service?")
+    assert result.abstained and "no sum of money" in result.answer

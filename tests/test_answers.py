@@ -335,3 +335,18 @@ def test_asked_for_decisions_on_a_topic_none_holds_no_decision_is_listed(
                            "care leavers accommodation plan?")
     assert listed.shape == "list"
     assert listed.citations[0].quote.startswith("RESOLVED")
+
+
+def test_a_passage_cut_mid_sentence_is_quoted_from_the_sentence_start() -> None:
+    """A PDF's paragraph break can fall inside a sentence, and a passage can begin there:
+    "(EHC) plans in a timely way, these plans ..." alone reverses what the record says. The
+    quote starts where the sentence does; after a heading line, it starts where it is."""
+    from retriever.compose import _sentence_start
+
+    text = ("Families wait too long for support.\n\nWhile it is positive that all children "
+            "and young people receive education, health and care\n\n(EHC) plans in a timely "
+            "way, these plans do not always outline the support they need.")
+    cut = text.index("(EHC)")
+    assert _sentence_start(text, cut, len(text)) == text.index("While it is positive")
+    headed = "What needs to improve\n\n(a) The timeliness of assessments."
+    assert _sentence_start(headed, headed.index("(a)"), len(headed)) == headed.index("(a)")

@@ -273,3 +273,25 @@ def test_a_salutation_run_on_to_the_subject_is_not_the_title() -> None:
     meta = recognise(text, "letter.txt")
     assert not (meta.title or "").startswith("Dear")
     assert not (meta.committee or "").startswith("Dear")
+
+
+def test_a_back_cover_that_opens_by_ending_the_last_sentence_is_still_back_matter() -> None:
+    """The last page can open with the tail of the previous page's sentence ("... for more
+    information | and updates: http://..."). The back cover after it (the inspectorate's
+    self-description, the licence, the address) is still not a passage of the report, and
+    the report's own text before it still is."""
+    from indexer.pdftext import excluded_spans
+
+    report = "Leaders know their services well and act on what they find.\n\n"
+    tail = ("Interested in our work? You can subscribe to our monthly newsletter for more "
+            "information\n")
+    back = ("and updates: http://eepurl.com/iTrDn.\n\nPiccadilly Gate\nStore Street\n"
+            "Manchester\nM1 2WD\nT: 0300 123 1231\nE: enquiries@ofsted.gov.uk\n"
+            "W: www.gov.uk/ofsted\n© Crown copyright 2023\n\nThe Office for Standards in "
+            "Education, Children’s Services and Skills (Ofsted) regulates and inspects to "
+            "achieve excellence in the care of children and young people.\n")
+    text = report + tail + back
+    spans = excluded_spans(text, [0, len(report + tail)])
+    excluded = "".join(text[a:b] for a, b in spans)
+    assert "regulates and inspects" in excluded and "M1 2WD" in excluded
+    assert "Leaders know their services well" not in excluded
