@@ -49,11 +49,15 @@ def collect(assistant: Assistant, questions: list[dict]) -> list[tuple[np.ndarra
 
 
 def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.05, steps: int = 3000,
-        lr: float = 0.1) -> np.ndarray:
+        lr: float = 0.1, prior: np.ndarray | None = None) -> np.ndarray:
+    """Softmax fit, L2-regularised toward ``prior`` (the weights in use) when given, else
+    toward zero: with few questions, a refit that stays near what already works moves only
+    where the fitted half gives it reason to."""
     usable = [(x, y) for x, y in data if len(y) and y.any()]
-    w = np.zeros(len(FEATURES))
+    anchor = np.zeros(len(FEATURES)) if prior is None else prior.astype(float)
+    w = anchor.copy()
     for _ in range(steps):
-        grad = l2 * w
+        grad = l2 * (w - anchor)
         for x, y in usable:
             s = x @ w
             p = np.exp(s - s.max())
@@ -91,11 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("index", type=Path)
     p.add_argument("--fit", type=Path, required=True)
     p.add_argument("--check", type=Path, action="append", default=[])
+    p.add_argument("--from-current", action="store_true",
+                   help="regularise toward the weights in use, skip the coordinate ascent, and "
+                        "scale the result to their norm (sentence scores also weigh passages, "
+                        "so their scale is kept)")
     a = p.parse_args(argv)
+    from retriever.evidence import WEIGHTS
+
     assistant = Assistant.open(a.index, settings=Settings.from_env(index_dir=a.index))
     fitted = collect(assistant, load_questions(a.fit))
-    w = ascend(fitted, fit(fitted))
-    from retriever.evidence import WEIGHTS
+    if a.from_current:
+        w = fit(fitted, prior=WEIGHTS, steps=2000)
+        w = w * np.linalg.norm(WEIGHTS) / np.linalg.norm(w)
+    else:
+        w = ascend(fitted, fit(fitted))
 
     print("features:", ", ".join(FEATURES))
     print("fitted weights:", np.round(w, 3).tolist())

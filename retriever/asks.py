@@ -211,15 +211,19 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
 # percentage or a count does not give. Only a passage stating a sum answers.
 _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing|ed)|paid|pay|"
-                          r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?)\b",
-                          re.I)
+                          r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?|"
+                          r"expenses|allowances?)\b", re.I)
+# "What expenses did X claim?": a sum of money named as what is asked for.
+_MONEY_NAMED = re.compile(r"^\s*(?:what|which)\s+(?:\w+\s+)?(?:expenses|allowances?|budgets?|"
+                          r"costs?|fees|spending|expenditure)\b", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 
 
 def lacks_money(question: str, texts: list[str]) -> bool:
     """Whether the question asks how much money and none of ``texts`` states a sum."""
-    return (answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question))
-            and not any(_MONEY.search(t) for t in texts))
+    asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question)))
+            or bool(_MONEY_NAMED.search(question)))
+    return asks and not any(_MONEY.search(t) for t in texts)
 
 
 def answer_kind(question: str) -> Kind | None:

@@ -246,6 +246,8 @@ def test_asked_how_much_money_a_record_stating_no_sum_is_not_an_answer(
     assert not lacks_money(spend, ["Agency staff cost the council £2.1 million in 2024/25."])
     assert lacks_money("What was Eastshire's total children's services budget for 2018/19?",
                        ["Eastshire has 412 children in care."])
+    assert lacks_money("What expenses did Eastshire's lead member claim?",
+                       ["The lead member chairs the corporate parenting panel."])
     assert not lacks_money("How many children are in care in Eastshire?",
                            ["Eastshire has 412 children in care."])
     (result,) = _answers(tmp_path, "eastshire-focused-visit-2023-05-04.txt", LETTER,
