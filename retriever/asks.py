@@ -125,6 +125,18 @@ _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
 # How long something takes or lasts: "up to two years", "within 20 working days".
+
+
+class _Count:
+    """ "How many": a count, which a sum of money does not give (its own kind, so that a
+    sentence's fit can tell it from an amount)."""
+
+    @staticmethod
+    def search(text: str) -> re.Match[str] | None:
+        return _NUMBER.search(text)
+
+
+_COUNT = _Count()
 _DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
                        r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)\s+(?:working\s+)?"
                        r"(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
@@ -151,6 +163,7 @@ _ASKS = (
      _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
+    (re.compile(r"\bhow many\b|\bwhat number of\b", re.I), _COUNT),
     (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
                 r"rate|budget|cost|sum|total|figure)\b|"
                 r"\bwhat (?:was|were|is|are|will be)\b[^?]{0,60}\b(?:total|budget|cost|spend|"
@@ -171,7 +184,7 @@ _ASKS = (
                 r"\bareas? for\b"), _IMPROVE),
 )
 
-Kind = re.Pattern[str] | _Person | _Rated | Listing
+Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
 
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
@@ -201,6 +214,11 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
+    if kind is _COUNT:
+        # "How many ...": a count, which a sum of money does not give.
+        rest = _MONEY_SPAN.sub(" ", _ANY_DATE.sub(" ", text))
+        return (1.0 if _NUMBER.search(rest) else 0.6 if _MONEY.search(text)
+                else 0.2 if _NUMBER.search(text) else 0.0)
     if kind is _NUMBER:
         rest = _ANY_DATE.sub(" ", text)
         return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
@@ -216,6 +234,8 @@ _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing
 # "What expenses did X claim?": a sum of money named as what is asked for.
 _MONEY_NAMED = re.compile(r"^\s*(?:what|which)\s+(?:\w+\s+)?(?:expenses|allowances?|budgets?|"
                           r"costs?|fees|spending|expenditure)\b", re.I)
+_MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
+                         r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 
 

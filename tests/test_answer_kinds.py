@@ -253,3 +253,13 @@ def test_asked_how_much_money_a_record_stating_no_sum_is_not_an_answer(
     (result,) = _answers(tmp_path, "eastshire-focused-visit-2023-05-04.txt", LETTER,
                          "How much did Eastshire spend on its early help service?")
     assert result.abstained and "no sum of money" in result.answer
+
+
+def test_how_many_asks_for_a_count_not_a_sum_of_money() -> None:
+    many = answer_kind("How many looked after children did Eastshire have in September 2012?")
+    count = kind_fit(many, "It was explained that at present there were 530 LAC.")
+    money = kind_fit(many, "A net revenue underspend of £22k was forecast for 2012/13.")
+    assert count > money > kind_fit(many, "The panel met in September 2012.")
+    much = answer_kind("How much was the underspend forecast for 2012/13?")
+    assert kind_fit(much, "A net revenue underspend of £22k was forecast for 2012/13.") > \
+        kind_fit(much, "It was explained that at present there were 530 LAC.")
