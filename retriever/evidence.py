@@ -124,6 +124,16 @@ def term_weights(terms: list[str], ignore: set[str], pool: list[Words]) -> dict[
     return weights
 
 
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to)\s+((?:[\w’'-]+\s*){1,3})",
+                       re.I)
+
+
+def _contrasted(question: str) -> set[str]:
+    """Words the question sets aside ("good rather than outstanding"): what it does not ask
+    for, so a sentence holding them is no closer to the answer."""
+    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
+
+
 def focus_text(question: str, ignore: set[str]) -> str:
     """The question without the words that name its document (council, body, kind of
     record) or its years: what the answer sentence itself must be about."""
@@ -187,7 +197,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
     word_sets = [Words(word_set(s.text)) for s in pool]
-    weights = term_weights(terms, ignore, word_sets)
+    weights = term_weights(terms, ignore | _contrasted(question), word_sets)
     total = sum(weights.values()) or 1.0
     headings: dict[str, Words] = {}
     for s, words in zip(pool, word_sets, strict=True):

@@ -263,3 +263,26 @@ def test_how_many_asks_for_a_count_not_a_sum_of_money() -> None:
     much = answer_kind("How much was the underspend forecast for 2012/13?")
     assert kind_fit(much, "A net revenue underspend of £22k was forecast for 2012/13.") > \
         kind_fit(much, "It was explained that at present there were 530 LAC.")
+
+
+def test_a_verdict_the_question_sets_aside_does_not_answer_it(tmp_path: Path,
+                                                            real_embedder) -> None:
+    """ "Which area was judged good rather than outstanding?" asks for the good one, and the
+    reverse question for the outstanding one (the real model: its similarities decide)."""
+    from indexer import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-inspection-2023-05-04.txt").write_text(
+        "Eastshire County Council\nInspection of local authority children's services\n\n"
+        "Overall effectiveness: Outstanding\n\n"
+        "The experiences and progress of children in care: Good\n\n"
+        "Leaders know their services well and act on what they find.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=index), embedder=real_embedder)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=real_embedder) as assistant:
+        good = assistant.ask("Which area was judged good rather than outstanding in Eastshire?")
+        best = assistant.ask("Which area was judged outstanding rather than good in Eastshire?")
+    assert good.citations[0].quote == "The experiences and progress of children in care: Good"
+    assert best.citations[0].quote == "Overall effectiveness: Outstanding"
