@@ -105,6 +105,8 @@ _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:t
                       r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b", re.I)
 # A sentence that places a rating in the past ("since the last inspection in 2019, when ...").
 _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
+_PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
@@ -211,6 +213,13 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if (kind is _WHEN and asked is not None and _DATE_FIELD.match(text.strip())
             and not _names_asked(text.split(":", 1)[0], asked)):
         return 0.3
+    if kind is _WHEN and asked is not None and {"will", "next"} & asked.all:
+        # "When will ... return?" is answered by what is to come ("will be carried out within
+        # approximately 18 months"), not by the dates of this or the last visit.
+        if _DATE_FIELD.match(text.strip()) or _PAST.search(text):
+            return 0.3
+        if _WITHIN.search(text) or (_FUTURE.search(text) and _ANY_DATE.search(text)):
+            return 1.0
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)

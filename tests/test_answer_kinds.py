@@ -286,3 +286,19 @@ def test_a_verdict_the_question_sets_aside_does_not_answer_it(tmp_path: Path,
         best = assistant.ask("Which area was judged outstanding rather than good in Eastshire?")
     assert good.citations[0].quote == "The experiences and progress of children in care: Good"
     assert best.citations[0].quote == "Overall effectiveness: Outstanding"
+
+
+def test_when_will_is_answered_by_what_is_to_come_not_by_past_dates() -> None:
+    from retriever.vocabulary import Words, word_set
+
+    question = "When will inspectors return to Eastshire to check progress?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    ahead = kind_fit(kind, "A monitoring inspection will be carried out within approximately "
+                           "18 months.", asked=asked)
+    for past in ("Dates of previous inspection: 2 to 6 October 2017",
+                 "Inspection dates: 26 to 30 June 2023"):
+        assert ahead > kind_fit(kind, past, asked=asked), past
+    # Asked when something happened, the dates of the visit still answer.
+    visited = "When did inspectors visit Eastshire?"
+    assert kind_fit(answer_kind(visited), "Inspection dates: 26 to 30 June 2023",
+                    asked=Words(word_set(visited))) == 1.0
