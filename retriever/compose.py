@@ -148,6 +148,8 @@ def _sentence_start(text: str, start: int, end: int) -> int:
     # The break before ``start`` is inside the sentence: read it as a space (same length,
     # so offsets hold).
     gap = len(before)
+    if gap < window:
+        return start
     joined = text[window:gap] + " " * (start - gap) + text[start:end]
     for a, b in split_sentences(joined, window):
         if a < start < b and (a > window or window == 0):
