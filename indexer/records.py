@@ -93,41 +93,26 @@ def find_resolutions(text: str, items: list[Item], minutes: bool = True) -> list
         out.append(Resolution(text=span_text, kind=kind, item_ref=item.ref,
                               item_title=item.title, char_start=start, char_end=end))
         covered.append((start, end))
-    for m in (_INLINE_RESOLVED.finditer(text) if minutes else ()):
-        if any(a <= m.start() < b for a, b in covered):
-            continue
-        item = _item_for(items, m.start())
-        if item is None:
-            continue
-        end = _sentence_span(text, m.start(), item.char_start, item.char_end)[1]
-        if end - m.start() < 20:
-            continue
-        out.append(Resolution(text=text[m.start():end], kind="resolved", item_ref=item.ref,
-                              item_title=item.title, char_start=m.start(), char_end=end))
-        covered.append((m.start(), end))
-    for m in (_INLINE_AGREED.finditer(text) if minutes else ()):
-        pos = m.start() + m.group(0).lower().find("it was")
-        if any(a <= pos < b for a, b in covered):
-            continue
-        item = _item_for(items, pos)
-        if item is None:
-            continue
-        start, end = _sentence_span(text, pos, item.char_start, item.char_end)
-        if end - start < 20:
-            continue
-        out.append(Resolution(text=text[start:end], kind="agreed", item_ref=item.ref,
-                              item_title=item.title, char_start=start, char_end=end))
-        covered.append((start, end))
-    for m in (_UNDERTAKING.finditer(text) if minutes else ()):
-        if any(a <= m.start() < b for a, b in covered):
-            continue
-        item = _item_for(items, m.start())
-        if item is None:
-            continue
-        start, end = _sentence_span(text, m.start(), item.char_start, item.char_end)
-        out.append(Resolution(text=text[start:end], kind="undertaking", item_ref=item.ref,
-                              item_title=item.title, char_start=start, char_end=end))
-        covered.append((start, end))
+    if minutes:
+        # A decision or an undertaking stated in a sentence: "RESOLVED that ..." inline is
+        # quoted from the marker, "it was agreed ..." and undertakings as the whole sentence.
+        for pattern, kind, whole, shortest in ((_INLINE_RESOLVED, "resolved", False, 20),
+                                               (_INLINE_AGREED, "agreed", True, 20),
+                                               (_UNDERTAKING, "undertaking", True, 0)):
+            for m in pattern.finditer(text):
+                pos = m.start()
+                if kind == "agreed":
+                    pos += m.group(0).lower().find("it was")
+                item = _item_for(items, pos)
+                if any(a <= pos < b for a, b in covered) or item is None:
+                    continue
+                start, end = _sentence_span(text, pos, item.char_start, item.char_end)
+                start = start if whole else pos
+                if end - start < shortest:
+                    continue
+                out.append(Resolution(text=text[start:end], kind=kind, item_ref=item.ref,
+                                      item_title=item.title, char_start=start, char_end=end))
+                covered.append((start, end))
     out.sort(key=lambda r: r.char_start)
     return out
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asks import Listing, _Rated, answer_kind, lacks_money
+from .asks import asks_record_form, lacks_money
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .kinds import missing_kind
@@ -125,7 +125,7 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     "The formal matching and panel approval of ..."), so closeness of wording understates
     the match; a question naming anything the record lacks ("... about exam results") is
     still measured by wording alone."""
-    if not sentences or not isinstance(answer_kind(question), (Listing, _Rated)):
+    if not sentences or not asks_record_form(question):
         return False
     best = max(sentences, key=lambda s: s.score)
     if best.features[_FIT] < 1.0:

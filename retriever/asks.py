@@ -225,7 +225,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
     if kind is _COUNT:
         # "How many ...": a count, which a sum of money does not give.
-        rest = _MONEY_SPAN.sub(" ", _ANY_DATE.sub(" ", text))
+        rest = _MONEY.sub(" ", _ANY_DATE.sub(" ", text))
         return (1.0 if _NUMBER.search(rest) else 0.6 if _MONEY.search(text)
                 else 0.2 if _NUMBER.search(text) else 0.0)
     if kind is _NUMBER:
@@ -243,9 +243,8 @@ _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing
 # "What expenses did X claim?": a sum of money named as what is asked for.
 _MONEY_NAMED = re.compile(r"^\s*(?:what|which)\s+(?:\w+\s+)?(?:expenses|allowances?|budgets?|"
                           r"costs?|fees|spending|expenditure)\b", re.I)
-_MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
-                         r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
-_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
+_MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
+                    r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 
 
 def lacks_money(question: str, texts: list[str]) -> bool:
@@ -253,6 +252,12 @@ def lacks_money(question: str, texts: list[str]) -> bool:
     asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question)))
             or bool(_MONEY_NAMED.search(question)))
     return asks and not any(_MONEY.search(t) for t in texts)
+
+
+def asks_record_form(question: str) -> bool:
+    """Whether the question asks for something a record states in a form of its own: the
+    items of a list of what should change, or a rated field."""
+    return isinstance(answer_kind(question), (Listing, _Rated))
 
 
 def answer_kind(question: str) -> Kind | None:
