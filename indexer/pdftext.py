@@ -36,7 +36,12 @@ _CAPS_HEAD = re.compile(r"(?:\d{1,3}\.?\s+)?(?:[A-Z][A-Z'’&/-]+:|[A-Z][A-Z'’
 _BULLET = re.compile(r"^[◼▪•●■\-–*]\s")
 _HYPHEN_END = re.compile(r"[A-Za-z]-$")
 # The inspectorates' four-point judgement scale (Ofsted, CQC): a table row ends in one of these.
-_GRADE = re.compile(r"(?:^|\s)(?P<grade>requires improvement to be good|requires improvement|"
+# A label is a noun phrase: a line ending in a verb or a function word ("... require improvement
+# to be", "... services are") runs on into the grade after it, it does not label it.
+_RUNS_ON = re.compile(r"\b(?:and|or|of|the|to|be|is|are|was|were|been|being|remains?|as)$", re.I)
+_SPLIT_GRADE = re.compile(r"\brequires? improvement(?: to(?: be)?)?$", re.I)
+_WHOLE_GRADE = re.compile(r"\brequires? improvement to be good$", re.I)
+_GRADE = re.compile(r"(?:^|\s)(?P<grade>requires? improvement to be good|requires improvement|"
                     r"outstanding|good|inadequate)$", re.I)
 
 
@@ -53,7 +58,16 @@ def _key(line: str) -> str:
 
 
 def _lines(page: str) -> list[str]:
-    return [_SPACES.sub(" ", raw).strip() for raw in page.split("\n")]
+    lines = [_SPACES.sub(" ", raw).strip() for raw in page.split("\n")]
+    # The longest grade wraps in a narrow table cell ("Requires improvement to" / "be good"):
+    # one grade, so one line, before rows are read.
+    for i, ln in enumerate(lines):
+        if _SPLIT_GRADE.search(ln):
+            j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
+            if j is not None and _WHOLE_GRADE.search(f"{ln} {lines[j]}") \
+                    and lines[j].lower() in ("good", "be good", "to be good"):
+                lines[i], lines[j] = f"{ln} {lines[j]}", "\0"
+    return [ln for ln in lines if ln != "\0"]
 
 
 def furniture_keys(pages: list[list[str]]) -> set[str]:
@@ -126,10 +140,13 @@ def clean_pages(pages: list[str]) -> PdfText:
                 sep = "\n\n"  # a heading line before a numbered paragraph
             grade = _grade_row(line)
             if grade and prev is not None and grade.start() == 0 and sep in ("\n", " ") \
-                    and not _ends_sentence(prev) and len(prev) < 160:
+                    and not _ends_sentence(prev) and len(prev) < 160 and not _RUNS_ON.search(prev) \
+                    and not grade.group("grade").startswith("requir"):
                 sep = ": "  # a grade cell on its own line belongs to the label before it
                 rows_seen = 3
-            elif grade and (rows_seen or _table_context(lines, line)) and grade.start() > 0:
+            elif grade and (rows_seen or _table_context(lines, line)) and grade.start() > 0 \
+                    and not _RUNS_ON.search(line[:grade.start("grade")].rstrip()) \
+                    and not grade.group("grade").startswith("requir"):  # a verb, in lower case
                 a = grade.start("grade")
                 line = line[:a].rstrip(" :") + ": " + line[a:]
                 rows_seen = 3

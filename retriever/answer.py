@@ -148,7 +148,12 @@ _KIND_NAMED = (
     (re.compile(r"\bpeer (?:review|challenge)\b", re.I), "peer_review", "peer review"),
     # A body named as the one acting at a meeting ("when did the committee last review X"),
     # not as what is asked about ("was the corporate parenting panel effective").
-    (re.compile(r"\b(?:minutes|meeting)\b|\b(?:committee|panel|board|cabinet)\b[^?]{0,60}?"
+    # "Minutes" and "meeting" as nouns: not a time ("within 30 minutes") nor a verb ("meeting
+    # the threshold").
+    (re.compile(r"(?<!\d )\bminutes\b|\bmeeting\b(?!\s+(?:the|their|its|his|her|this|these|"
+                r"those|all|some|any|an?|each|every|needs?|targets?|thresholds?|standards?|"
+                r"requirements?|expectations?|criteria|deadlines?|demand)\b)|"
+                r"\b(?:committee|panel|board|cabinet)\b[^?]{0,60}?"
                 rf"\b{_MEETING_ACTS}|\b{_MEETING_ACTS}[^?]{{0,40}}?\b(?:committee|panel|board|"
                 r"cabinet)\b", re.I), "minutes", "committee minutes"),
 )

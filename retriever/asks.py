@@ -102,14 +102,16 @@ _RATED_EARLIER = _Rated(earlier=True)
 # 2023", "what had X last been judged".
 _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:the\s+|its\s+)?"
                       r"(?:(?:19|20)\d\d|\S+\s+(?:inspection|visit|review))|\blast\s+been\b|"
-                      r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b", re.I)
+                      r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b|"
+                      r"\bhad\b[^?]{0,60}\b(?:received|been|got|given|judged|rated)\b", re.I)
 # A sentence that places a rating in the past ("since the last inspection in 2019, when ...").
 _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
+# "May" in lower case is the verb ("children aged 17 may miss ..."), not a month.
+_MONTH = (r"(?:January|February|March|April|(?-i:May|MAY)|June|July|August|September|October|"
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
 _WHEN = re.compile(rf"\b{_MONTH}\b|"
                    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
                    r"\b(?:19|20)\d\d\b", re.I)
@@ -158,9 +160,9 @@ _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterl
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
                 r"inspector|person|people)\b", re.I), _PERSON),
-    (re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:(?:was|were|is|are) the )?(?:dates?|time|day|"
-                r"month|year)s?\b|\bby when\b|\bhow long ago\b|\bover what period\b|"
-                r"\bon what (?:date|day)s?\b", re.I), _WHEN),
+    (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
+                r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
+                r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), _WHEN),
     (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
      _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
@@ -190,14 +192,16 @@ Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
 
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
-             asked: Words | None = None) -> float:
+             asked: Words | None = None, known: list[Moment] | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
     weaker answer than a rated field, and what should change is looked for first among the
     items of a list headed by it (``heading``: the heading the sentence is listed under).
     A dated field ("Inspection dates: ...") answers "when" only about what its label names
-    (``asked``: the question's words)."""
+    (``asked``: the question's words). A date the question starts from (``known``, from
+    ``reference_dates``) does not answer "when"."""
+    known = known or []
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from, which
         # answers only a question asking when.
@@ -213,6 +217,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if (kind is _WHEN and asked is not None and _DATE_FIELD.match(text.strip())
             and not _names_asked(text.split(":", 1)[0], asked)):
         return 0.3
+    if kind is _WHEN and _dates_given(text, known):
+        return 0.2  # the question already states these dates: they are where it starts from
     if kind is _WHEN and asked is not None and {"will", "next"} & asked.all:
         # "When will ... return?" is answered by what is to come ("will be carried out within
         # approximately 18 months"), not by the dates of this or the last visit.
@@ -220,6 +226,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
             return 0.3
         if _WITHIN.search(text) or (_FUTURE.search(text) and _ANY_DATE.search(text)):
             return 1.0
+    if kind is _WHEN and asked is not None and "year" in asked.all and "when" not in asked.all:
+        return 1.0 if _YEAR.search(text) else 0.0  # "in which year ...": a year is precise
     if kind is _WHEN:
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
@@ -235,14 +243,66 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     return 1.0 if kind.search(text) else 0.0
 
 
+# A date the question starts from, not one it asks for: after "before", "since" ... ("before
+# the one in March 2022"), or of the record it is asked from ("according to Ofsted's November
+# 2024 inspection"; but "when did Ofsted carry out its 2022 inspection" asks for that date).
+_REFERENCE = re.compile(rf"\b(?:before|after|since|prior to|following)\b(?:\s+\S+){{0,3}}?\s+"
+                        rf"(?P<a>(?:{_MONTH}\s+)?(?:19|20)\d\d)\b|"
+                        r"\b(?:according to|as (?:noted|stated|reported) in|in)\s+"
+                        rf"(?:\S+\s+){{0,2}}?(?P<b>(?:{_MONTH}\s+)?(?:19|20)\d\d)\s+(?:\w+\s+)?(?:inspection|"
+                        r"visit|report|review|letter)s?\b", re.I)
+_MONTH_OR_YEAR = re.compile(rf"(?P<m>{_MONTH})|(?P<y>(?:19|20)\d\d)", re.I)
+
+Moment = tuple[str, str]  # (year, month in lower case or "")
+
+
+def reference_dates(question: str) -> list[Moment]:
+    """The dates a question starts from (see ``_REFERENCE``): an answer does not repeat them."""
+    return [m for r in _REFERENCE.finditer(question)
+            for m in _moments(r.group("a") or r.group("b"))]
+
+
+def _moments(text: str) -> list[Moment]:
+    """The months and years a text names, a month joined to the year just after it."""
+    out: list[Moment] = []
+    month, end = "", -1
+    for m in _MONTH_OR_YEAR.finditer(text):
+        if m.group("y"):
+            out.append((m.group("y"), month if m.start() - end <= 2 else ""))
+            month = ""
+        else:
+            if month:
+                out.append(("", month))
+            month, end = m.group("m").lower()[:3], m.end()
+    return out + ([("", month)] if month else [])
+
+
+def _dates_given(text: str, known: list[Moment]) -> bool:
+    """Every date the sentence holds falls within a date the question starts from, so none
+    is the date asked for ("When was the focused visit before the December 2019
+    inspection?" is not answered by "Inspection dates: 2 to 6 December 2019")."""
+    if not known:
+        return False
+    dates = _moments(text)
+    return bool(dates) and all(
+        year and any(year == y and (not m or m == month) for y, m in known)
+        for year, month in dates)
+
+
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
 # percentage or a count does not give. Only a passage stating a sum answers.
 _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing|ed)|paid|pay|"
                           r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?|"
-                          r"expenses|allowances?)\b", re.I)
-# "What expenses did X claim?": a sum of money named as what is asked for.
-_MONEY_NAMED = re.compile(r"^\s*(?:what|which)\s+(?:\w+\s+)?(?:expenses|allowances?|budgets?|"
-                          r"costs?|fees|spending|expenditure)\b", re.I)
+                          r"expenses|allowances?|salary|salaries|wages?)\b", re.I)
+# "What expenses did X claim?", "What was X's overspend on Y?": a sum of money named as what
+# is asked for.
+_SUMS = r"(?:expenses|allowances?|budgets?|costs?|fees|spending|expenditure|overspend|" \
+        r"underspend|salary|salaries|wages?)"
+# The sum is the head of what is asked ("the cost of ..."), not a modifier ("cost pressures").
+_HEAD_END = r"(?=\s*(?:$|[?,.;]|(?:of|for|on|in|at|to|by|per|and|was|were|is|are|did|does|do)\b))"
+_MONEY_NAMED = re.compile(rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_SUMS}\b|"
+                          rf"^\s*what\s+(?:was|were|is|are)\s+(?:\S+\s+){{0,3}}?{_SUMS}"
+                          rf"{_HEAD_END}", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
                     r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, kind_fit, listed_under
+from .asks import _PERSON, answer_kind, kind_fit, listed_under, reference_dates
 from .search import Candidate
 from .vocabulary import Words, word_set
 
@@ -153,6 +153,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     ignore = ignore if ignore is not None else metadata_words(snap, cands)
     kind = answer_kind(question)
     asked = Words(word_set(question))
+    known = reference_dates(question)
     asks_question = question.rstrip().endswith("?")
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
@@ -181,7 +182,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             s.features[3] = kind_fit(kind, s.text,
                                      listed_under(row.text, row.item_title or "", text,
-                                                  a - base), asked)
+                                                  a - base), asked, known)
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

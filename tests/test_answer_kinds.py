@@ -302,3 +302,59 @@ def test_when_will_is_answered_by_what_is_to_come_not_by_past_dates() -> None:
     visited = "When did inspectors visit Eastshire?"
     assert kind_fit(answer_kind(visited), "Inspection dates: 26 to 30 June 2023",
                     asked=Words(word_set(visited))) == 1.0
+
+
+def test_a_date_the_question_starts_from_does_not_answer_when() -> None:
+    """ "When was the focused visit before the December 2019 inspection?" starts from the
+    record's own dates; they are not the answer. Asked when that inspection itself was, or for
+    a day within a month the question names, they are."""
+    from retriever.asks import reference_dates
+    from retriever.vocabulary import Words, word_set
+
+    field = "Inspection dates: 2 to 6 December 2019"
+    earlier = "This is an improvement since the focused visit in October 2018."
+    for question in ("When had Ofsted carried out a focused visit to Eastshire before the "
+                     "December 2019 inspection?",
+                     "When did Eastshire's director take up post, according to Ofsted's "
+                     "December 2019 inspection?",
+                     "In which year was Eastshire last inspected, before the 2019 one?"):
+        kind, asked = answer_kind(question), Words(word_set(question))
+        known = reference_dates(question)
+        assert kind_fit(kind, earlier, asked=asked, known=known) > \
+            kind_fit(kind, field, asked=asked, known=known), question
+    for question in ("When did Ofsted carry out its December 2019 inspection of Eastshire?",
+                     "When in December 2019 did inspectors visit Eastshire?"):
+        kind, asked = answer_kind(question), Words(word_set(question))
+        assert kind_fit(kind, field, asked=asked, known=reference_dates(question)) == 1.0
+
+
+def test_may_the_verb_is_not_a_date() -> None:
+    kind = answer_kind("When did Eastshire's new director start?")
+    assert kind_fit(kind, "Children aged 17 may miss the chance to come into care.") == 0.0
+    assert kind_fit(kind, "The director started on 17 May 2024.") == 1.0
+
+
+def test_a_sum_named_as_what_is_asked_needs_a_sum_to_answer() -> None:
+    from retriever.asks import lacks_money
+
+    prose = ["Despite the financial pressures the council faces, it has invested in staff."]
+    assert lacks_money("What was Eastshire Council's overspend on children's social care in "
+                       "2024/25?", prose)
+    assert lacks_money("What salary does Eastshire pay its director of children's services?",
+                       prose)
+    assert not lacks_money("What were the main cost pressures on Eastshire's services?", prose)
+    assert not lacks_money("What did inspectors say about the budget?", prose)
+
+
+def test_meeting_as_a_verb_or_minutes_of_time_ask_for_no_committee(tmp_path: Path) -> None:
+    """ "after meeting the threshold" and "within 30 minutes" name no meeting: an inspection
+    report answers them."""
+    waited, called = _answers(
+        tmp_path, "eastshire-inspection-2023-05-04.txt",
+        "Eastshire County Council\nInspection of local authority children's services\n\n"
+        "Some children who have met the threshold for social care wait up to six weeks to be "
+        "seen by a social worker. Out-of-hours calls are answered within 30 minutes.\n",
+        "How long do Eastshire children wait to be seen after meeting the threshold?",
+        "Are Eastshire's out-of-hours calls answered within 30 minutes?")
+    assert not waited.abstained and "six weeks" in waited.citations[0].quote
+    assert "committee minutes" not in called.answer

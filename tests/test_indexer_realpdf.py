@@ -295,3 +295,26 @@ def test_a_back_cover_that_opens_by_ending_the_last_sentence_is_still_back_matte
     excluded = "".join(text[a:b] for a, b in spans)
     assert "regulates and inspects" in excluded and "M1 2WD" in excluded
     assert "Leaders know their services well" not in excluded
+
+
+def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> None:
+    """pypdf gives a narrow judgement cell as "Requires improvement to" / "be good": the row
+    reads as one label and one grade. A sentence that wraps before its grade ("... are" /
+    "outstanding", "... require improvement to be" / "good") is prose, quoted as printed."""
+    from indexer.pdftext import clean_pages
+
+    page = ("Judgement Grade \n"
+            "The impact of leaders on social work practice with \nchildren and families \n"
+            "Requires improvement to \nbe good \n"
+            "The experiences and progress of children in care and \ncare leavers \nGood \n"
+            "Overall effectiveness Requires improvement to \nbe good \n \n"
+            "Children's services in Eastshire require improvement to be \ngood \n \n"
+            "The experiences and progress of children who need help and protection are \n"
+            "outstanding \n \n1. Children and families receive help quickly. \n")
+    text = clean_pages([page]).text
+    assert ("The impact of leaders on social work practice with children and families: "
+            "Requires improvement to be good\n") in text
+    assert "care leavers: Good\n" in text
+    assert "Overall effectiveness: Requires improvement to be good\n" in text
+    assert "Children's services in Eastshire require improvement to be good" in text
+    assert "help and protection are outstanding" in text
