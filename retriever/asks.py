@@ -185,7 +185,10 @@ _ASKS = (
                 r"\bimprovement\b(?=\s+(?:points?|areas?|actions?|for|to|in|did|was|were|is|"
                 r"are|had|has)\b|\s*[?,.]|\s*$)|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
-                r"\bareas? for\b"), _IMPROVE),
+                r"\bareas? for\b|"
+                # "What did Ofsted say X needed to do / tell X to change about Y?"
+                r"\b(?:needs?|needed|told|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
+                r"(?:do|change|address|tackle|fix)\b"), _IMPROVE),
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count

@@ -34,6 +34,8 @@ def test_a_rated_field_holds_a_verdict_not_a_date_or_a_name() -> None:
     "What did the 2023 visit say needs improving?",
     "What did inspectors want improved for homeless 16- and 17-year-olds?",
     "What was the only area for improvement Ofsted gave Suffolk?",
+    "What did Ofsted say Surrey needed to do about its workforce?",
+    "What did Ofsted tell Kent to change about when social workers visit children?",
 ])
 def test_asking_what_should_change_prefers_the_listed_items(question: str) -> None:
     kind = answer_kind(question)
