@@ -187,7 +187,7 @@ _ASKS = (
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
                 r"\bareas? for\b|"
                 # "What did Ofsted say X needed to do / tell X to change about Y?"
-                r"\b(?:needs?|needed|told|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
+                r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
                 r"(?:do|change|address|tackle|fix)\b"), _IMPROVE),
 )
 
