@@ -33,6 +33,7 @@ def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
+    spans = _titles_joined(text, spans)
     out = []
     for a, b in spans:
         piece = text[a:b]
@@ -51,6 +52,31 @@ def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
             while a < b and text[a].isspace():
                 a += 1
         out.append((base + a, base + b))
+    return out
+
+
+# "Lead inspector: Steve Lowe" / "Her Majesty's Inspector": a name given in a field, and on
+# the next line the title that goes with it, are one unit, as a wider page sets them.
+_NAME_FIELD = re.compile(r"^[^:\n]{3,40}:\s*[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3}\s*$")
+_TITLE_LINE = re.compile(r"^(?:[A-Z][\w’'-]*|of|and|for|the)(?:\s+(?:[A-Z][\w’'-]*|of|and|for|"
+                         r"the)){0,6}$")
+_ROLE = re.compile(r"\b(?:Inspector|Officer|Director|Chair|Manager|Executive|Adviser|Advisor|"
+                   r"Head|Lead|Secretary|Clerk)\b")
+_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr)\b")
+
+
+def _titles_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            line = text[a:b].strip()
+            if (text[pb:a].count("\n") == 1 and _NAME_FIELD.match(text[pa:pb].strip())
+                    and _TITLE_LINE.match(line) and _ROLE.search(line)
+                    and not _HONORIFIC.search(line)):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
     return out
 
 

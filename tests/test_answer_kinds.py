@@ -147,6 +147,20 @@ def test_each_bullet_of_a_pdf_list_is_its_own_sentence() -> None:
         "◼ Sufficiency of accommodation for care leavers.", "\uf0b7 Waiting time for early help."]
 
 
+def test_a_name_and_the_title_on_the_line_under_it_are_one_quote() -> None:
+    """ "Lead inspector: Steve Lowe" / "Her Majesty's Inspector" is one field set on two
+    lines; the next field, a deputy named with an honorific, or a blank line keeps its own."""
+    from indexer.sentences import split_sentences
+
+    text = ("Lead inspector: Steve Lowe\nHer Majesty’s Inspector\n\nJudgement Grade\n"
+            "Chair: Jane Smith\nVice-Chair Councillor Bob Doe\n"
+            "Signed: John Smith\n\nDirector of Children’s Services\n")
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Lead inspector: Steve Lowe\nHer Majesty’s Inspector", "Judgement Grade",
+        "Chair: Jane Smith", "Vice-Chair Councillor Bob Doe", "Signed: John Smith",
+        "Director of Children’s Services"]
+
+
 def test_a_heading_inside_a_passage_heads_the_items_after_it() -> None:
     """A section heading the reader did not take for an item ("What needs to improve?" in
     the middle of a page's passage) still heads the list under it."""
