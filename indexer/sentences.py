@@ -65,17 +65,32 @@ _ROLE = re.compile(r"\b(?:Inspector|Officer|Director|Chair|Manager|Executive|Adv
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr)\b")
 
 
+# A letter's sign-off: "Yours sincerely", then the name and title of who signed it, which
+# would otherwise be lines too short to quote ("Who signed the letter?").
+_VALEDICTION = re.compile(r"^(?:Yours (?:sincerely|faithfully|truly)|(?:With )?(?:kind|best) "
+                          r"(?:regards|wishes)|Regards),?$", re.I)
+_SIGNED_LINES = 3  # name, title, body
+
+
 def _titles_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
+    signed = 0  # lines of a sign-off still to join
     for a, b in spans:
         if out:
             pa, pb = out[-1]
             line = text[a:b].strip()
-            if (text[pb:a].count("\n") == 1 and _NAME_FIELD.match(text[pa:pb].strip())
+            gap = text[pb:a].count("\n")
+            if (gap == 1 and _NAME_FIELD.match(text[pa:pb].strip())
                     and _TITLE_LINE.match(line) and _ROLE.search(line)
                     and not _HONORIFIC.search(line)):
                 out[-1] = (pa, b)
                 continue
+            first = signed == _SIGNED_LINES
+            if signed and line and len(line) <= 60 and line[-1] not in ".!?:" \
+                    and (gap == 1 or first and gap == 2):
+                out[-1], signed = (pa, b), signed - 1
+                continue
+        signed = _SIGNED_LINES if _VALEDICTION.match(text[a:b].strip()) else 0
         out.append((a, b))
     return out
 

@@ -15,8 +15,10 @@ _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir
                         r"[A-Z]")
 # Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
 # MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
+# A name may also stand on a line of its own inside a unit: a letter's signature.
 _NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
-                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)")
+                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)|"
+                       r"\n[ \t]*([A-Z][a-z’'-]+(?:[ \t]+[A-Z][a-z’'-]+){1,3})[ \t]*(?=\n|$)")
 # Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
 _ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
 service services social care council board panel committee group team interim senior
@@ -42,7 +44,7 @@ class _Person:
         for m in _NAME_RUN.finditer(text):
             if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
                 continue  # "Care Quality Commission (CQC)": a body introduces its acronym
-            words = (m.group(1) or m.group(2)).lower().split()
+            words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
             if _ORG_WORDS.intersection(words):
                 continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
             if any(w not in _ROLE_WORDS for w in words):

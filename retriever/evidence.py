@@ -79,8 +79,10 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if _LABEL_VALUE.match(stripped) and len(stripped.split(":", 1)[1].split()) >= 1:
         return False
-    if "," in stripped and _PERSON.search(stripped):
-        return False  # "Dan Mortiboys, Senior Finance Manager": a line of an attendance list
+    if ("," in stripped or "\n" in stripped) and _PERSON.search(stripped):
+        # "Dan Mortiboys, Senior Finance Manager": a line of an attendance list; "Yours
+        # sincerely / Jo Warburton / His Majesty's Inspector": a signature
+        return False
     if len(stripped) < 160:
         letters = len(_LETTER.findall(stripped))
         if letters and len(_UPPER.findall(stripped)) / letters > 0.7:

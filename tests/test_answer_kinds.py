@@ -161,6 +161,22 @@ def test_a_name_and_the_title_on_the_line_under_it_are_one_quote() -> None:
         "Director of Children’s Services"]
 
 
+def test_a_letters_signature_is_one_quote_that_names_a_person() -> None:
+    """ "Yours sincerely" and the name and title under it would each be too short to quote:
+    together they answer "who signed the letter?". A heading after a blank line is not
+    part of it."""
+    from indexer.sentences import split_sentences
+    from retriever.asks import _PERSON
+    from retriever.evidence import is_heading
+
+    text = ("Ofsted will take these findings into account.\n\nYours sincerely\n\n"
+            "Mandy Nightingale\nHer Majesty’s Inspector\n\nAnnex: the visit team\n")
+    units = [text[a:b] for a, b in split_sentences(text)]
+    signature = "Yours sincerely\n\nMandy Nightingale\nHer Majesty’s Inspector"
+    assert units[1] == signature and units[2] == "Annex: the visit team"
+    assert _PERSON.search(signature) and not is_heading(signature)
+
+
 def test_a_heading_inside_a_passage_heads_the_items_after_it() -> None:
     """A section heading the reader did not take for an item ("What needs to improve?" in
     the middle of a page's passage) still heads the list under it."""
