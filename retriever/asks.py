@@ -319,6 +319,22 @@ def lacks_money(question: str, texts: list[str]) -> bool:
     return asks and not any(_MONEY.search(t) for t in texts)
 
 
+# Words of the tables where records grade things: the inspectorates' four-point scale, audit
+# assurance levels, and the tables' own headings.
+GRADE_WORDS = ("outstanding", "good", "inadequate", "requires", "improvement", "effectiveness",
+               "judgement", "grade", "assurance", "rating")
+
+
+def asks_current_rating(kind: Kind | None) -> bool:
+    """Whether a question of this kind asks for a record's own rating (not an earlier one)."""
+    return kind is _RATED
+
+
+def rated_fields(text: str) -> int:
+    """How many of a passage's lines are rated fields ("Overall effectiveness: Good")."""
+    return sum(1 for line in text.splitlines() if _RATED.search(line))
+
+
 def asks_record_form(question: str) -> bool:
     """Whether the question asks for something a record states in a form of its own: the
     items of a list of what should change, or a rated field."""

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .asks import Listing, answer_kind, headings_in
+from .asks import (
+    GRADE_WORDS,
+    Listing,
+    answer_kind,
+    asks_current_rating,
+    headings_in,
+    rated_fields,
+)
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
 from .search import POOL, Candidate, hybrid
 
@@ -54,20 +61,25 @@ def ranked(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
 
 def _sections(snap: Snapshot, question: str, head: list[Candidate],
               qvec: np.ndarray) -> list[Candidate]:
-    """Passages under a heading that lists what the question asks for ("What needs to
-    improve", "Recommendations"), from the best documents, when the question's kind has such
-    a heading. A list of short items rarely ranks by its words or meaning, yet it is where a
-    record states what should change."""
+    """Passages where a record states what the question's kind asks for, from the best
+    documents: under a heading that lists what should change ("What needs to improve",
+    "Recommendations"), or, asked for a rating, the rated fields of a judgement table
+    ("Overall effectiveness: Good"). A list of short items or a table rarely ranks by its
+    words or meaning, yet it is where a record states these."""
     kind = answer_kind(question)
-    if not isinstance(kind, Listing):
+    if isinstance(kind, Listing):
+        words, holds = list(kind.WORDS), _lists_changes
+    elif asks_current_rating(kind):
+        words, holds = list(GRADE_WORDS), _rates
+    else:
         return []
     docs = list(dict.fromkeys(c.chunk.doc_id for c in head if c.chunk is not None))
     have = {c.chunk_id for c in head}
-    ids = [cid for cid, _s in snap.store.keyword_search(list(kind.WORDS), 40, docs[:SECTION_DOCS])
+    ids = [cid for cid, _s in snap.store.keyword_search(words, 40, docs[:SECTION_DOCS])
            if cid not in have]
     chunks = snap.chunks(ids)
     found = [Candidate(cid, head[-1].score, 0.0, None, None, chunks[cid]) for cid in ids
-             if cid in chunks and any(kind.SECTION.search(h) for h in _headings(chunks[cid]))]
+             if cid in chunks and holds(chunks[cid])]
     if not found:
         return []
     vecs = snap.store.chunk_vectors([c.chunk_id for c in found])
@@ -77,6 +89,15 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
             c.dense = float(vecs[c.chunk_id] @ qvec)
         c.sentences = sentences.get(c.chunk_id, [])
     return found
+
+
+def _lists_changes(chunk: Chunk) -> bool:
+    return any(Listing.SECTION.search(h) for h in _headings(chunk))
+
+
+def _rates(chunk: Chunk) -> bool:
+    """The passage holds a table of rated fields, not one label and value."""
+    return rated_fields(chunk.text) >= 2
 
 
 def _headings(chunk: Chunk) -> list[str]:

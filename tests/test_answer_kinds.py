@@ -390,3 +390,21 @@ def test_meeting_as_a_verb_or_minutes_of_time_ask_for_no_committee(tmp_path: Pat
         "Are Eastshire's out-of-hours calls answered within 30 minutes?")
     assert not waited.abstained and "six weeks" in waited.citations[0].quote
     assert "committee minutes" not in called.answer
+
+
+def test_asked_for_a_rating_the_records_table_of_grades_is_weighed(tmp_path: Path) -> None:
+    """A judgement table shares few words with "How did Ofsted rate Eastshire's work with
+    care leavers?", so the passages that do share them fill the head of the search; a rating
+    question still weighs the passage holding the record's rated fields, and quotes it."""
+    sections = "".join(
+        f"Section {n}\n\nEastshire's work with care leavers was discussed with inspectors in "
+        f"meeting {n}. Care leavers in Eastshire told inspectors about their work plans.\n\n"
+        for n in range(1, 16))
+    table = ("Judgements\n\nThe impact of leaders on social work practice: Good\n"
+             "The experiences and progress of care leavers: Outstanding\n"
+             "Overall effectiveness: Good\n")
+    (answer,) = _answers(tmp_path, "eastshire-inspection-2023-05-04.txt",
+                         "Eastshire County Council\nInspection of local authority children's "
+                         "services\n\n" + sections + table,
+                         "How did Ofsted rate Eastshire's work with care leavers?")
+    assert answer.citations[0].quote == "The experiences and progress of care leavers: Outstanding"
