@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import Words, word_set
+from .vocabulary import IRREGULAR, Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
                         r"[A-Z]")
@@ -150,6 +150,8 @@ _DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|ei
 # "When will ...?" answered by a span of time from now: "within approximately 18 months".
 _WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s+|about\s+|"
                      rf"around\s+)?(?:{_DURATION.pattern})", re.I)
+# A label whose value names a person ("Lead inspector: Steve Lowe", "Chair: Cllr A Smith").
+_PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\n|$)")
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
 _DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\d)",
                          re.I)
@@ -219,6 +221,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         if not _RATING_VERB.search(text):
             return 0.0
         return 1.0 if kind.earlier and _BEFORE_NOW.search(text) else 0.6
+    if (kind is _PERSON and asked is not None and _PERSON_FIELD.match(text.strip())
+            and not _label_asked(text.split(":", 1)[0], asked)):
+        return 0.3  # "Lead inspector: X" does not answer who chairs the board
     if (kind is _WHEN and asked is not None and _DATE_FIELD.match(text.strip())
             and not _names_asked(text.split(":", 1)[0], asked)):
         return 0.3
@@ -384,6 +389,17 @@ def _last_heading(text: str) -> str:
 # A line that heads what follows: short, not a list item, not a sentence or "label: value".
 _HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–])[^:\n]{3,100}"
                            r"(?<![.;,:])$")
+
+
+def _label_asked(label: str, asked: Words) -> bool:
+    """Whether the question uses one of the label's words itself, its plural, or the verb of
+    the role ("led" the lead, "chaired" the chair, "inspected" the inspector): a role is
+    named exactly ("leader" is not "lead", "inspection" is not "inspector")."""
+    forms = set(asked.all) | {IRREGULAR.get(w, w) for w in asked.all}
+    for w in asked.all:
+        if w.endswith("ed"):
+            forms |= {w[:-2], w[:-2] + "or", w[:-2] + "er", w[:-1] + "r"}
+    return any(w in forms or w + "s" in forms for w in word_set(label) if len(w) >= 4)
 
 
 def _names_asked(label: str, asked: Words) -> bool:

@@ -408,3 +408,19 @@ def test_asked_for_a_rating_the_records_table_of_grades_is_weighed(tmp_path: Pat
                          "services\n\n" + sections + table,
                          "How did Ofsted rate Eastshire's work with care leavers?")
     assert answer.citations[0].quote == "The experiences and progress of care leavers: Outstanding"
+
+
+@pytest.mark.parametrize(("question", "answers"), [
+    ("Who led Ofsted's 2024 inspection of Eastshire?", True),
+    ("Who inspected Eastshire in 2024?", True),
+    ("Who was the lead inspector for Eastshire?", True),
+    ("Who sits on Eastshire's corporate parenting board, according to the inspection?", False),
+    ("Who is the current leader of Eastshire Council?", False),
+])
+def test_a_named_field_answers_who_only_for_the_role_its_label_names(question: str,
+                                                                     answers: bool) -> None:
+    from retriever.vocabulary import Words, word_set
+
+    fit = kind_fit(answer_kind(question), "Lead inspector: Andy Waugh, His Majesty’s Inspector",
+                   asked=Words(word_set(question)))
+    assert (fit == 1.0) == answers
