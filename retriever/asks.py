@@ -98,6 +98,14 @@ class Listing:
         return 0.8 if listed or self.NEED.search(text) else 0.2
 
 _IMPROVE = Listing()
+# "What concern did inspectors raise about X?": what is wrong, which a record states in
+# words of shortfall ("... is not", "too slow", "lack of", "poor"); a sentence without them
+# says what is right, or only names the area.
+_SHORTFALL = re.compile(r"\b(?:not|no|never|without|unable|lacks?|lacking|too|insufficient\w*|"
+                        r"poor\w*|weak\w*|inconsistent\w*|variable|delay\w*|late|slow\w*|"
+                        r"limited|ineffective|inadequate|unlawful\w*|unsuitable|unsafe|fail\w*|"
+                        r"concern\w*|risks?|gaps?|deficit\w*|shortfalls?|declin\w*|"
+                        r"deteriorat\w*|impaired|unclear|absent|only|[a-z]+n[’']t)\b", re.I)
 _RATED = _Rated()
 _RATED_EARLIER = _Rated(earlier=True)
 # A question about an earlier time than its record's: "at its previous inspection", "before
@@ -193,6 +201,9 @@ _ASKS = (
                 # "What did Ofsted say X needed to do / tell X to change about Y?"
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
                 r"(?:do|change|address|tackle|fix)\b"), _IMPROVE),
+    (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
+                r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies))\b", re.I),
+     _SHORTFALL),
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
@@ -215,6 +226,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.2 if _DATE_FIELD.match(text.strip()) else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
+    if kind is _SHORTFALL:
+        return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2
     if isinstance(kind, _Rated):
         if kind.search(text):
             return 0.3 if kind.earlier else 1.0

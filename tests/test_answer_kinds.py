@@ -425,3 +425,22 @@ def test_a_named_field_answers_who_only_for_the_role_its_label_names(question: s
     fit = kind_fit(answer_kind(question), "Lead inspector: Andy Waugh, His Majesty’s Inspector",
                    asked=Words(word_set(question)))
     assert (fit == 1.0) == answers
+
+
+@pytest.mark.parametrize("question", [
+    "What concern did Ofsted raise about Eastshire's use of unregistered homes?",
+    "What weakness did inspectors find in Eastshire's pathway planning?",
+    "So what was the problem with the plans?",
+])
+def test_asked_what_is_wrong_a_sentence_stating_a_shortfall_answers(question: str) -> None:
+    """A concern is stated in words of shortfall; a sentence saying what works, or a list
+    item naming only the area, answers less well."""
+    kind = answer_kind(question)
+    wrong = kind_fit(kind, "Pathway plans often reveal a lack of ambition for care leavers.")
+    item = kind_fit(kind, "◼ The use of unregistered children's homes.",
+                    "•What needs to improve?")
+    right = kind_fit(kind, "Personal advisers routinely consider care leavers' plans.")
+    assert wrong > item > right
+    assert kind_fit(answer_kind("How quickly do safeguarding concerns get a response?"),
+                    "Personal advisers routinely consider care leavers' plans.") == \
+        kind_fit(None, "Personal advisers routinely consider care leavers' plans.")
