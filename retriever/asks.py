@@ -98,6 +98,10 @@ class Listing:
         return 0.8 if listed or self.NEED.search(text) else 0.2
 
 _IMPROVE = Listing()
+# "What improvement did Ofsted note in X?", "What improvements had been made?": a change found.
+_SEEN = r"(?:noted|notes|note|found|saw|seen|observed|reported|made|achieved|recogni[sz]ed)"
+_IMPROVEMENT_SEEN = re.compile(rf"\bimprov\w*\b[^?]{{0,40}}\b{_SEEN}\b|\b{_SEEN}\b[^?]{{0,40}}"
+                               r"\bimprov\w*", re.I)
 # "What concern did inspectors raise about X?": what is wrong, which a record states in
 # words of shortfall ("... is not", "too slow", "lack of", "poor"); a sentence without them
 # says what is right, or only names the area.
@@ -362,6 +366,8 @@ def asks_record_form(question: str) -> bool:
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
+    if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
+        return None  # an improvement made, not one still needed
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 

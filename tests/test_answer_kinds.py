@@ -54,6 +54,8 @@ def test_asking_what_should_change_prefers_the_listed_items(question: str) -> No
     "Had Essex's services improved since 2014?",  # asks whether, not what should change
     "improvement notice lifted",  # a thing named by the word, searched for
     "What did Ofsted say about the improvement plan?",
+    "What improvement did Ofsted note in Eastshire's out-of-hours service?",  # one made
+    "What improvements had Eastshire made since 2017?",
 ])
 def test_improvement_words_in_a_name_or_a_past_tense_ask_no_list(question: str) -> None:
     assert kind_fit(answer_kind(question), "Social workers know their children well.") != 0.2
