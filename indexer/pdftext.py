@@ -38,7 +38,9 @@ _HYPHEN_END = re.compile(r"[A-Za-z]-$")
 # The inspectorates' four-point judgement scale (Ofsted, CQC): a table row ends in one of these.
 # A label is a noun phrase: a line ending in a verb or a function word ("... require improvement
 # to be", "... services are") runs on into the grade after it, it does not label it.
-_RUNS_ON = re.compile(r"\b(?:and|or|of|the|to|be|is|are|was|were|been|being|remains?|as)$", re.I)
+_RUNS_ON = re.compile(r"\b(?:and|or|of|the|a|an|to|be|is|are|was|were|been|being|remains?|as|"
+                      r"from|with|by|in|on|at|for|into|than|very|consistently|mostly|largely|"
+                      r"not|now|also|still|often|always|generally)$", re.I)
 _SPLIT_GRADE = re.compile(r"\brequires? improvement(?: to(?: be)?)?$", re.I)
 _WHOLE_GRADE = re.compile(r"\brequires? improvement to be good$", re.I)
 _GRADE = re.compile(r"(?:^|\s)(?P<grade>requires? improvement to be good|requires improvement|"

@@ -144,6 +144,10 @@ _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|
 # meeting, is not answered by another kind of record about the same council.
 _MEETING_ACTS = (r"(?:resolv|decid|agree|discuss|consider|review|not(?:e|ed)\b|approv|"
                  r"recommend|heard|hear\b|receiv|meet|met\b|scrutini|debat|vot(?:e|ed)\b)\w*")
+# The question names an inspection or its report as where the answer is.
+_SOURCE_NAMED = re.compile(r"\b(?:according to|as (?:noted|stated|reported) in|in|per)\s+"
+                           r"(?:the\s+|its\s+|ofsted[’']s\s+)?(?:\S+\s+){0,3}?(?:inspection|"
+                           r"focused visit|monitoring visit|inspection report)\b", re.I)
 _KIND_NAMED = (
     (re.compile(r"\bpeer (?:review|challenge)\b", re.I), "peer_review", "peer review"),
     # A body named as the one acting at a meeting ("when did the committee last review X"),
@@ -169,7 +173,10 @@ def _unmet(snap: Snapshot, u: Understood, cands: list[Candidate]) -> str:
     if lacking:
         return f"No record of the kind \"{lacking}\" from {council} is in this index."
     for pattern, kind, label in _KIND_NAMED:
-        if pattern.search(u.text) and not u.filters.doc_type and all(
+        # "... the peer review that led to a new team, according to the 2023 inspection"
+        # names the inspection as its record; the peer review is only what it is about.
+        named_other = bool(_SOURCE_NAMED.search(u.text))
+        if pattern.search(u.text) and not u.filters.doc_type and not named_other and all(
                 m.doc_type != kind for m in docs):
             return f"No {label} matching the question was found."
     for day, month, year in _FULL_DATE.findall(u.text):

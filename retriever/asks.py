@@ -155,6 +155,7 @@ class _Count:
 
 
 _COUNT = _Count()
+_NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
 _DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
                        r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)\s+(?:working\s+)?"
                        r"(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
@@ -225,9 +226,10 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     ``reference_dates``) does not answer "when"."""
     known = known or []
     if kind is None:
-        # "Inspection dates: 7 to 18 November 2022" says when the record is from, which
-        # answers only a question asking when.
-        return 0.2 if _DATE_FIELD.match(text.strip()) else 0.5
+        # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
+        # inspector: A Name" who wrote it, which answer only questions asking when or who.
+        field = _DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip())
+        return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
     if kind is _SHORTFALL:
@@ -259,7 +261,10 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
                 or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
     if kind is _COUNT:
-        # "How many ...": a count, which a sum of money does not give.
+        # "How many ...": a count, which a sum of money does not give; "no children were
+        # living in ..." counts the children asked about as none.
+        if asked is not None and any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
+            return 1.0
         rest = _MONEY.sub(" ", _ANY_DATE.sub(" ", text))
         return (1.0 if _NUMBER.search(rest) else 0.6 if _MONEY.search(text)
                 else 0.2 if _NUMBER.search(text) else 0.0)
@@ -292,16 +297,22 @@ def reference_dates(question: str) -> list[Moment]:
 def _moments(text: str) -> list[Moment]:
     """The months and years a text names, a month joined to the year just after it."""
     out: list[Moment] = []
-    month, end = "", -1
+    months: list[str] = []  # months still waiting for their year ("4 October to 15 October 2021")
+    end = -1
     for m in _MONTH_OR_YEAR.finditer(text):
         if m.group("y"):
-            out.append((m.group("y"), month if m.start() - end <= 2 else ""))
-            month = ""
+            if months and m.start() - end <= 2:
+                out += [(m.group("y"), month) for month in months]
+            else:
+                out += [("", month) for month in months] + [(m.group("y"), "")]
+            months = []
         else:
-            if month:
-                out.append(("", month))
-            month, end = m.group("m").lower()[:3], m.end()
-    return out + ([("", month)] if month else [])
+            if months and not re.fullmatch(r"[\s\d]*(?:to|and|-|–)[\s\d]*", text[end:m.start()]):
+                out += [("", month) for month in months]
+                months = []
+            months.append(m.group("m").lower()[:3])
+            end = m.end()
+    return out + [("", month) for month in months]
 
 
 def _dates_given(text: str, known: list[Moment]) -> bool:
@@ -321,6 +332,8 @@ def _dates_given(text: str, known: list[Moment]) -> bool:
 _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing|ed)|paid|pay|"
                           r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?|"
                           r"expenses|allowances?|salary|salaries|wages?)\b", re.I)
+_TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+ )?(?:hours|days|"
+                         r"weeks|months|years)\b", re.I)
 # "What expenses did X claim?", "What was X's overspend on Y?": a sum of money named as what
 # is asked for.
 _SUMS = r"(?:expenses|allowances?|budgets?|costs?|fees|spending|expenditure|overspend|" \
@@ -335,9 +348,10 @@ _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
 
 
 def lacks_money(question: str, texts: list[str]) -> bool:
-    """Whether the question asks how much money and none of ``texts`` states a sum."""
-    asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question)))
-            or bool(_MONEY_NAMED.search(question)))
+    """Whether the question asks how much money and none of ``texts`` states a sum ("how much
+    time did social workers spend" asks for time)."""
+    asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question))
+             and not _TIME_ASKED.search(question)) or bool(_MONEY_NAMED.search(question)))
     return asks and not any(_MONEY.search(t) for t in texts)
 
 

@@ -346,13 +346,15 @@ def test_a_date_the_question_starts_from_does_not_answer_when() -> None:
     from retriever.asks import reference_dates
     from retriever.vocabulary import Words, word_set
 
-    field = "Inspection dates: 2 to 6 December 2019"
+    field = "Inspection dates: 2 December to 6 December 2019"
     earlier = "This is an improvement since the focused visit in October 2018."
     for question in ("When had Ofsted carried out a focused visit to Eastshire before the "
                      "December 2019 inspection?",
                      "When did Eastshire's director take up post, according to Ofsted's "
                      "December 2019 inspection?",
-                     "In which year was Eastshire last inspected, before the 2019 one?"):
+                     "In which year was Eastshire last inspected, before the 2019 one?",
+                     "When did Ofsted make focused visits to Eastshire before its 2019 "
+                     "inspection?"):
         kind, asked = answer_kind(question), Words(word_set(question))
         known = reference_dates(question)
         assert kind_fit(kind, earlier, asked=asked, known=known) > \
@@ -446,3 +448,50 @@ def test_asked_what_is_wrong_a_sentence_stating_a_shortfall_answers(question: st
     assert kind_fit(answer_kind("How quickly do safeguarding concerns get a response?"),
                     "Personal advisers routinely consider care leavers' plans.") == \
         kind_fit(None, "Personal advisers routinely consider care leavers' plans.")
+
+
+def test_how_much_time_asks_for_time_not_money() -> None:
+    from retriever.asks import lacks_money
+
+    texts = ["The role has freed a fifth of social workers' time for families."]
+    assert not lacks_money("How much extra time did Eastshire's social workers spend with "
+                           "families?", texts)
+    assert lacks_money("How much did Eastshire spend on agency social workers?", texts)
+
+
+def test_none_of_what_is_counted_answers_how_many() -> None:
+    from retriever.vocabulary import Words, word_set
+
+    question = "How many Eastshire children were living in unregistered children's homes?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    assert kind_fit(kind, "At the time of the inspection, no children were living in "
+                          "unregistered homes.", asked=asked) == 1.0
+    assert kind_fit(kind, "There is no evidence of drift for these children.",
+                    asked=Words(word_set("How many foster carers does Eastshire have?"))) == 0.0
+
+
+def test_a_field_of_who_or_when_does_not_answer_what_was_found() -> None:
+    question = "What did inspectors think of Eastshire's children in care council?"
+    kind = answer_kind(question)
+    for field in ("Lead inspector: Nigel Parkes, His Majesty's Inspector",
+                  "Inspection dates: 13 May to 24 May 2019"):
+        assert kind_fit(kind, field) < kind_fit(kind, "The children in care council is "
+                                                      "exceptional.")
+
+
+def test_a_peer_review_named_inside_an_inspection_question_is_not_asked_for(
+        tmp_path: Path) -> None:
+    """ "... the peer review that led to a new team, according to the 2023 inspection" names
+    the inspection as its record; "What did the peer review find?" asks for a peer review."""
+    inside, asked_for = _answers(
+        tmp_path, "eastshire-inspection-2023-12-04.txt",
+        "Eastshire County Council\nInspection of local authority children's services\n"
+        "Inspection dates: 4 to 8 December 2023\n"
+        "Lead inspector: Jane Smith, His Majesty's Inspector\n\n"
+        "A new leadership team has been appointed following the commissioning of a peer "
+        "review in August 2023. Leaders know their services well.\n",
+        "When did Eastshire commission the peer review that led to a new leadership team, "
+        "according to the December 2023 inspection?",
+        "What did Eastshire's peer review find?")
+    assert not inside.abstained and "August 2023" in inside.citations[0].quote
+    assert asked_for.abstained and "peer review" in asked_for.answer

@@ -310,7 +310,8 @@ def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> 
             "Overall effectiveness Requires improvement to \nbe good \n \n"
             "Children's services in Eastshire require improvement to be \ngood \n \n"
             "The experiences and progress of children who need help and protection are \n"
-            "outstanding \n \n1. Children and families receive help quickly. \n")
+            "outstanding \n \n1. Children and families receive help quickly. \n"
+            "Children and families in Eastshire benefit greatly from \noutstanding services. \n")
     text = clean_pages([page]).text
     assert ("The impact of leaders on social work practice with children and families: "
             "Requires improvement to be good\n") in text
@@ -318,3 +319,4 @@ def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> 
     assert "Overall effectiveness: Requires improvement to be good\n" in text
     assert "Children's services in Eastshire require improvement to be good" in text
     assert "help and protection are outstanding" in text
+    assert "benefit greatly from outstanding services." in text
