@@ -215,7 +215,8 @@ Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
 
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
-             asked: Words | None = None, known: list[Moment] | None = None) -> float:
+             asked: Words | None = None, known: list[Moment] | None = None,
+             aside: set[str] | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
@@ -223,7 +224,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     items of a list headed by it (``heading``: the heading the sentence is listed under).
     A dated field ("Inspection dates: ...") answers "when" only about what its label names
     (``asked``: the question's words). A date the question starts from (``known``, from
-    ``reference_dates``) does not answer "when"."""
+    ``reference_dates``) does not answer "when", nor a rated field whose grade the question
+    sets aside (``aside``, from ``set_aside``: "not rated inadequate")."""
     known = known or []
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
@@ -236,6 +238,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2
     if isinstance(kind, _Rated):
         if kind.search(text):
+            grade = set(text.rsplit(":", 1)[-1].lower().split())
+            if aside and grade & aside:
+                return 0.2
             return 0.3 if kind.earlier else 1.0
         if not _RATING_VERB.search(text):
             return 0.0
@@ -286,6 +291,17 @@ _REFERENCE = re.compile(rf"\b(?:before|after|since|prior to|following)\b(?:\s+\S
 _MONTH_OR_YEAR = re.compile(rf"(?P<m>{_MONTH})|(?P<y>(?:19|20)\d\d)", re.I)
 
 Moment = tuple[str, str]  # (year, month in lower case or "")
+
+
+# What a question sets aside: "good rather than outstanding", "not rated inadequate".
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
+                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})", re.I)
+
+
+def set_aside(question: str) -> set[str]:
+    """Words the question sets aside: what it does not ask for, so a sentence holding them is
+    no closer to the answer."""
+    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
 
 
 def reference_dates(question: str) -> list[Moment]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, kind_fit, reference_dates
+from .asks import _PERSON, answer_kind, kind_fit, reference_dates, set_aside
 from .lists import listed_under
 from .search import Candidate
 from .vocabulary import Words, word_set
@@ -127,16 +127,6 @@ def term_weights(terms: list[str], ignore: set[str], pool: list[Words]) -> dict[
     return weights
 
 
-_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to)\s+((?:[\w’'-]+\s*){1,3})",
-                       re.I)
-
-
-def _contrasted(question: str) -> set[str]:
-    """Words the question sets aside ("good rather than outstanding"): what it does not ask
-    for, so a sentence holding them is no closer to the answer."""
-    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
-
-
 def focus_text(question: str, ignore: set[str]) -> str:
     """The question without the words that name its document (council, body, kind of
     record) or its years: what the answer sentence itself must be about."""
@@ -157,6 +147,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     kind = answer_kind(question)
     asked = Words(word_set(question))
     known = reference_dates(question)
+    aside = set_aside(question)
     asks_question = question.rstrip().endswith("?")
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
@@ -185,7 +176,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             s.features[3] = kind_fit(kind, s.text,
                                      listed_under(row.text, row.item_title or "", text,
-                                                  a - base), asked, known)
+                                                  a - base), asked, known, aside)
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0
@@ -201,7 +192,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
     word_sets = [Words(word_set(s.text)) for s in pool]
-    weights = term_weights(terms, ignore | _contrasted(question), word_sets)
+    weights = term_weights(terms, ignore | aside, word_sets)
     total = sum(weights.values()) or 1.0
     headings: dict[str, Words] = {}
     for s, words in zip(pool, word_sets, strict=True):

@@ -495,3 +495,12 @@ def test_a_peer_review_named_inside_an_inspection_question_is_not_asked_for(
         "What did Eastshire's peer review find?")
     assert not inside.abstained and "August 2023" in inside.citations[0].quote
     assert asked_for.abstained and "peer review" in asked_for.answer
+
+
+def test_a_grade_the_question_sets_aside_does_not_answer_it() -> None:
+    from retriever.asks import set_aside
+
+    question = "Which of Eastshire's services was not rated inadequate, and what grade did it get?"
+    kind, aside = answer_kind(question), set_aside(question)
+    assert kind_fit(kind, "The experiences and progress of care leavers: Requires improvement",
+                    aside=aside) > kind_fit(kind, "Overall effectiveness: Inadequate", aside=aside)
