@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 
+from .dates import (
+    ANY_DATE,
+    DAY_DATE,
+    MONTH_YEAR,
+    WHEN_WORDS,
+    YEAR,
+    Moment,
+    dates_given,
+)
 from .vocabulary import IRREGULAR, Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
@@ -123,22 +132,6 @@ _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had b
 _FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
-# "May" in lower case is the verb ("children aged 17 may miss ..."), not a month.
-_MONTH = (r"(?:January|February|March|April|(?-i:May|MAY)|June|July|August|September|October|"
-          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
-_WHEN = re.compile(rf"\b{_MONTH}\b|"
-                   r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)|"
-                   r"\b(?:19|20)\d\d\b", re.I)
-# How precisely a sentence dates something: a day ("6 and 8 October", "1 April 2010", 3/4/21)
-# or a time of day answers "when" better than a month, and a month better than a bare year.
-_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:and|to|-|–)\s+\d{{1,2}}"
-                       rf"(?:st|nd|rd|th)?\s+)?{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|"
-                       r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
-                       r"\b\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)", re.I)
-_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:19|20)\d\d\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_ANY_DATE = re.compile(rf"{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\b(?:19|20)\d\d(?:/\d\d)?\b",
-                       re.I)
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
@@ -166,7 +159,7 @@ _WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s
 # A label whose value names a person ("Lead inspector: Steve Lowe", "Chair: Cllr A Smith").
 _PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\n|$)")
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
-_DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{_DAY_DATE.pattern}|{_MONTH_YEAR.pattern}|\d)",
+_DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{DAY_DATE.pattern}|{MONTH_YEAR.pattern}|\d)",
                          re.I)
 # How often something happens: "monthly", "every six weeks", "twice a year".
 _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
@@ -179,7 +172,7 @@ _ASKS = (
                 r"inspector|person|people)\b", re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
-                r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), _WHEN),
+                r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
     (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
      _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
@@ -248,49 +241,36 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if (kind is _PERSON and asked is not None and _PERSON_FIELD.match(text.strip())
             and not _label_asked(text.split(":", 1)[0], asked)):
         return 0.3  # "Lead inspector: X" does not answer who chairs the board
-    if (kind is _WHEN and asked is not None and _DATE_FIELD.match(text.strip())
+    if (kind is WHEN_WORDS and asked is not None and _DATE_FIELD.match(text.strip())
             and not _names_asked(text.split(":", 1)[0], asked)):
         return 0.3
-    if kind is _WHEN and _dates_given(text, known):
+    if kind is WHEN_WORDS and dates_given(text, known):
         return 0.2  # the question already states these dates: they are where it starts from
-    if kind is _WHEN and asked is not None and {"will", "next"} & asked.all:
+    if kind is WHEN_WORDS and asked is not None and {"will", "next"} & asked.all:
         # "When will ... return?" is answered by what is to come ("will be carried out within
         # approximately 18 months"), not by the dates of this or the last visit.
         if _DATE_FIELD.match(text.strip()) or _PAST.search(text):
             return 0.3
-        if _WITHIN.search(text) or (_FUTURE.search(text) and _ANY_DATE.search(text)):
+        if _WITHIN.search(text) or (_FUTURE.search(text) and ANY_DATE.search(text)):
             return 1.0
-    if kind is _WHEN and asked is not None and "year" in asked.all and "when" not in asked.all:
-        return 1.0 if _YEAR.search(text) else 0.0  # "in which year ...": a year is precise
-    if kind is _WHEN:
-        return (1.0 if _DAY_DATE.search(text) else 0.6 if _MONTH_YEAR.search(text)
-                or _WITHIN.search(text) else 0.3 if _YEAR.search(text) else 0.0)
+    if kind is WHEN_WORDS and asked is not None and "year" in asked.all and "when" not in asked.all:
+        return 1.0 if YEAR.search(text) else 0.0  # "in which year ...": a year is precise
+    if kind is WHEN_WORDS:
+        return (1.0 if DAY_DATE.search(text) else 0.6 if MONTH_YEAR.search(text)
+                or _WITHIN.search(text) else 0.3 if YEAR.search(text) else 0.0)
     if kind is _COUNT:
         # "How many ...": a count, which a sum of money does not give; "no children were
         # living in ..." counts the children asked about as none.
         if asked is not None and any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
             return 1.0
-        rest = _MONEY.sub(" ", _ANY_DATE.sub(" ", text))
+        rest = _MONEY.sub(" ", ANY_DATE.sub(" ", text))
         return (1.0 if _NUMBER.search(rest) else 0.6 if _MONEY.search(text)
                 else 0.2 if _NUMBER.search(text) else 0.0)
     if kind is _NUMBER:
-        rest = _ANY_DATE.sub(" ", text)
+        rest = ANY_DATE.sub(" ", text)
         return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
                 else 0.2 if _NUMBER.search(text) else 0.0)
     return 1.0 if kind.search(text) else 0.0
-
-
-# A date the question starts from, not one it asks for: after "before", "since" ... ("before
-# the one in March 2022"), or of the record it is asked from ("according to Ofsted's November
-# 2024 inspection"; but "when did Ofsted carry out its 2022 inspection" asks for that date).
-_REFERENCE = re.compile(rf"\b(?:before|after|since|prior to|following)\b(?:\s+\S+){{0,3}}?\s+"
-                        rf"(?P<a>(?:{_MONTH}\s+)?(?:19|20)\d\d)\b|"
-                        r"\b(?:according to|as (?:noted|stated|reported) in|in)\s+"
-                        rf"(?:\S+\s+){{0,2}}?(?P<b>(?:{_MONTH}\s+)?(?:19|20)\d\d)\s+(?:\w+\s+)?(?:inspection|"
-                        r"visit|report|review|letter)s?\b", re.I)
-_MONTH_OR_YEAR = re.compile(rf"(?P<m>{_MONTH})|(?P<y>(?:19|20)\d\d)", re.I)
-
-Moment = tuple[str, str]  # (year, month in lower case or "")
 
 
 # What a question sets aside: "good rather than outstanding", "not rated inadequate".
@@ -302,45 +282,6 @@ def set_aside(question: str) -> set[str]:
     """Words the question sets aside: what it does not ask for, so a sentence holding them is
     no closer to the answer."""
     return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
-
-
-def reference_dates(question: str) -> list[Moment]:
-    """The dates a question starts from (see ``_REFERENCE``): an answer does not repeat them."""
-    return [m for r in _REFERENCE.finditer(question)
-            for m in _moments(r.group("a") or r.group("b"))]
-
-
-def _moments(text: str) -> list[Moment]:
-    """The months and years a text names, a month joined to the year just after it."""
-    out: list[Moment] = []
-    months: list[str] = []  # months still waiting for their year ("4 October to 15 October 2021")
-    end = -1
-    for m in _MONTH_OR_YEAR.finditer(text):
-        if m.group("y"):
-            if months and m.start() - end <= 2:
-                out += [(m.group("y"), month) for month in months]
-            else:
-                out += [("", month) for month in months] + [(m.group("y"), "")]
-            months = []
-        else:
-            if months and not re.fullmatch(r"[\s\d]*(?:to|and|-|–)[\s\d]*", text[end:m.start()]):
-                out += [("", month) for month in months]
-                months = []
-            months.append(m.group("m").lower()[:3])
-            end = m.end()
-    return out + [("", month) for month in months]
-
-
-def _dates_given(text: str, known: list[Moment]) -> bool:
-    """Every date the sentence holds falls within a date the question starts from, so none
-    is the date asked for ("When was the focused visit before the December 2019
-    inspection?" is not answered by "Inspection dates: 2 to 6 December 2019")."""
-    if not known:
-        return False
-    dates = _moments(text)
-    return bool(dates) and all(
-        year and any(year == y and (not m or m == month) for y, m in known)
-        for year, month in dates)
 
 
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a

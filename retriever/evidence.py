@@ -20,7 +20,8 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, kind_fit, reference_dates, set_aside
+from .asks import _PERSON, answer_kind, kind_fit, set_aside
+from .dates import reference_dates
 from .lists import listed_under
 from .search import Candidate
 from .vocabulary import Words, word_set

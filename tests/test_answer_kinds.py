@@ -343,7 +343,7 @@ def test_a_date_the_question_starts_from_does_not_answer_when() -> None:
     """ "When was the focused visit before the December 2019 inspection?" starts from the
     record's own dates; they are not the answer. Asked when that inspection itself was, or for
     a day within a month the question names, they are."""
-    from retriever.asks import reference_dates
+    from retriever.dates import reference_dates
     from retriever.vocabulary import Words, word_set
 
     field = "Inspection dates: 2 December to 6 December 2019"
