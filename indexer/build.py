@@ -159,11 +159,12 @@ def _build_locked(paths: list[Path], settings: Settings, index_dir: Path, report
             except OSError as exc:
                 report.skipped.append(SkippedFile(f.source, f"cannot read file: {exc.strerror}"))
                 continue
-        if f.source in old_docs and old_docs[f.source]["hash"] == digest:
+        current = prev is not None and prev.get("reader") == layout.READER_VERSION
+        if f.source in old_docs and old_docs[f.source]["hash"] == digest and current:
             keep[f.source] = dict(old_docs[f.source], size=f.size, mtime_ns=f.mtime_ns,
                                   sidecar=sidecar_stamp(f.path, root_of(f)))
             report.unchanged.append(f.source)
-        elif f.source in old_skips and old_skips[f.source]["hash"] == digest:
+        elif f.source in old_skips and old_skips[f.source]["hash"] == digest and current:
             keep_skips[f.source] = old_skips[f.source]
             report.skipped.append(SkippedFile(f.source, old_skips[f.source]["reason"]))
         else:

@@ -14,6 +14,7 @@ from .chunking import chunk_document
 from .config import Settings
 from .document import load_document
 from .errors import ReadError
+from .layout import READER_VERSION
 from .models import BuildReport, SkippedFile
 from .units import Units
 from .walk import SourceFile, pdf_pages, root_of, sidecar_stamp, unique_doc_id
@@ -45,7 +46,7 @@ def parse_changed(changed: list[tuple[SourceFile, str]], keep: dict[str, dict[st
         notify("reading", done, len(changed))
         doc_id = unique_doc_id(f.source, used_ids)
         stamp = {"hash": digest, "size": f.size, "mtime_ns": f.mtime_ns,
-                 "sidecar": sidecar_stamp(f.path, root_of(f))}
+                 "sidecar": sidecar_stamp(f.path, root_of(f)), "reader": READER_VERSION}
         started = time.monotonic()
         parsed = _parse_one(f, doc_id, digest, settings, count, units, started, defaults)
         if isinstance(parsed, str):

@@ -138,6 +138,24 @@ def test_touched_but_identical_file_is_unchanged(tmp_path: Path, corpus: Path) -
     assert "fostering.txt" in report.unchanged
 
 
+def test_a_document_read_by_an_older_reader_is_read_again(tmp_path: Path,
+                                                          corpus: Path) -> None:
+    """A new release reads documents better (a PDF's table, a signature): an index built by an
+    older reader re-reads its documents on the next build, and texts that came out the same
+    keep their vectors instead of being embedded again."""
+    build_index([corpus], _settings(tmp_path), embedder=HashEmbedder())
+    manifest_path = tmp_path / "index" / _current(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["documents"]["adoption.txt"]["reader"]  # as an older release wrote it
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    embedder = RecordingEmbedder()
+    report = build_index([corpus], _settings(tmp_path), embedder=embedder)
+    assert report.indexed == ["adoption.txt"]
+    assert sorted(report.unchanged) == ["camhs.md", "fostering.txt"]
+    assert report.chunks_embedded == 0 and embedder.seen == []
+    assert report.documents_total == 3
+
+
 def test_deleted_file_is_removed_and_added_file_indexed(tmp_path: Path, corpus: Path) -> None:
     build_index([corpus], _settings(tmp_path), embedder=HashEmbedder())
     (corpus / "camhs.md").unlink()
