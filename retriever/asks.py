@@ -339,6 +339,8 @@ def answer_kind(question: str) -> Kind | None:
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed
+    if kind is None and _MONEY_NAMED.search(question):
+        return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 

@@ -380,6 +380,10 @@ def test_a_sum_named_as_what_is_asked_needs_a_sum_to_answer() -> None:
     assert lacks_money("What salary does Eastshire pay its director of children's services?",
                        prose)
     assert not lacks_money("What were the main cost pressures on Eastshire's services?", prose)
+    overspend = answer_kind("What was Eastshire Council's overspend on children's social care "
+                            "in 2012?")
+    assert kind_fit(overspend, "Specialist Services overspent by £4k in 2012/13.") > \
+        kind_fit(overspend, prose[0])
     assert not lacks_money("What did inspectors say about the budget?", prose)
 
 
