@@ -9,8 +9,9 @@ The questions were written by someone who had not seen the answer layer's output
 then read to find general faults, sets B to E were each measured once before their misses
 were read (the closing notes of issue 12 give those first figures). In set C, two evidence
 strings are judgement-table lines as pdftotext gives them ("Overall effectiveness Inadequate");
-the indexer's reader puts a colon between a judgement and its grade, so those two count as
-misses for every pipeline. Skips with a message when the shared corpus is not here.
+the indexer's reader puts a colon between a judgement and its grade, and evidence is matched on
+words, not punctuation (``retriever.evaluate.norm``), so both readings match for every
+pipeline. Skips with a message when the shared corpus is not here.
 """
 
 from __future__ import annotations

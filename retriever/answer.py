@@ -12,9 +12,10 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asks import asks_record_form, lacks_money
+from .asks import asks_record_form, lacks_asked
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
+from .grades import scale_words
 from .kinds import missing_kind
 from .rank import ranked
 from .results import AskResult, Citation, Filters
@@ -56,9 +57,8 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     if confidence < assistant.settings.abstain_threshold and _in_record_form(snap, question,
                                                                              sentences):
         confidence = assistant.settings.abstain_threshold
-    missing = _unmet(snap, u, top) or (
-        "The passages found state no sum of money." if lacks_money(question, [
-            s.text for s in sentences]) else "")
+    missing = _unmet(snap, u, top) or lacks_asked(
+        question, [s.text for s in sentences], [float(s.features[3]) for s in sentences])
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)
@@ -119,19 +119,22 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
 
 def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     """Whether the question asks for something a record states in a form of its own (the
-    items listed under "What needs to improve", a rated field) and the best sentence is
-    that form, in a record that holds every word the question uses. Such a question shares
-    few words with its answer ("What was the one thing X was asked to improve?" and an item
-    "The formal matching and panel approval of ..."), so closeness of wording understates
-    the match; a question naming anything the record lacks ("... about exam results") is
-    still measured by wording alone."""
+    items listed under "What needs to improve", a rated field) and one of the three best
+    sentences is that form, in a record that holds every word the question uses but those
+    asking for a grade ("rated", "lower than that"). Such a question shares few words with its
+    answer ("What was the one thing X was asked to improve?" and an item "The formal
+    matching and panel approval of ..."), so closeness of wording understates the match; a
+    question naming anything the record lacks ("... about exam results") is still measured
+    by wording alone."""
     if not sentences or not asks_record_form(question):
         return False
-    best = max(sentences, key=lambda s: s.score)
-    if best.features[_FIT] < 1.0:
+    best = next((s for s in sentences[:3] if s.features[_FIT] >= 1.0), None)
+    if best is None:
         return False
     held = Words(word_set(snap.text_of(best.doc_id)))
-    asked = [w for w in word_set(question) if len(w) >= 3 and w not in STOPWORDS]
+    scale = scale_words(question)
+    asked = [w for w in word_set(question)
+             if len(w) >= 3 and w not in STOPWORDS and w not in scale]
     return all(held.has(w) for w in asked)
 
 

@@ -18,6 +18,7 @@ from .dates import (
     Moment,
     dates_given,
 )
+from .grades import GradesAsked
 from .vocabulary import IRREGULAR, Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
@@ -35,6 +36,11 @@ principal lead inspector inspectors strategic corporate finance children young p
 families family health education safeguarding partnership authority local independent
 chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
 majesty’s majesty's the of and for""".split())
+
+
+# A capitalised run that carries on a longer title across "and" / "of" / "for" ("Family
+# Support and Advice Line", "Director of Children's Services") names a thing or a post.
+_TITLE_GOES_ON = re.compile(r"[A-Z][a-z’'-]+\s+(?:and|of|for)\s+$")
 
 
 # Nouns that make a capitalised run the name of a body or a place, never of a person.
@@ -56,6 +62,8 @@ class _Person:
             words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
             if _ORG_WORDS.intersection(words):
                 continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
+            if m.group(1) and _TITLE_GOES_ON.search(text, 0, m.start(1)):
+                continue  # "the Family Support and Advice Line,": the end of a thing's name
             if any(w not in _ROLE_WORDS for w in words):
                 return True
         return False
@@ -178,16 +186,24 @@ _ASKS = (
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
     (re.compile(r"\bhow many\b|\bwhat number of\b", re.I), _COUNT),
-    (re.compile(r"\bhow (?:many|much)\b|\bwhat (?:proportion|percentage|number|share|amount|"
-                r"rate|budget|cost|sum|total|figure)\b|"
+    # "How much had X improved since 2016?", "how much progress": how far something changed,
+    # not an amount.
+    (re.compile(r"\bhow many\b|\bhow much\b(?!\s+(?:progress|improvement|change|difference)\b)"
+                r"(?![^?]{0,60}?\b(?:improv|chang|progress|declin|deteriorat|worsen|develop|"
+                r"recover|strengthen|weaken)e?d\b)|"
+                r"\bwhat (?:proportion|percentage|number|share|amount|rate|budget|cost|sum|total|"
+                r"figure)\b|"
                 r"\bwhat (?:was|were|is|are|will be)\b[^?]{0,60}\b(?:total|budget|cost|spend|"
                 r"spending|expenditure|overspend|underspend)\b"
                 r"(?:\s+(?:for|in|of)\s+[\w/ -]{1,20})?\s*\??$",
                 re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
                 r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
-                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,40}"
-                r"\b(?:was|were|is|are|been) (?:judged|rated|graded)\b", re.I), _RATED),
+                r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
+                r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
+                # "Was any area graded lower than that?": a grade placed on the scale.
+                r"\b(?:judged|rated|graded)\s+(?:below|lower than|higher than|above|better than|"
+                r"worse than)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
     # "improvement" as a noun's modifier ("the improvement notice", "improvement plan") names
     # a thing; as what is asked for ("improvement point", "improvement for X") it does not.
@@ -209,7 +225,7 @@ Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
              asked: Words | None = None, known: list[Moment] | None = None,
-             aside: set[str] | None = None) -> float:
+             grades: GradesAsked | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
@@ -217,8 +233,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     items of a list headed by it (``heading``: the heading the sentence is listed under).
     A dated field ("Inspection dates: ...") answers "when" only about what its label names
     (``asked``: the question's words). A date the question starts from (``known``, from
-    ``reference_dates``) does not answer "when", nor a rated field whose grade the question
-    sets aside (``aside``, from ``set_aside``: "not rated inadequate")."""
+    ``reference_dates``) does not answer "when", nor a rated field giving a grade the
+    question does not ask for (``grades``: "below good", "not rated inadequate")."""
     known = known or []
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
@@ -231,10 +247,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2
     if isinstance(kind, _Rated):
         if kind.search(text):
-            grade = set(text.rsplit(":", 1)[-1].lower().split())
-            if aside and grade & aside:
-                return 0.2
-            return 0.3 if kind.earlier else 1.0
+            return 0.3 if kind.earlier else grades.fit(text) if grades is not None else 1.0
         if not _RATING_VERB.search(text):
             return 0.0
         return 1.0 if kind.earlier and _BEFORE_NOW.search(text) else 0.6
@@ -246,6 +259,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.3
     if kind is WHEN_WORDS and dates_given(text, known):
         return 0.2  # the question already states these dates: they are where it starts from
+    if kind is WHEN_WORDS and asked is not None and _other_years(text, asked, known):
+        return 0.3  # "When was the 2019 inspection carried out?" is not answered in 2018
     if kind is WHEN_WORDS and asked is not None and {"will", "next"} & asked.all:
         # "When will ... return?" is answered by what is to come ("will be carried out within
         # approximately 18 months"), not by the dates of this or the last visit.
@@ -273,15 +288,13 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     return 1.0 if kind.search(text) else 0.0
 
 
-# What a question sets aside: "good rather than outstanding", "not rated inadequate".
-_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
-                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})", re.I)
-
-
-def set_aside(question: str) -> set[str]:
-    """Words the question sets aside: what it does not ask for, so a sentence holding them is
-    no closer to the answer."""
-    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
+def _other_years(text: str, asked: Words, known: list[Moment]) -> bool:
+    """Whether the question dates what it asks about ("the 2019 inspection") and every year
+    the sentence names is another one. Years the question starts from ("since 2019",
+    "according to the 2024 report") do not date the answer."""
+    stated = {w for w in asked.all if YEAR.fullmatch(w)} - {y for y, _ in known}
+    years = set(YEAR.findall(text))
+    return bool(stated and years) and not years & stated
 
 
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
@@ -312,10 +325,24 @@ def lacks_money(question: str, texts: list[str]) -> bool:
     return asks and not any(_MONEY.search(t) for t in texts)
 
 
-# Words of the tables where records grade things: the inspectorates' four-point scale, audit
-# assurance levels, and the tables' own headings.
-GRADE_WORDS = ("outstanding", "good", "inadequate", "requires", "improvement", "effectiveness",
-               "judgement", "grade", "assurance", "rating")
+# "Which councillor / officer / person ...": one named individual is asked for, which a role
+# ("the lead member chairs the board") does not give; "who chairs ..." may be answered by one.
+_NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b", re.I)
+
+
+def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
+    """Why the best sentences (``texts``, their kind fits in ``fits``, best first) cannot
+    answer: the question asks for a thing of a precise form (a sum of money, a count, a named
+    person) and none of them states one. Empty when they may answer."""
+    if lacks_money(question, texts):
+        return "The passages found state no sum of money."
+    kind = answer_kind(question)
+    if kind is _COUNT and not any(f >= 1.0 for f in fits[:10]):
+        return "The passages found state no count of what is asked."
+    if kind is _PERSON and _NAMED_ASKED.search(question) and not any(f >= 1.0
+                                                                      for f in fits[:10]):
+        return "The passages found name no one in the role asked about."
+    return ""
 
 
 def asks_current_rating(kind: Kind | None) -> bool:

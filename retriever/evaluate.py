@@ -1,7 +1,9 @@
 """Evaluation on question files: retrieval recall and MRR, answer support, abstention, latency.
 
 Figures that flatter are worse than none, so: evidence is matched after the normalisation a
-reader would accept (case, whitespace, curly quotes, dashes, ligatures), follow-up questions
+reader would accept (case, whitespace, curly quotes, dashes, ligatures, and punctuation, as
+SQuAD's scorer ignores it: "Overall effectiveness Inadequate", as another PDF reader gives a
+judgement line, is the same words as "Overall effectiveness: Inadequate"), follow-up questions
 are asked with their ``history``, answerable and unanswerable questions are reported apart,
 and ``--baseline`` runs, in the same process on the same document text, the pipelines a user
 would otherwise pick (naive dense, BM25, and their reciprocal-rank fusion).
@@ -22,16 +24,17 @@ from indexer.errors import ScrutinyError
 
 from .assistant import Assistant
 
-_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-                       "“": '"', "”": '"', "„": '"', "″": '"',
-                       "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
-                       "―": "-", "−": "-", "\u00ad": None})
+_SOFT_HYPHEN = str.maketrans({"\u00ad": None})  # a line-break hint, not a character
 
 
 def norm(text: str) -> str:
-    """Text as compared for evidence: NFKC (ligatures, non-breaking spaces), plain quotes and
-    dashes, lower case, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_FOLD).lower().split())
+    """Text as compared for evidence: NFKC (ligatures, non-breaking spaces), lower case, every
+    punctuation mark a space, single spaces. Only the words and their order must match, so a
+    colon a reader put between a label and its value, or a curly quote or a dash for a hyphen,
+    does not decide whether a quote holds the answer."""
+    folded = unicodedata.normalize("NFKC", text).translate(_SOFT_HYPHEN).lower()
+    return " ".join("".join(" " if unicodedata.category(ch).startswith(("P", "S")) else ch
+                            for ch in folded).split())
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:

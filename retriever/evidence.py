@@ -20,8 +20,9 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, kind_fit, set_aside
+from .asks import _PERSON, answer_kind, kind_fit
 from .dates import reference_dates
+from .grades import GradesAsked, set_aside
 from .lists import listed_under
 from .search import Candidate
 from .vocabulary import Words, word_set
@@ -149,6 +150,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     asked = Words(word_set(question))
     known = reference_dates(question)
     aside = set_aside(question)
+    grades = GradesAsked.of(question)
     asks_question = question.rstrip().endswith("?")
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
@@ -177,7 +179,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             s.features[3] = kind_fit(kind, s.text,
                                      listed_under(row.text, row.item_title or "", text,
-                                                  a - base), asked, known, aside)
+                                                  a - base), asked, known, grades)
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

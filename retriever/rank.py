@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .asks import GRADE_WORDS, Listing, answer_kind, asks_current_rating, rated_fields
+from .asks import Listing, answer_kind, asks_current_rating, rated_fields
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
+from .grades import GRADE_WORDS
 from .lists import headings_in
 from .search import POOL, Candidate, hybrid
 

@@ -502,9 +502,10 @@ def test_a_peer_review_named_inside_an_inspection_question_is_not_asked_for(
 
 
 def test_a_grade_the_question_sets_aside_does_not_answer_it() -> None:
-    from retriever.asks import set_aside
+    from retriever.grades import GradesAsked
 
     question = "Which of Eastshire's services was not rated inadequate, and what grade did it get?"
-    kind, aside = answer_kind(question), set_aside(question)
+    kind, grades = answer_kind(question), GradesAsked.of(question)
     assert kind_fit(kind, "The experiences and progress of care leavers: Requires improvement",
-                    aside=aside) > kind_fit(kind, "Overall effectiveness: Inadequate", aside=aside)
+                    grades=grades) > kind_fit(kind, "Overall effectiveness: Inadequate",
+                                              grades=grades)

@@ -355,3 +355,19 @@ def test_an_irregular_past_tense_matches_its_verb() -> None:
 
     assert Words(word_set("Lead inspector: Tom Anthony")).has("led")
     assert not Words(word_set("The lid was closed")).has("led")
+
+
+@pytest.mark.parametrize("evidence, quote, holds", [
+    ("Overall effectiveness Inadequate", "Overall effectiveness: Inadequate", True),
+    ("children’s services – “good”", "Children's services - \"good\".", True),
+    ("the ﬁrst visit", "It was the first visit.", True),
+    ("Overall effectiveness Inadequate", "Overall effectiveness: Good", False),
+    ("care leavers are good", "care leavers: good", False),
+])
+def test_evidence_matches_on_words_not_punctuation(evidence: str, quote: str,
+                                                   holds: bool) -> None:
+    """A quote holds the evidence when its words, in order, are there: another reader's colon,
+    quote marks or dashes change nothing, a different or missing word does."""
+    from retriever.evaluate import first_hit, norm
+    assert (norm(evidence) in norm(quote)) is holds
+    assert first_hit(["unrelated text", quote], evidence) == (1 if holds else None)

@@ -1,0 +1,108 @@
+"""Grades on a record's rating scale, and which of them a question asks for.
+
+Inspectorates grade on an ordered scale (Ofsted's four points, inadequate to outstanding), so
+"which area was rated below good", "was any judgement graded lower than that" and "which
+judgement was good rather than outstanding" each name the grades that answer them. A rated
+field holding another grade states a rating, but not the one asked about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words of the tables where records grade things: the inspectorates' four-point scale, audit
+# assurance levels, and the tables' own headings.
+GRADE_WORDS = ("outstanding", "good", "inadequate", "requires", "improvement", "effectiveness",
+               "judgement", "grade", "assurance", "rating")
+
+# The scale, lowest first. "Requires improvement (to be good)" is one grade.
+SCALE = ("inadequate", "requires improvement", "good", "outstanding")
+_GRADE = r"(?:inadequate|requires? improvement(?: to be good)?|good|outstanding)"
+_FIELD_GRADE = re.compile(rf":\s*({_GRADE})\s*\.?\s*$", re.I)
+
+# What a question sets aside: "good rather than outstanding", "not rated inadequate".
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
+                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})", re.I)
+# "below good", "lower than that", "better than requires improvement".
+_COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|above|"
+                       rf"higher than|better than)\s+(?:a\s+|the\s+)?"
+                       rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
+# "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
+_NAMED = re.compile(rf"\b(?:rated|judged|graded|found|assessed|was|were|is|are|be|as)\s+"
+                    rf"(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
+# "Which area / part / aspect ...": one judgement area, which the overall one is not.
+_PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
+                   r"\b(?:any|which|one) (?:\w+ )?(?:judgement|judgment) areas?\b", re.I)
+
+
+def set_aside(question: str) -> set[str]:
+    """Words the question sets aside: what it does not ask for, so a sentence holding them is
+    no closer to the answer."""
+    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
+
+
+_RATING_VERBS = {"rate", "rated", "rating", "grade", "graded", "judge", "judged", "scored"}
+
+
+def scale_words(question: str) -> set[str]:
+    """The words that ask for a grade or place it on the scale ("rated", "lower than that"):
+    a record states its grades in a table, in none of these words, so they are not looked
+    for in it."""
+    return {w.lower() for m in _COMPARED.finditer(question) for w in m[0].split()} | (
+        _RATING_VERBS & {w.lower() for w in re.findall(r"\w+", question)})
+
+
+def rank_of(grade: str) -> int:
+    """A grade's place on the scale, 0 (inadequate) to 3 (outstanding)."""
+    g = grade.lower()
+    return 1 if g.startswith("require") else SCALE.index(g)
+
+
+def field_grade(text: str) -> int | None:
+    """The grade a rated field gives ("... care leavers: Requires improvement to be good")."""
+    m = _FIELD_GRADE.search(text.strip())
+    return rank_of(m[1]) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class GradesAsked:
+    """The grades a question's answer must give (None: any), and whether it asks for one
+    judgement area rather than the overall judgement."""
+
+    wanted: frozenset[int] | None
+    part: bool
+
+    @classmethod
+    def of(cls, question: str) -> GradesAsked:
+        wanted: set[int] | None = None
+        m = _COMPARED.search(question)
+        if m:
+            ref = m["g"]
+            if ref.lower() in ("that", "this", "it"):
+                earlier = _NAMED.findall(question[:m.start()])
+                ref = earlier[-1] if earlier else ""
+            if ref:
+                r = rank_of(ref)
+                low = m["dir"].lower() in ("below", "lower than", "worse than", "less than",
+                                           "under")
+                wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
+        else:
+            named = {rank_of(g) for g in _NAMED.findall(question)}
+            aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}
+            if named - aside:
+                wanted = named - aside
+            elif aside:
+                wanted = set(range(len(SCALE))) - aside
+        return cls(frozenset(wanted) if wanted is not None else None,
+                   bool(_PART.search(question)))
+
+    def fit(self, field: str) -> float:
+        """1.0 when a rated field gives a grade asked for; less when it gives another, or is
+        the overall judgement where one area is asked about."""
+        grade = field_grade(field)
+        if self.wanted is not None and grade is not None and grade not in self.wanted:
+            return 0.2
+        if self.part and field.strip().lower().startswith("overall"):
+            return 0.6
+        return 1.0

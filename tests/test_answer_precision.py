@@ -1,0 +1,134 @@
+"""What exactly a question asks for, beyond its kind: a grade placed on the scale ("below
+good", "lower than that"), one judgement area rather than the overall one, a date in the year
+the question gives, a degree of change rather than an amount; and when the best sentences
+cannot answer because none states the count or the named person asked for."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer import Settings
+from retriever import Assistant
+from retriever.asks import answer_kind, kind_fit, lacks_asked
+from retriever.grades import GradesAsked, scale_words
+from retriever.vocabulary import Words, word_set
+from tests.fakes import HashEmbedder, fake_index
+
+AREAS = ("The impact of leaders on social work practice with children and families: Good",
+         "The experiences and progress of children who need help and protection: Outstanding",
+         "The experiences and progress of children in care: Requires improvement to be good",
+         "Overall effectiveness: Good")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Which area of Eastshire's services was rated below good in 2023?", AREAS[2]),
+    ("Eastshire was rated good. Was any judgement area graded higher than that?", AREAS[1]),
+    ("Which judgement area was rated outstanding?", AREAS[1]),
+    ("Which of Eastshire's services was not rated good or outstanding?", AREAS[2]),
+])
+def test_a_grade_placed_on_the_scale_picks_the_fields_giving_it(question: str,
+                                                                answer: str) -> None:
+    kind, grades = answer_kind(question), GradesAsked.of(question)
+    fits = {field: kind_fit(kind, field, grades=grades) for field in AREAS}
+    assert max(fits, key=fits.__getitem__) == answer
+    assert sum(f == 1.0 for f in fits.values()) == 1
+
+
+def test_asked_which_area_the_overall_judgement_answers_less_well() -> None:
+    question = "In Eastshire's 2024 inspection, which judgement area was found inadequate?"
+    kind, grades = answer_kind(question), GradesAsked.of(question)
+    area = kind_fit(kind, "The experiences and progress of care leavers: Inadequate",
+                    grades=grades)
+    overall = kind_fit(kind, "Overall effectiveness: Inadequate", grades=grades)
+    assert area == 1.0 and overall < area
+    # Asked for the overall judgement, it answers fully.
+    question = "What overall judgement did Eastshire get in 2024?"
+    assert kind_fit(answer_kind(question), "Overall effectiveness: Inadequate",
+                    grades=GradesAsked.of(question)) == 1.0
+
+
+def test_the_words_that_compare_grades_are_not_looked_for_in_the_record() -> None:
+    assert {"lower", "than", "that", "graded", "rated"} <= scale_words(
+        "Eastshire was rated outstanding. Was any judgement area graded lower than that?")
+    assert scale_words("What did inspectors find about the lower school?") == set()
+
+
+def test_when_asked_about_a_dated_event_a_date_in_another_year_answers_less_well() -> None:
+    question = "When was the 2019 Ofsted inspection of Eastshire's children's services carried out?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    field = kind_fit(kind, "Inspection dates: 17 to 28 June 2019", asked=asked)
+    other = kind_fit(kind, "At the Ofsted monitoring visit in December 2018, this was not "
+                           "operational.", asked=asked)
+    assert field > other
+    # A year the question starts from does not date the answer.
+    question = "When did Eastshire open its hub, according to the 2019 inspection?"
+    from retriever.dates import reference_dates
+    assert kind_fit(answer_kind(question), "The hub opened in March 2017.",
+                    asked=Words(word_set(question)), known=reference_dates(question)) > 0.5
+
+
+@pytest.mark.parametrize("question", [
+    "How much had Eastshire's children's services improved by 2019 compared with 2016?",
+    "How much have Eastshire's services improved since they were last inspected?",
+    "How much progress had Eastshire made since the focused visit?",
+])
+def test_how_much_something_changed_asks_for_no_amount(question: str) -> None:
+    assert answer_kind(question) is None
+    assert answer_kind("How much money was spent on developing the new hub?") is not None
+
+
+def test_a_count_asked_for_and_stated_by_none_of_the_best_sentences_is_not_found() -> None:
+    question = "How many social workers did Eastshire employ in July 2025?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    texts = ["Inspection dates: 14 to 18 July 2025",
+             "Social workers are well supported by the academy."]
+    fits = [kind_fit(kind, t, asked=asked) for t in texts]
+    assert lacks_asked(question, texts, fits) == ("The passages found state no count of what "
+                                                  "is asked.")
+    texts.append("The council employs 120 social workers.")
+    fits.append(kind_fit(kind, texts[-1], asked=asked))
+    assert lacks_asked(question, texts, fits) == ""
+
+
+def test_which_councillor_needs_a_person_named_not_a_role_or_a_service() -> None:
+    question = "Which councillor was Eastshire's cabinet member for children in 2025?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    texts = ["The portfolio member is described by staff as working miracles.",
+             "Children referred to the Family Support and Advice Line, Eastshire's front door, "
+             "receive a timely response.",
+             "Lead inspector: Sarah Canto, His Majesty's Inspector"]
+    fits = [kind_fit(kind, t, asked=asked) for t in texts]
+    assert lacks_asked(question, texts, fits).startswith("The passages found name no one")
+    texts.append("Councillor Jane Hill is the cabinet member for children.")
+    fits.append(kind_fit(kind, texts[-1], asked=asked))
+    assert lacks_asked(question, texts, fits) == ""
+    # "Who chairs ...?" may be answered by a role.
+    assert lacks_asked("Who chairs Eastshire's corporate parenting board?", texts[:1],
+                       fits[:1]) == ""
+
+
+def test_a_grade_asked_below_another_is_answered_from_the_table(tmp_path: Path) -> None:
+    """ "Was any area graded lower than that?": the grade is placed by the one the question
+    names first, and the table answers with the one field below it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-inspection-2025-03-21.txt").write_text(
+        "Eastshire County Council\nInspection of local authority children's services\n\n"
+        "Judgement\n\n" + "\n".join(
+            ("The impact of leaders on social work practice with children and families: "
+             "Outstanding",
+             "The experiences and progress of children in care: Outstanding",
+             "The experiences and progress of care leavers: Good",
+             "Overall effectiveness: Outstanding")) +
+        "\n\nChildren in Eastshire receive exceptional services.\n", encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    settings = Settings.from_env(index_dir=index)
+    with Assistant.open(index, settings=replace(settings, abstain_threshold=0.0),
+                        embedder=HashEmbedder()) as assistant:
+        result = assistant.ask("Eastshire was rated outstanding in 2025. Was any judgement "
+                               "area graded lower than that?")
+    assert not result.abstained
+    assert result.citations[0].quote == "The experiences and progress of care leavers: Good"
