@@ -216,7 +216,8 @@ _ASKS = (
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
                 r"(?:do|change|address|tackle|fix)\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
-                r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies))\b", re.I),
+                r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
+                r"issues?|risks?)\b", re.I),
      _SHORTFALL),
 )
 

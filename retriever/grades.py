@@ -29,7 +29,8 @@ _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|
                        rf"higher than|better than)\s+(?:a\s+|the\s+)?"
                        rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
-_NAMED = re.compile(rf"\b(?:rated|judged|graded|found|assessed|was|were|is|are|be|as)\s+"
+_NAMED = re.compile(rf"\b(?:rated|judged|graded|found|assessed|was|were|is|are|be|as|"
+                    rf"receive[sd]?|got|get|given|achieved?)\s+"
                     rf"(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
 _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
@@ -88,7 +89,10 @@ class GradesAsked:
                                            "under")
                 wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
         else:
-            named = {rank_of(g) for g in _NAMED.findall(question)}
+            # Only the clause asking: "X was rated outstanding overall - what grade did its
+            # care leavers get?" states one grade and asks for another.
+            asking = re.split(r"[.;:–—]\s+|\s+-\s+", question.strip())[-1]
+            named = {rank_of(g) for g in _NAMED.findall(asking)}
             aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}
             if named - aside:
                 wanted = named - aside
