@@ -28,6 +28,7 @@ AREAS = ("The impact of leaders on social work practice with children and famili
     ("Eastshire was rated good. Was any judgement area graded higher than that?", AREAS[1]),
     ("Which judgement area was rated outstanding?", AREAS[1]),
     ("Which of Eastshire's services was not rated good or outstanding?", AREAS[2]),
+    ("Which judgement did Eastshire receive outstanding for in June 2023?", AREAS[1]),
 ])
 def test_a_grade_placed_on_the_scale_picks_the_fields_giving_it(question: str,
                                                                 answer: str) -> None:
@@ -35,6 +36,14 @@ def test_a_grade_placed_on_the_scale_picks_the_fields_giving_it(question: str,
     fits = {field: kind_fit(kind, field, grades=grades) for field in AREAS}
     assert max(fits, key=fits.__getitem__) == answer
     assert sum(f == 1.0 for f in fits.values()) == 1
+
+
+def test_a_grade_stated_before_the_question_is_not_the_one_asked_for() -> None:
+    question = ("Eastshire was rated good overall in 2024 - what grade did Ofsted give its "
+                "services for children in care?")
+    grades = GradesAsked.of(question)
+    assert grades.wanted is None
+    assert kind_fit(answer_kind(question), AREAS[2], grades=grades) == 1.0
 
 
 def test_asked_which_area_the_overall_judgement_answers_less_well() -> None:
