@@ -12,11 +12,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asks import asks_record_form, lacks_asked
+from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .grades import scale_words
 from .kinds import missing_kind
+from .lacking import lacks_asked
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn

@@ -274,7 +274,7 @@ def test_asked_how_much_money_a_record_stating_no_sum_is_not_an_answer(
         tmp_path: Path) -> None:
     """ "How much did X spend ...?" is not answered by a percentage or a count: with no sum
     of money in the passages found, the answer is "not found", saying so."""
-    from retriever.asks import lacks_money
+    from retriever.lacking import lacks_money
 
     spend = "How much did Eastshire spend on agency social workers in 2024/25?"
     assert lacks_money(spend, ["Half of the social workers (50%) are agency staff."])
@@ -372,7 +372,7 @@ def test_may_the_verb_is_not_a_date() -> None:
 
 
 def test_a_sum_named_as_what_is_asked_needs_a_sum_to_answer() -> None:
-    from retriever.asks import lacks_money
+    from retriever.lacking import lacks_money
 
     prose = ["Despite the financial pressures the council faces, it has invested in staff."]
     assert lacks_money("What was Eastshire Council's overspend on children's social care in "
@@ -455,7 +455,7 @@ def test_asked_what_is_wrong_a_sentence_stating_a_shortfall_answers(question: st
 
 
 def test_how_much_time_asks_for_time_not_money() -> None:
-    from retriever.asks import lacks_money
+    from retriever.lacking import lacks_money
 
     texts = ["The role has freed a fifth of social workers' time for families."]
     assert not lacks_money("How much extra time did Eastshire's social workers spend with "

@@ -12,8 +12,9 @@ import pytest
 
 from indexer import Settings
 from retriever import Assistant
-from retriever.asks import answer_kind, kind_fit, lacks_asked
+from retriever.asks import answer_kind, kind_fit
 from retriever.grades import GradesAsked, scale_words
+from retriever.lacking import lacks_asked
 from retriever.vocabulary import Words, word_set
 from tests.fakes import HashEmbedder, fake_index
 
@@ -141,3 +142,35 @@ def test_a_grade_asked_below_another_is_answered_from_the_table(tmp_path: Path) 
                                "area graded lower than that?")
     assert not result.abstained
     assert result.citations[0].quote == "The experiences and progress of care leavers: Good"
+
+
+def test_a_number_inside_a_compound_or_a_name_counts_nothing() -> None:
+    question = "How many agency social workers was Eastshire employing in December 2023?"
+    texts = ["Eastshire shares learning via seven-minute briefings with social workers.",
+             "The effects of COVID-19 impacted significantly on families.",
+             "Support for 16- and 17-year-olds who present as homeless is effective."]
+    assert lacks_asked(question, texts, [1.0] * 3).startswith("The passages found state no "
+                                                              "count")
+    assert lacks_asked(question, [*texts, "Eastshire employed 44 agency social workers."],
+                       [1.0] * 4) == ""
+
+
+def test_a_share_asked_for_needs_a_percentage_or_a_fraction() -> None:
+    question = "What percentage of pupils in Eastshire achieved grade 4 in GCSE maths in 2025?"
+    texts = ["Most children in care attend school regularly and make good progress."]
+    assert lacks_asked(question, texts, [0.5]) == ("The passages found state no percentage "
+                                                   "or share.")
+    for stated in ("Around 56% of pupils achieved grade 4.", "Over half of pupils did so.",
+                   "Four in five care leavers are in education."):
+        assert lacks_asked(question, [*texts, stated], [0.5, 0.5]) == ""
+
+
+def test_a_name_in_quotes_or_a_sum_named_after_a_long_subject_are_read_as_such() -> None:
+    question = "Which councillor was Eastshire's cabinet member for children in 2019?"
+    kind = answer_kind(question)
+    assert kind_fit(kind, "Social workers use the strengths-based model, the ‘Eastshire "
+                          "Approach’, to plan with families.") < 1.0
+    assert lacks_asked("What was Eastshire City Council's total children's services budget "
+                       "for 2018/19, and did it overspend?",
+                       ["Eastshire has waived council tax for care leavers."], [0.5]) == (
+        "The passages found state no sum of money.")

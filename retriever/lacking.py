@@ -1,0 +1,74 @@
+"""When the best sentences cannot answer because the question asks for something of a precise
+form (a sum of money, a count, a percentage, a named person) and none of them states one.
+
+Wording alone cannot tell "How many agency social workers did X employ?" from a passage on
+agency social workers that gives no number; the form can. A councillor told "not found,
+the passages found state no count" can ask elsewhere; one handed a sentence about the topic
+may quote it as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .asks import _COUNT, _MONEY, _MONEY_NAMED, _NONE, _NUMBER, _PERSON, answer_kind
+from .dates import ANY_DATE
+from .vocabulary import Words, word_set
+
+# "How much did X spend", "what budget was set": an amount of money is asked for, which a
+# percentage or a count does not give. Only a passage stating a sum answers.
+_MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing|ed)|paid|pay|"
+                          r"price\w*|expenditure|overspen\w*|underspen\w*|savings?|fees?|"
+                          r"expenses|allowances?|salary|salaries|wages?)\b", re.I)
+_TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+ )?(?:hours|days|"
+                         r"weeks|months|years)\b", re.I)
+# A number counting something: "44 social workers", "two Children in Care Councils", "over
+# 1,000 pieces". Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
+# briefings", "16- and 17-year-olds"), nor "one" ("a one-council approach", "one of the").
+_COUNTED = re.compile(r"(?<![\w-])(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+                      r"eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?)"
+                      r"\s+(?!(?:per ?cent|years? old)\b)[A-Za-z]", re.I)
+# "What percentage / proportion / share of ...": a part of a whole, which a record states as a
+# percentage or a fraction ("56%", "over half", "four in five").
+_PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
+                         r"\bfor what (?:proportion|share)\b", re.I)
+_PART = re.compile(r"\d\s?%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|quarters|"
+                   r"fifth|fifths|tenth|tenths|majority|minority)\b|"
+                   r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) in (?:every )?"
+                   r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+# "Which councillor / officer / person ...": one named individual is asked for, which a role
+# ("the lead member chairs the board") does not give; "who chairs ..." may be answered by one.
+_NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b", re.I)
+BEST = 10  # the best sentences looked at for a count, a part or a person
+
+
+def lacks_money(question: str, texts: list[str]) -> bool:
+    """Whether the question asks how much money and none of ``texts`` states a sum ("how much
+    time did social workers spend" asks for time)."""
+    asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question))
+             and not _TIME_ASKED.search(question)) or bool(_MONEY_NAMED.search(question)))
+    return asks and not any(_MONEY.search(t) for t in texts)
+
+
+def _counts(text: str, asked: Words) -> bool:
+    """Whether a sentence counts something, or says none of what is asked ("no children")."""
+    if any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
+        return True
+    return bool(_COUNTED.search(_MONEY.sub(" ", ANY_DATE.sub(" ", text))))
+
+
+def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
+    """Why the best sentences (``texts``, best first, with their kind fits in ``fits``)
+    cannot answer: the question asks for a thing of a precise form and none of them states
+    one. Empty when they may answer."""
+    if lacks_money(question, texts):
+        return "The passages found state no sum of money."
+    kind, best = answer_kind(question), texts[:BEST]
+    if kind is _COUNT and not any(_counts(t, Words(word_set(question))) for t in best):
+        return "The passages found state no count of what is asked."
+    if _PART_ASKED.search(question) and not any(_PART.search(t) for t in best):
+        return "The passages found state no percentage or share."
+    if kind is _PERSON and _NAMED_ASKED.search(question) and not any(
+            f >= 1.0 for f in fits[:BEST]):
+        return "The passages found name no one in the role asked about."
+    return ""
