@@ -179,7 +179,7 @@ _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterl
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
-                r"inspector|person|people)\b", re.I), _PERSON),
+                r"inspector|hmi|person|people)\b", re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
@@ -190,7 +190,8 @@ _ASKS = (
     (re.compile(r"\bhow many\b|\bwhat number of\b", re.I), _COUNT),
     # "How much had X improved since 2016?", "how much progress": how far something changed,
     # not an amount.
-    (re.compile(r"\bhow many\b|\bhow much\b(?!\s+(?:progress|improvement|change|difference)\b)"
+    (re.compile(r"\bat what age\b|\bhow old\b|\bhow many\b|"
+                r"\bhow much\b(?!\s+(?:progress|improvement|change|difference)\b)"
                 r"(?![^?]{0,60}?\b(?:improv|chang|progress|declin|deteriorat|worsen|develop|"
                 r"recover|strengthen|weaken)e?d\b)|"
                 r"\bwhat (?:proportion|percentage|number|share|amount|rate|budget|cost|sum|total|"
@@ -200,7 +201,7 @@ _ASKS = (
                 r"(?:\s+(?:for|in|of)\s+[\w/ -]{1,20})?\s*\??$",
                 re.I), _NUMBER),
     (re.compile(r"\bhow (?:did|does|do|was|were|is|are|has|have|had)\b[^?]{0,80}?\b(?:rate|"
-                r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,3}"
+                r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,5}"
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 # "Was any area graded lower than that?": a grade placed on the scale.
@@ -253,7 +254,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
             return 0.3 if kind.earlier else grades.fit(text) if grades is not None else 1.0
         if not _RATING_VERB.search(text):
             return 0.0
-        return 1.0 if kind.earlier and _BEFORE_NOW.search(text) else 0.6
+        if kind.earlier:
+            return 1.0 if _BEFORE_NOW.search(text) else 0.6
+        return 0.3 if _PAST.search(text) else 0.6  # "at the last inspection, ... judged"
     if (kind is _PERSON and asked is not None and _PERSON_FIELD.match(text.strip())
             and not _label_asked(text.split(":", 1)[0], asked)):
         return 0.3  # "Lead inspector: X" does not answer who chairs the board

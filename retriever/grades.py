@@ -23,7 +23,8 @@ _FIELD_GRADE = re.compile(rf":\s*({_GRADE})\s*\.?\s*$", re.I)
 
 # What a question sets aside: "good rather than outstanding", "not rated inadequate".
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
-                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})", re.I)
+                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})|"
+                       rf"\bnot\s+({_GRADE})\b", re.I)
 # "below good", "lower than that", "better than requires improvement".
 _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|above|"
                        rf"higher than|better than)\s+(?:a\s+|the\s+)?"
@@ -40,7 +41,7 @@ _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? area
 def set_aside(question: str) -> set[str]:
     """Words the question sets aside: what it does not ask for, so a sentence holding them is
     no closer to the answer."""
-    return {w.lower() for m in _CONTRAST.finditer(question) for w in m[1].split()}
+    return {w.lower() for m in _CONTRAST.finditer(question) for w in (m[1] or m[2]).split()}
 
 
 _RATING_VERBS = {"rate", "rated", "rating", "grade", "graded", "judge", "judged", "scored"}

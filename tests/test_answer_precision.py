@@ -174,3 +174,27 @@ def test_a_name_in_quotes_or_a_sum_named_after_a_long_subject_are_read_as_such()
                        "for 2018/19, and did it overspend?",
                        ["Eastshire has waived council tax for care leavers."], [0.5]) == (
         "The passages found state no sum of money.")
+
+
+def test_more_forms_of_who_how_old_and_not_a_grade() -> None:
+    from retriever.asks import _PERSON
+
+    assert answer_kind("Which HMI led the 2021 inspection of Eastshire?") is _PERSON
+    kind = answer_kind("At what age do Eastshire's children in care first meet their adviser?")
+    assert kind_fit(kind, "Young people meet their PA at the age of 15 years and nine "
+                          "months.") > kind_fit(kind, "Personal advisers are dedicated.")
+    question = ("Eastshire was rated outstanding overall in 2020 - which judgement area was not "
+                "outstanding and what grade did it get?")
+    grades = GradesAsked.of(question)
+    assert kind_fit(answer_kind(question), AREAS[0], grades=grades) == 1.0
+    assert kind_fit(answer_kind(question), AREAS[1], grades=grades) < 1.0
+
+
+def test_asked_for_the_current_rating_a_rating_placed_in_the_past_answers_less() -> None:
+    kind = answer_kind("Eastshire was judged inadequate in 2023 - was any judgement area "
+                       "graded better than that?")
+    past = kind_fit(kind, "Since the last inspection in June 2018, when services were judged "
+                          "to be good overall, the quality of practice has declined.")
+    now = kind_fit(kind, "Services for care leavers are judged to require improvement.")
+    assert past < now < kind_fit(kind, "The experiences and progress of care leavers: "
+                                       "Requires improvement to be good")
