@@ -129,6 +129,11 @@ _SHORTFALL = re.compile(r"\b(?:not|no|never|without|unable|lacks?|lacking|too|in
                         r"limited|ineffective|inadequate|unlawful\w*|unsuitable|unsafe|fail\w*|"
                         r"concern\w*|risks?|gaps?|deficit\w*|shortfalls?|declin\w*|"
                         r"deteriorat\w*|impaired|unclear|absent|only|[a-z]+n[’']t)\b", re.I)
+# Words in which a record judges what it describes, for better or worse.
+_APPRAISAL = re.compile(rf"{_SHORTFALL.pattern}|\b(?:strong\w*|strength\w*|effective\w*|good|"
+                        r"outstanding|excellent|exceptional\w*|impressive|high[- ]quality|"
+                        r"robust|timely|thorough|creative|positive\w*|successful\w*|skilled|"
+                        r"comprehensive|well[- ]\w+|works? well|improved|valued)\b", re.I)
 _RATED = _Rated()
 _RATED_EARLIER = _Rated(earlier=True)
 # A question about an earlier time than its record's: "at its previous inspection", "before
@@ -222,6 +227,11 @@ _ASKS = (
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
                 r"issues?|risks?)\b", re.I),
      _SHORTFALL),
+    # "What did inspectors find / say / think about X?", "How well does X work?": a judgement
+    # of X, which a record states in words of praise or shortfall.
+    (re.compile(r"\bwhat did (?:\w+\s+){0,3}?(?:say|find|think|make|conclude|report|note|"
+                r"observe)\b[^?]*?\b(?:about|of|on|regarding)\b|\bhow (?:good|well|effective|"
+                r"strong)\b", re.I), _APPRAISAL),
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
@@ -247,6 +257,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
+    if kind is _APPRAISAL:
+        return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2
     if isinstance(kind, _Rated):

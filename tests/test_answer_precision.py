@@ -198,3 +198,17 @@ def test_asked_for_the_current_rating_a_rating_placed_in_the_past_answers_less()
     now = kind_fit(kind, "Services for care leavers are judged to require improvement.")
     assert past < now < kind_fit(kind, "The experiences and progress of care leavers: "
                                        "Requires improvement to be good")
+
+
+@pytest.mark.parametrize("question", [
+    "What did inspectors find about Eastshire's support for young carers in 2024?",
+    "What did the 2020 Ofsted report say about life-story work in Eastshire?",
+    "How well does Eastshire support homeless 16- and 17-year-olds?",
+])
+def test_asked_what_inspectors_found_a_judgement_answers_better_than_a_description(
+        question: str) -> None:
+    kind = answer_kind(question)
+    judged = kind_fit(kind, "Life-story work is a strength and area of exceptional practice.")
+    weak = kind_fit(kind, "The response to homeless young people is not effective.")
+    described = kind_fit(kind, "Life-story work is collated to help babies and young children.")
+    assert judged > described and weak > described
