@@ -192,7 +192,8 @@ _ASKS = (
      _DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
-    (re.compile(r"\bhow many\b|\bwhat number of\b", re.I), _COUNT),
+    (re.compile(r"\bhow many\b|\bwhat number of\b|\bwhat (?:was|were|is|are) the (?:\w+ )?"
+                r"number of\b", re.I), _COUNT),
     # "How much had X improved since 2016?", "how much progress": how far something changed,
     # not an amount.
     (re.compile(r"\bat what age\b|\bhow old\b|\bhow many\b|"

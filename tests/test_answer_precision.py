@@ -153,6 +153,8 @@ def test_a_number_inside_a_compound_or_a_name_counts_nothing() -> None:
                                                               "count")
     assert lacks_asked(question, [*texts, "Eastshire employed 44 agency social workers."],
                        [1.0] * 4) == ""
+    average = "What was the average number of cases held per social worker in Eastshire?"
+    assert lacks_asked(average, texts, [1.0] * 3).startswith("The passages found state no")
 
 
 def test_a_share_asked_for_needs_a_percentage_or_a_fraction() -> None:
