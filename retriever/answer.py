@@ -193,8 +193,8 @@ def _unmet(snap: Snapshot, u: Understood, cands: list[Candidate]) -> str:
     if u.years:
         for c in cands[:3]:
             meta = snap.docs[c.chunk.doc_id]  # type: ignore[union-attr]
-            held = set(_YEAR.findall(" ".join(filter(None, (meta.date, c.chunk.text,  # type: ignore[union-attr]
-                                                            c.chunk.header)))))  # type: ignore[union-attr]
+            held = set(_YEAR.findall(" ".join(filter(None, (  # the fieldwork's, or the report's
+                meta.date, meta.published, c.chunk.text, c.chunk.header)))))  # type: ignore[union-attr]
             if held & set(u.years):
                 return ""
         found = sorted({(snap.docs[c.chunk.doc_id].date or "")[:4]  # type: ignore[union-attr]

@@ -184,7 +184,9 @@ _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterl
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
-                r"inspector|hmi|person|people)\b", re.I), _PERSON),
+                r"inspector|hmi|person|people)\b|\bwhat (?:is|was) the name of (?:\S+ ){0,4}?"
+                r"(?:councillor|member|leader|director|chair|mayor|officer|inspector|mp)\b",
+                re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),

@@ -36,9 +36,11 @@ _PART = re.compile(r"\d\s?%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|
                    r"fifth|fifths|tenth|tenths|majority|minority)\b|"
                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) in (?:every )?"
                    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-# "Which councillor / officer / person ...": one named individual is asked for, which a role
-# ("the lead member chairs the board") does not give; "who chairs ..." may be answered by one.
-_NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b", re.I)
+# "Which councillor / officer / person ...", "what is the name of X's cabinet member": one
+# named individual is asked for, which a role ("the lead member chairs the board") does not
+# give; "who chairs ..." may be answered by one.
+_NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b|"
+                          r"\bwhat (?:is|was) the name of\b", re.I)
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 

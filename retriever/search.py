@@ -112,7 +112,7 @@ def _boost(snap: Snapshot, c: Candidate, u: Understood) -> float:
     if u.implied.council and meta.council and council_matches(u.implied.council, meta.council):
         factor *= COUNCIL_BOOST
     if u.years:
-        text = c.chunk.text + " " + (meta.date or "")  # type: ignore[union-attr]
+        text = " ".join((c.chunk.text, meta.date or "", meta.published or ""))  # type: ignore[union-attr]
         if any(y in text for y in u.years):
             factor *= YEAR_BOOST
     if u.doc_type_hint and meta.doc_type == u.doc_type_hint:
@@ -164,8 +164,12 @@ def scope(snap: Snapshot, u: Understood) -> list[str] | None:
         m = snap.docs[doc_id]
         if implied.council and m.council and not council_matches(implied.council, m.council):
             return False
-        if dates and m.date and ((implied.since and m.date < implied.since)
-                                 or (implied.until and m.date > implied.until)):
+        # "The 2022 report" may be dated by its fieldwork in 2021 and published in 2022.
+        known = [d for d in (m.date, m.published) if d]
+        if dates and known and not any(
+                (not implied.since or d >= implied.since) and (not implied.until
+                                                               or d <= implied.until)
+                for d in known):
             return False
         return True
 

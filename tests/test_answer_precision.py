@@ -214,3 +214,36 @@ def test_asked_what_inspectors_found_a_judgement_answers_better_than_a_descripti
     weak = kind_fit(kind, "The response to homeless young people is not effective.")
     described = kind_fit(kind, "Life-story work is collated to help babies and young children.")
     assert judged > described and weak > described
+
+
+def test_a_report_is_found_by_the_year_it_was_published_as_well_as_inspected(
+        tmp_path: Path) -> None:
+    """Fieldwork in December 2021, report published in February 2022: "its 2022 report"
+    names it, and is not told that nothing from 2022 was found."""
+    import json
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-inspection.txt").write_text(
+        "Eastshire Council\nInspection of children's services\n"
+        "Inspection dates: 6 to 17 December 2021\n\n"
+        "Too many children are still re-referred to the service following earlier "
+        "assessment and intervention.\n", encoding="utf-8")
+    (corpus / "eastshire-inspection.txt.meta.json").write_text(json.dumps(
+        {"council": "Eastshire Council", "date": "2021-12-17", "published": "2022-02-11",
+         "doc_type": "inspection"}), encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        result = assistant.ask("What problem with repeat referrals did Ofsted raise about "
+                               "Eastshire in its 2022 report?")
+        later = assistant.ask("What did Eastshire's 2023 report say about re-referrals?")
+    assert not result.abstained and "re-referred" in result.citations[0].quote
+    assert later.abstained and "Nothing found from 2023" in later.answer
+
+
+def test_the_name_of_a_member_asks_for_a_person() -> None:
+    question = "What is the name of Eastshire's cabinet member for children, and their party?"
+    assert lacks_asked(question, ["Scrutiny is in place through committees and cabinet "
+                                  "meetings."], [0.0]).startswith("The passages found name no")
+    assert answer_kind("What is the name of Eastshire's children in care council?") is None
