@@ -165,8 +165,8 @@ class _Count:
 _COUNT = _Count()
 _NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
 _DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
-                       r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)\s+(?:working\s+)?"
-                       r"(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
+                       r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)[\s-]+"
+                       r"(?:working\s+)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
                        r"fortnight|month|year)\b", re.I)
 # "When will ...?" answered by a span of time from now: "within approximately 18 months".
 _WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s+|about\s+|"
@@ -212,6 +212,7 @@ _ASKS = (
                 r"rated|judge|judged|grade|graded|score|scored)\b|\b(?:what|which) (?:\S+ ){0,5}"
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
+                r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
                 # "Was any area graded lower than that?": a grade placed on the scale.
                 r"\b(?:judged|rated|graded)\s+(?:below|lower than|higher than|above|better than|"
                 r"worse than)\b", re.I), _RATED),

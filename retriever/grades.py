@@ -30,7 +30,7 @@ _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|
                        rf"higher than|better than)\s+(?:a\s+|the\s+)?"
                        rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
-_NAMED = re.compile(rf"\b(?:rated|judged|graded|found|assessed|was|were|is|are|be|as|"
+_NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
                     rf"(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
@@ -78,6 +78,10 @@ class GradesAsked:
     @classmethod
     def of(cls, question: str) -> GradesAsked:
         wanted: set[int] | None = None
+        # The clause asking, after any the question states first: "X was rated outstanding
+        # overall - what grade did its care leavers get?", "X got good overall, but how ...".
+        asking = re.split(r"[.;:–—]\s+|\s+-\s+|,\s+but\s+", question.strip())[-1]
+        stated = question[:len(question) - len(asking)]
         m = _COMPARED.search(question)
         if m:
             ref = m["g"]
@@ -89,18 +93,16 @@ class GradesAsked:
                 low = m["dir"].lower() in ("below", "lower than", "worse than", "less than",
                                            "under")
                 wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
-        else:
-            # Only the clause asking: "X was rated outstanding overall - what grade did its
-            # care leavers get?" states one grade and asks for another.
-            asking = re.split(r"[.;:–—]\s+|\s+-\s+", question.strip())[-1]
+        else:  # a grade stated before the asking clause is not the one asked for
             named = {rank_of(g) for g in _NAMED.findall(asking)}
             aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}
             if named - aside:
                 wanted = named - aside
             elif aside:
                 wanted = set(range(len(SCALE))) - aside
+        # Stating the overall judgement first asks about one of the others.
         return cls(frozenset(wanted) if wanted is not None else None,
-                   bool(_PART.search(question)))
+                   bool(_PART.search(question)) or "overall" in stated.lower())
 
     def fit(self, field: str) -> float:
         """1.0 when a rated field gives a grade asked for; less when it gives another, or is

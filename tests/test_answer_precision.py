@@ -247,3 +247,26 @@ def test_the_name_of_a_member_asks_for_a_person() -> None:
     assert lacks_asked(question, ["Scrutiny is in place through committees and cabinet "
                                   "meetings."], [0.0]).startswith("The passages found name no")
     assert answer_kind("What is the name of Eastshire's children in care council?") is None
+
+
+@pytest.mark.parametrize("question", [
+    "Eastshire got outstanding overall in 2020, but how was its work with children in care "
+    "graded?",
+    "Eastshire was rated outstanding overall in 2024 – what grade did Ofsted give its services "
+    "for children in care?",
+])
+def test_stating_the_overall_grade_first_asks_about_another_area(question: str) -> None:
+    kind, grades = answer_kind(question), GradesAsked.of(question)
+    care = "The experiences and progress of children in care: Good"
+    assert kind_fit(kind, care, grades=grades) > kind_fit(kind, "Overall effectiveness: "
+                                                                "Outstanding", grades=grades)
+
+
+def test_which_part_did_ofsted_judge_and_a_hyphenated_span_of_time() -> None:
+    question = "Which part of Eastshire's services did Ofsted judge inadequate in 2023?"
+    kind, grades = answer_kind(question), GradesAsked.of(question)
+    assert kind_fit(kind, "The experiences and progress of care leavers: Inadequate",
+                    grades=grades) > kind_fit(kind, "Overall effectiveness: Inadequate",
+                                              grades=grades)
+    wait = answer_kind("How long were some Eastshire children waiting for mental health help?")
+    assert kind_fit(wait, "Following triage, two-year waiting times are not uncommon.") == 1.0
