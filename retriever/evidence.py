@@ -20,9 +20,9 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, kind_fit
+from .asks import _PERSON, answer_kind, asks_current_rating, kind_fit
 from .dates import reference_dates
-from .grades import GradesAsked, set_aside
+from .grades import GradesAsked, field_grade, names_an_area, set_aside
 from .lists import listed_under
 from .search import Candidate
 from .vocabulary import Words, word_set
@@ -185,6 +185,12 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0
             s.features[7] = 1.0 if len(text.split()) < 6 else 0.0
             pool.append(s)
+    if asks_current_rating(kind):
+        fields = [s for s in pool if s.features[3] >= 1.0 and field_grade(s.text) is not None]
+        if names_an_area(question, [s.text for s in fields], ignore):
+            for s in fields:  # "How did Ofsted grade leadership?" names an area
+                if s.text.strip().lower().startswith("overall"):
+                    s.features[3] = 0.6
     shapes = [sentence_shape(s.base) for s in pool]
     prints = [sentence_fingerprint(s.base) for s in pool]
     shared = snap.shape_docs([sh for sh in shapes + prints if sh is not None])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .vocabulary import Words, word_set
+
 # Words of the tables where records grade things: the inspectorates' four-point scale, audit
 # assurance levels, and the tables' own headings.
 GRADE_WORDS = ("outstanding", "good", "inadequate", "requires", "improvement", "effectiveness",
@@ -113,3 +115,19 @@ class GradesAsked:
         if self.part and field.strip().lower().startswith("overall"):
             return 0.6
         return 1.0
+
+
+def names_an_area(question: str, fields: list[str], ignore: set[str]) -> bool:
+    """Whether the question names one rated area: it holds a word of an area's label that at
+    most half of the labels share ("leadership" and "The impact of leaders on ..."; not
+    "children", in nearly every label). The overall judgement does not answer such a
+    question. ``ignore``: the words naming the document (council, title), which found it."""
+    labels = [word_set(f.rsplit(":", 1)[0]) for f in fields
+              if not f.strip().lower().startswith("overall")]
+    if len(labels) < 2 or "overall" in question.lower():
+        return False
+    distinct = Words({w for label in labels for w in label
+                      if len(w) >= 4 and sum(w in other for other in labels) <= len(labels) / 2})
+    return any(distinct.has(w) for w in word_set(question)
+               if len(w) >= 4 and w not in ignore and w not in GRADE_WORDS
+               and w not in _RATING_VERBS)

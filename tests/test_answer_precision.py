@@ -270,3 +270,17 @@ def test_which_part_did_ofsted_judge_and_a_hyphenated_span_of_time() -> None:
                                               grades=grades)
     wait = answer_kind("How long were some Eastshire children waiting for mental health help?")
     assert kind_fit(wait, "Following triage, two-year waiting times are not uncommon.") == 1.0
+
+
+def test_a_question_naming_one_rated_area_is_not_answered_by_the_overall_grade() -> None:
+    from retriever.grades import names_an_area
+
+    ignore = {"eastshire", "children", "services", "inspection"}
+    assert names_an_area("How did Ofsted grade leadership in Eastshire in 2021?", AREAS, ignore)
+    assert names_an_area("How was Eastshire's work with children in care judged?", AREAS,
+                         ignore)
+    # Children and young people in general, or the overall grade asked outright: no one area.
+    assert not names_an_area("How did Ofsted rate Eastshire's services for children and young "
+                             "people?", AREAS, ignore)
+    assert not names_an_area("How good is Eastshire's care for children overall?", AREAS,
+                             ignore)
