@@ -16,7 +16,7 @@ from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .grades import scale_words
-from .kinds import missing_kind
+from .kinds import missing_kind, missing_later_visit
 from .lacking import lacks_asked
 from .rank import ranked
 from .results import AskResult, Citation, Filters
@@ -176,6 +176,10 @@ def _unmet(snap: Snapshot, u: Understood, cands: list[Candidate]) -> str:
     lacking = missing_kind(snap, u.text, council)
     if lacking:
         return f"No record of the kind \"{lacking}\" from {council} is in this index."
+    later = missing_later_visit(snap, u.text, council, [m.doc_id for m in docs])
+    if later:
+        return (f"No {later} after the records found is in this index; the latest found is "
+                f"from {max((m.published or m.date or '') for m in docs) or 'an unknown date'}.")
     for pattern, kind, label in _KIND_NAMED:
         # "... the peer review that led to a new team, according to the 2023 inspection"
         # names the inspection as its record; the peer review is only what it is about.

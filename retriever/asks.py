@@ -195,7 +195,8 @@ _ASKS = (
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      _OFTEN),
     (re.compile(r"\bhow many\b|\bwhat number of\b|\bwhat (?:was|were|is|are) the (?:\w+ )?"
-                r"number of\b", re.I), _COUNT),
+                r"number of\b|\bwhat (?:was|were|is|are) the (?:average|mean|median|typical)\b",
+                re.I), _COUNT),
     # "How much had X improved since 2016?", "how much progress": how far something changed,
     # not an amount.
     (re.compile(r"\bat what age\b|\bhow old\b|\bhow many\b|"

@@ -75,3 +75,25 @@ def missing_kind(snap: Snapshot, question: str, council: str | None) -> str:
     lacking = sorted(p for p in named if p not in held and not any(p in h for h in held))
     # the longest phrase says it best ("area send inspection" over "area send")
     return max(lacking, key=len) if lacking else ""
+
+
+# "What did the first monitoring visit after the 2024 judgement find?", "Has Ofsted made a
+# focused visit since the March 2023 inspection?": a visit later than a record, asked about
+# as a record of its own. The report the question starts from does not hold it.
+_LATER_VISIT = re.compile(r"\b(?P<kind>monitoring|focused) visits?\b(?:\s+\S+){0,6}?\s+"
+                          r"(?:since|after|following)\b", re.I)
+
+
+def missing_later_visit(snap: Snapshot, question: str, council: str | None,
+                        doc_ids: list[str]) -> str:
+    """The kind of visit the question asks about, made after a record, when no document of
+    that kind is among ``doc_ids`` (the records found) or the council's own; or ""."""
+    m = _LATER_VISIT.search(question)
+    if not m:
+        return ""
+    kind = f"{m['kind'].lower()} visit"
+    docs = set(doc_ids) | {d for d, meta in snap.docs.items() if council and meta.council
+                           and council_matches(council, meta.council)}
+    held = any(kind in " ".join(filter(None, (snap.docs[d].title, snap.docs[d].committee))
+                                ).lower() for d in docs if d in snap.docs)
+    return "" if held else kind

@@ -24,10 +24,12 @@ _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+
                          r"weeks|months|years)\b", re.I)
 # A number counting something: "44 social workers", "two Children in Care Councils", "over
 # 1,000 pieces". Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
-# briefings", "16- and 17-year-olds"), nor "one" ("a one-council approach", "one of the").
+# briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one" ("a
+# one-council approach", "one of the").
 _COUNTED = re.compile(r"(?<![\w-])(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
                       r"eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?)"
-                      r"\s+(?!(?:per ?cent|years? old)\b)[A-Za-z]", re.I)
+                      r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
+                      r"weeks?|months?|years?))\b)[A-Za-z]", re.I)
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
 # percentage or a fraction ("56%", "over half", "four in five").
 _PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
@@ -52,11 +54,18 @@ def lacks_money(question: str, texts: list[str]) -> bool:
     return asks and not any(_MONEY.search(t) for t in texts)
 
 
+# A number after one of these labels names a stage or an age, not a count: "key stages 2 and
+# 4", "section 47 enquiries", "Year 6", "aged 16 and 17".
+_LABEL_BEFORE = re.compile(r"\b(?:stages?|sections?|years?|levels?|tiers?|phases?|steps?|pages?|"
+                           r"paragraphs?|items?|parts?|chapters?|aged?|ages|grades?)\s+$", re.I)
+
+
 def _counts(text: str, asked: Words) -> bool:
     """Whether a sentence counts something, or says none of what is asked ("no children")."""
     if any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
         return True
-    return bool(_COUNTED.search(_MONEY.sub(" ", ANY_DATE.sub(" ", text))))
+    rest = _MONEY.sub(" ", ANY_DATE.sub(" ", text))
+    return any(not _LABEL_BEFORE.search(rest, 0, m.start()) for m in _COUNTED.finditer(rest))
 
 
 def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
@@ -66,7 +75,8 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if lacks_money(question, texts):
         return "The passages found state no sum of money."
     kind, best = answer_kind(question), texts[:BEST]
-    if kind is _COUNT and not any(_counts(t, Words(word_set(question))) for t in best):
+    if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
+            and not any(_counts(t, Words(word_set(question))) for t in best)):
         return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(_PART.search(t) for t in best):
         return "The passages found state no percentage or share."

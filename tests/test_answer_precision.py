@@ -284,3 +284,34 @@ def test_a_question_naming_one_rated_area_is_not_answered_by_the_overall_grade()
                              "people?", AREAS, ignore)
     assert not names_an_area("How good is Eastshire's care for children overall?", AREAS,
                              ignore)
+
+
+def test_a_stage_an_age_or_a_span_of_time_is_not_a_count_unless_time_is_asked() -> None:
+    texts = ["Achievement is better than average at key stages 2 and 4.",
+             "Most decisions are made within 24 hours.",
+             "Under half were completed in the first seven months of 2018."]
+    question = "How many children were subject to child protection plans in Eastshire in 2018?"
+    assert lacks_asked(question, texts, [1.0] * 3).startswith("The passages found state no")
+    assert lacks_asked("What is the average caseload per social worker in Eastshire?", texts,
+                       [1.0] * 3).startswith("The passages found state no")
+    assert lacks_asked("How many hours did decisions take in Eastshire?", texts,
+                       [1.0] * 3) == ""
+
+
+def test_a_later_visit_asked_about_needs_a_record_of_that_visit(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-inspection-2023-03-10.txt").write_text(
+        "Eastshire Council\nInspection of local authority children's services\n"
+        "Inspection dates: 6 to 10 March 2023\n\nOverall effectiveness: Inadequate\n\n"
+        "Since the last inspection, the local authority has not made sufficient progress.\n",
+        encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        later = assistant.ask("Has Ofsted carried out a monitoring visit to Eastshire since the "
+                              "March 2023 inspection, and what did it find?")
+        found = assistant.ask("What did Ofsted find about Eastshire's progress since the last "
+                              "inspection?")
+    assert later.abstained and "No monitoring visit after the records found" in later.answer
+    assert not found.abstained
