@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from indexer.gazetteer import council_matches, find_council_in_query
@@ -84,6 +85,24 @@ def _core(council: str) -> str:
     return core.strip()
 
 
+# First words that do not name a place on their own ("North Somerset", "City of London").
+_NOT_SHORT = frozenset("North South East West Central Greater Royal City Borough County "
+                       "Metropolitan London Isle Isles".split())
+
+
+@lru_cache(maxsize=8)
+def _short_names(councils: tuple[str, ...]) -> dict[str, str]:
+    """The first word of a council's name of several ("Richmond" for Richmond upon Thames,
+    "Kensington" for Kensington and Chelsea, "Stockton" for Stockton-on-Tees), as people
+    shorten it, where no other council of the index starts with it."""
+    firsts: dict[str, list[str]] = {}
+    for council in councils:
+        words = re.split(r"[\s,-]+", _core(council))
+        if len(words) > 1 and len(words[0]) >= 5 and words[0] not in _NOT_SHORT:
+            firsts.setdefault(words[0], []).append(council)
+    return {w: cs[0] for w, cs in firsts.items() if len(cs) == 1}
+
+
 def council_in_question(question: str, councils: list[str]) -> str | None:
     """The council a question names: one the index holds first (by its core name, so
     "Eastshire" finds "Eastshire County Council"), then the gazetteer, then the form."""
@@ -91,6 +110,10 @@ def council_in_question(question: str, councils: list[str]) -> str | None:
         core = _core(council)
         if len(core) >= 3 and re.search(rf"\b{re.escape(core)}\b", question, re.I):
             return council
+    short = _short_names(tuple(councils))
+    for word in re.findall(r"\b[A-Z][a-z]{4,}\b", question):
+        if word in short:
+            return short[word]
     named = find_council_in_query(question)
     if named:
         return named

@@ -152,6 +152,22 @@ def test_query_names_council_year_range_and_type() -> None:
     assert u.implied.council == "Eastshire County Council"
 
 
+def test_a_council_is_named_by_the_first_word_people_shorten_it_to() -> None:
+    councils = ["London Borough of Richmond upon Thames", "Royal Borough of Kensington and "
+                "Chelsea", "Stockton-on-Tees Borough Council", "North Somerset Council",
+                "North Yorkshire Council", "Kingston upon Hull City Council",
+                "Royal Borough of Kingston upon Thames"]
+    for question, council in [("How does Richmond's 2025 result compare?", councils[0]),
+                              ("What did Ofsted find in Kensington?", councils[1]),
+                              ("Are Stockton's care leavers supported?", councils[2])]:
+        assert understand(question, councils, {}, Filters()).implied.council == council
+    # "North" names no one council, and "Kingston" two of them.
+    assert understand("What did North inspectors find?", councils, {},
+                      Filters()).implied.council is None
+    assert understand("What did Kingston decide?", councils, {},
+                      Filters()).implied.council is None
+
+
 def test_explicit_filters_win_over_the_question() -> None:
     u = understand("adoption in York", ["City of York Council", "Leeds City Council"], {},
                    Filters(council="Leeds City Council"))
