@@ -258,7 +258,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
         # inspector: A Name" who wrote it, which answer only questions asking when or who.
-        field = _DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip())
+        field = (_DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip())
+                 or _RATED.search(text))
         return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
@@ -350,11 +351,18 @@ def asks_record_form(question: str) -> bool:
     return isinstance(answer_kind(question), (Listing, _Rated))
 
 
+# "Who runs / delivers / provides X": done by a body (a trust, a company) as often as a person.
+_BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provides|provided|"
+                         r"operates|operated|manages|managed|commissions|commissioned)\b", re.I)
+
+
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed
+    if kind is _PERSON and _BODY_ASKED.search(question):
+        return None  # "Who runs X's children's services?": a body may, as well as a person
     if kind is None and _MONEY_NAMED.search(question):
         return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
