@@ -258,8 +258,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
         # inspector: A Name" who wrote it, which answer only questions asking when or who.
-        field = (_DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip())
-                 or _RATED.search(text))
+        field = _DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip())
         return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
