@@ -355,6 +355,18 @@ _BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provi
                          r"operates|operated|manages|managed|commissions|commissioned)\b", re.I)
 
 
+# "What did inspectors / Ofsted / the 2019 report find ...": who is asked, not what about.
+_ASKED_OF = re.compile(r"\bwhat did ((?:\w+[’']?s?\s+){1,3}?)(?:say|find|think|make|conclude|"
+                       r"report|note|observe)\b", re.I)
+
+
+def asked_of(question: str) -> set[str]:
+    """The words naming whose findings a question asks for ("inspectors", "Ofsted"): every
+    sentence of a report is theirs, so these words do not tell the answer from the rest."""
+    m = _ASKED_OF.search(question)
+    return {re.sub(r"[’']s?$", "", w.lower()) for w in m[1].split()} if m else set()
+
+
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)

@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, asks_current_rating, kind_fit
+from .asks import _PERSON, answer_kind, asked_of, asks_current_rating, kind_fit
 from .dates import reference_dates
 from .grades import GradesAsked, field_grade, names_an_area, set_aside
 from .lists import listed_under
@@ -201,7 +201,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
     word_sets = [Words(word_set(s.text)) for s in pool]
-    weights = term_weights(terms, ignore | aside, word_sets)
+    weights = term_weights(terms, ignore | aside | asked_of(question), word_sets)
     total = sum(weights.values()) or 1.0
     headings: dict[str, Words] = {}
     for s, words in zip(pool, word_sets, strict=True):

@@ -322,3 +322,13 @@ def test_who_runs_a_service_may_be_a_body_not_only_a_person() -> None:
     assert answer_kind(question) is None
     assert kind_fit(None, "Lead inspector: Maire Atherton, Her Majesty's Inspector") < \
         kind_fit(None, "Children's social care is delivered by Achieving for Children.")
+
+
+def test_whose_findings_are_asked_for_is_not_what_they_are_about() -> None:
+    from retriever.asks import asked_of
+
+    assert asked_of("What did inspectors find about social worker caseloads in Kent?") == {
+        "inspectors"}
+    assert asked_of("What did Ofsted's 2019 inspection say about life-story work?") == {
+        "ofsted", "2019", "inspection"}
+    assert asked_of("How well does Eastshire support care leavers?") == set()
