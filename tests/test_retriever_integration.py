@@ -146,3 +146,16 @@ def test_cli_json_matches_the_api_contract(corpus_index: Path, assistant: Assist
                                   for h in search["hits"])
     res = _cli("resolutions", "adoption", index=corpus_index)
     assert set(res) == {"resolutions", "count"} and res["count"] >= 1
+
+
+def test_the_first_search_hit_holds_the_answers_first_quote(assistant: Assistant) -> None:
+    """Search and ask agree: the passage a user is shown first is the one the answer quotes
+    first (x01's count sits in a passage that ranked second by its words and meaning)."""
+    for q in load_questions(EXTRA_QA):
+        answer = assistant.ask(q["question"])
+        if answer.abstained:
+            continue
+        first = assistant.search(q["question"]).hits[0].citation
+        cited = answer.citations[0].citation
+        assert (first.doc_id, first.item_ref) == (cited.doc_id, cited.item_ref), q["qid"]
+        assert first.char_start <= cited.char_start < cited.char_end <= first.char_end, q["qid"]
