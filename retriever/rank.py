@@ -51,7 +51,9 @@ def ranked(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     for c in head:
         c.score = W_FUSED * c.score / top + W_SENTENCE * best.get(c.chunk_id, floor)
     head.sort(key=lambda c: (c.score, c.dense), reverse=True)
-    if sentences:  # the passage the answer quotes first leads the results
+    # The passage the answer quotes first leads the results when that sentence holds the
+    # very kind of thing asked for (a count for "how many", a rated field for a rating).
+    if sentences and sentences[0].features[3] >= 1.0:
         lead = next((c for c in head if c.chunk_id == sentences[0].cand.chunk_id), None)
         if lead is not None:
             head.remove(lead)

@@ -149,11 +149,14 @@ def test_cli_json_matches_the_api_contract(corpus_index: Path, assistant: Assist
 
 
 def test_the_first_search_hit_holds_the_answers_first_quote(assistant: Assistant) -> None:
-    """Search and ask agree: the passage a user is shown first is the one the answer quotes
-    first (x01's count sits in a passage that ranked second by its words and meaning)."""
+    """Search and ask agree when the answer's first quote holds the kind of thing asked (a
+    count, a date, a person): the passage a user is shown first is the one quoted (x01's count
+    sits in a passage that ranked second by its words and meaning)."""
+    from retriever.asks import answer_kind
+
     for q in load_questions(EXTRA_QA):
         answer = assistant.ask(q["question"])
-        if answer.abstained:
+        if answer.abstained or answer_kind(q["question"]) is None:
             continue
         first = assistant.search(q["question"]).hits[0].citation
         cited = answer.citations[0].citation
