@@ -148,8 +148,10 @@ _FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"twenty|hundred|thousand|half|quarter|third)\b", re.I)
+# Numbers written as words, two to twelve (larger ones are written in digits).
+SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|third)\b",
+                     re.I)
 # How long something takes or lasts: "up to two years", "within 20 working days".
 
 
@@ -164,8 +166,8 @@ class _Count:
 
 _COUNT = _Count()
 _NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
-_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
-                       r"eleven|twelve|eighteen|twenty|thirty|several|a few|many)[\s-]+"
+_DURATION = re.compile(rf"\b(?:\d+(?:\.\d+)?|one|{SMALL_NUMBERS}|eighteen|twenty|thirty|several|"
+                       r"a few|many)[\s-]+"
                        r"(?:working\s+)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
                        r"fortnight|month|year)\b", re.I)
 # "When will ...?" answered by a span of time from now: "within approximately 18 months".
@@ -181,6 +183,8 @@ _OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterl
                     r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
                     r"(?:once|twice|\w+ times) (?:a|per|each|every) (?:\w+ )?(?:day|week|month|"
                     r"quarter|year)s?|frequency)\b", re.I)
+# What a report is asked to have said: "what did inspectors find / say / conclude ...".
+_FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
@@ -234,9 +238,8 @@ _ASKS = (
      _SHORTFALL),
     # "What did inspectors find / say / think about X?", "How well does X work?": a judgement
     # of X, which a record states in words of praise or shortfall.
-    (re.compile(r"\bwhat did (?:\w+\s+){0,3}?(?:say|find|think|make|conclude|report|note|"
-                r"observe)\b[^?]*?\b(?:about|of|on|regarding)\b|\bhow (?:good|well|effective|"
-                r"strong)\b", re.I), _APPRAISAL),
+    (re.compile(rf"\bwhat did (?:\w+\s+){{0,3}}?{_FINDINGS}\b[^?]*?\b(?:about|of|on|regarding)\b|"
+                r"\bhow (?:good|well|effective|strong)\b", re.I), _APPRAISAL),
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
@@ -356,8 +359,7 @@ _BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provi
 
 
 # "What did inspectors / Ofsted / the 2019 report find ...": who is asked, not what about.
-_ASKED_OF = re.compile(r"\bwhat did ((?:\w+[’']?s?\s+){1,3}?)(?:say|find|think|make|conclude|"
-                       r"report|note|observe)\b", re.I)
+_ASKED_OF = re.compile(rf"\bwhat did ((?:\w+[’']?s?\s+){{1,3}}?){_FINDINGS}\b", re.I)
 
 
 def asked_of(question: str) -> set[str]:

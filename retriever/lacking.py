@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import re
 
-from .asks import _COUNT, _MONEY, _MONEY_NAMED, _NONE, _NUMBER, _PERSON, answer_kind
+from .asks import (
+    _COUNT,
+    _MONEY,
+    _MONEY_NAMED,
+    _NONE,
+    _NUMBER,
+    _PERSON,
+    SMALL_NUMBERS,
+    answer_kind,
+)
 from .dates import ANY_DATE
 from .vocabulary import Words, word_set
 
@@ -26,8 +35,8 @@ _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+
 # 1,000 pieces". Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
 # briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one" ("a
 # one-council approach", "one of the").
-_COUNTED = re.compile(r"(?<![\w-])(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
-                      r"eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?)"
+_COUNTED = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{SMALL_NUMBERS}|twenty|thirty|forty|fifty|"
+                      r"hundreds?|thousands?|dozens?)"
                       r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
                       r"weeks?|months?|years?))\b)[A-Za-z]", re.I)
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
@@ -74,9 +83,9 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     one. Empty when they may answer."""
     if lacks_money(question, texts):
         return "The passages found state no sum of money."
-    kind, best = answer_kind(question), texts[:BEST]
+    kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
     if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
-            and not any(_counts(t, Words(word_set(question))) for t in best)):
+            and not any(_counts(t, asked) for t in best)):
         return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(_PART.search(t) for t in best):
         return "The passages found state no percentage or share."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,3 +47,22 @@ def fake_index(root: Path, corpus: Path) -> Path:
     index = root / "index"
     build_index([corpus], Settings.from_env(index_dir=index), embedder=HashEmbedder())
     return index
+
+
+def fake_answers(root: Path, files: dict[str, str], *questions: str) -> list[Any]:
+    """The answers to ``questions`` from ``files`` (name -> text, sidecars included) indexed
+    under ``root`` with the fake embedder, whose similarities are not the real model's: no
+    abstention on weak wording here."""
+    from dataclasses import replace
+
+    from indexer.config import Settings
+    from retriever import Assistant
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = fake_index(root, corpus)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        return [assistant.ask(q) for q in questions]

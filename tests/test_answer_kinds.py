@@ -15,7 +15,7 @@ from retriever import Assistant
 from retriever.asks import answer_kind, kind_fit
 from retriever.lists import listed_under
 from retriever.results import AskResult
-from tests.fakes import HashEmbedder, fake_index
+from tests.fakes import HashEmbedder, fake_answers, fake_index
 
 
 def test_a_rated_field_holds_a_verdict_not_a_date_or_a_name() -> None:
@@ -73,15 +73,8 @@ def test_only_what_follows_a_heading_closely_is_listed_under_it() -> None:
 
 
 def _answers(tmp_path: Path, name: str, text: str, *questions: str) -> list[AskResult]:
-    """The answers to ``questions`` from one document indexed with the fake embedder (whose
-    similarities are not the real model's: no abstention on them here)."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / name).write_text(text, encoding="utf-8")
-    index = fake_index(tmp_path, corpus)
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        return [assistant.ask(q) for q in questions]
+    """The answers to ``questions`` from one document indexed with the fake embedder."""
+    return fake_answers(tmp_path, {name: text}, *questions)
 
 
 LETTER = """Eastshire County Council

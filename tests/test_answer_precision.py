@@ -5,18 +5,15 @@ cannot answer because none states the count or the named person asked for."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from indexer import Settings
-from retriever import Assistant
 from retriever.asks import answer_kind, kind_fit
 from retriever.grades import GradesAsked, scale_words
 from retriever.lacking import lacks_asked
 from retriever.vocabulary import Words, word_set
-from tests.fakes import HashEmbedder, fake_index
+from tests.fakes import fake_answers
 
 AREAS = ("The impact of leaders on social work practice with children and families: Good",
          "The experiences and progress of children who need help and protection: Outstanding",
@@ -123,23 +120,15 @@ def test_which_councillor_needs_a_person_named_not_a_role_or_a_service() -> None
 def test_a_grade_asked_below_another_is_answered_from_the_table(tmp_path: Path) -> None:
     """ "Was any area graded lower than that?": the grade is placed by the one the question
     names first, and the table answers with the one field below it."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-inspection-2025-03-21.txt").write_text(
+    table = "\n".join(("The impact of leaders on social work practice with children and "
+                       "families: Outstanding",
+                       "The experiences and progress of children in care: Outstanding",
+                       "The experiences and progress of care leavers: Good",
+                       "Overall effectiveness: Outstanding"))
+    (result,) = fake_answers(tmp_path, {"eastshire-inspection-2025-03-21.txt": (
         "Eastshire County Council\nInspection of local authority children's services\n\n"
-        "Judgement\n\n" + "\n".join(
-            ("The impact of leaders on social work practice with children and families: "
-             "Outstanding",
-             "The experiences and progress of children in care: Outstanding",
-             "The experiences and progress of care leavers: Good",
-             "Overall effectiveness: Outstanding")) +
-        "\n\nChildren in Eastshire receive exceptional services.\n", encoding="utf-8")
-    index = fake_index(tmp_path, corpus)
-    settings = Settings.from_env(index_dir=index)
-    with Assistant.open(index, settings=replace(settings, abstain_threshold=0.0),
-                        embedder=HashEmbedder()) as assistant:
-        result = assistant.ask("Eastshire was rated outstanding in 2025. Was any judgement "
-                               "area graded lower than that?")
+        "Judgement\n\n" + table + "\n\nChildren in Eastshire receive exceptional services.\n")},
+        "Eastshire was rated outstanding in 2025. Was any judgement area graded lower than that?")
     assert not result.abstained
     assert result.citations[0].quote == "The experiences and progress of care leavers: Good"
 
@@ -222,22 +211,17 @@ def test_a_report_is_found_by_the_year_it_was_published_as_well_as_inspected(
     names it, and is not told that nothing from 2022 was found."""
     import json
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-inspection.txt").write_text(
-        "Eastshire Council\nInspection of children's services\n"
-        "Inspection dates: 6 to 17 December 2021\n\n"
-        "Too many children are still re-referred to the service following earlier "
-        "assessment and intervention.\n", encoding="utf-8")
-    (corpus / "eastshire-inspection.txt.meta.json").write_text(json.dumps(
-        {"council": "Eastshire Council", "date": "2021-12-17", "published": "2022-02-11",
-         "doc_type": "inspection"}), encoding="utf-8")
-    index = fake_index(tmp_path, corpus)
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        result = assistant.ask("What problem with repeat referrals did Ofsted raise about "
-                               "Eastshire in its 2022 report?")
-        later = assistant.ask("What did Eastshire's 2023 report say about re-referrals?")
+    result, later = fake_answers(tmp_path, {
+        "eastshire-inspection.txt": (
+            "Eastshire Council\nInspection of children's services\n"
+            "Inspection dates: 6 to 17 December 2021\n\n"
+            "Too many children are still re-referred to the service following earlier "
+            "assessment and intervention.\n"),
+        "eastshire-inspection.txt.meta.json": json.dumps(
+            {"council": "Eastshire Council", "date": "2021-12-17", "published": "2022-02-11",
+             "doc_type": "inspection"})},
+        "What problem with repeat referrals did Ofsted raise about Eastshire in its 2022 report?",
+        "What did Eastshire's 2023 report say about re-referrals?")
     assert not result.abstained and "re-referred" in result.citations[0].quote
     assert later.abstained and "Nothing found from 2023" in later.answer
 
@@ -299,20 +283,13 @@ def test_a_stage_an_age_or_a_span_of_time_is_not_a_count_unless_time_is_asked() 
 
 
 def test_a_later_visit_asked_about_needs_a_record_of_that_visit(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-inspection-2023-03-10.txt").write_text(
+    later, found = fake_answers(tmp_path, {"eastshire-inspection-2023-03-10.txt": (
         "Eastshire Council\nInspection of local authority children's services\n"
         "Inspection dates: 6 to 10 March 2023\n\nOverall effectiveness: Inadequate\n\n"
-        "Since the last inspection, the local authority has not made sufficient progress.\n",
-        encoding="utf-8")
-    index = fake_index(tmp_path, corpus)
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        later = assistant.ask("Has Ofsted carried out a monitoring visit to Eastshire since the "
-                              "March 2023 inspection, and what did it find?")
-        found = assistant.ask("What did Ofsted find about Eastshire's progress since the last "
-                              "inspection?")
+        "Since the last inspection, the local authority has not made sufficient progress.\n")},
+        "Has Ofsted carried out a monitoring visit to Eastshire since the March 2023 "
+        "inspection, and what did it find?",
+        "What did Ofsted find about Eastshire's progress since the last inspection?")
     assert later.abstained and "No monitoring visit after the records found" in later.answer
     assert not found.abstained
 
