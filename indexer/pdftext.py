@@ -251,6 +251,26 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _back_cover(text: str, start: int) -> list[tuple[int, int]]:
+    """The back cover from ``start`` to the end, less any numbered paragraph of the report
+    that the PDF's text order put among it ("51. Social workers enjoy ..."): those are
+    content. A last page that is mostly numbered paragraphs is content, not a cover."""
+    paragraphs = _paragraphs(text, start, len(text))
+    numbered = [(a, b) for a, b in paragraphs if _NUMBERED_LINE.match(text, a)]
+    if not numbered:
+        return [(start, len(text))]
+    if sum(b - a for a, b in numbered) * 2 > len(text) - start:
+        return []
+    spans, pos = [], start
+    for a, b in numbered:
+        if a > pos:
+            spans.append((pos, a))
+        pos = b
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
 def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
     """Spans that are publisher back matter or address blocks, not the record's content.
 
@@ -272,9 +292,8 @@ def excluded_spans(text: str, page_starts: list[int]) -> list[tuple[int, int]]:
             cut = text.find("\n\n", last, last + 300)
             start = cut + 2 if cut != -1 else len(text)
         back = text[start:]
-        if len(_CONTACT.findall(back)) >= 5 and not _NUMBERED_LINE.search(back) \
-                and len(page) < 5000:
-            spans.append((start, len(text)))
+        if len(_CONTACT.findall(back)) >= 5 and len(page) < 5000:
+            spans += _back_cover(text, start)
     for a, b in _paragraphs(text, 0, spans[0][0] if spans else len(text)):
         lines = text[a:b].split("\n")
         if len(lines) >= 3 and all(len(ln) <= 80 for ln in lines) \

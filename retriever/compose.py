@@ -46,10 +46,15 @@ _ASKS_CHANGE = re.compile(r"\bhow (?:has|have|did)\b.{0,60}\b(?:chang\w*|improv\
 
 
 # Opening words that refer to the sentence before ("This means", "These include", "Such
-# delays"), but not to the document itself ("This report", "This letter summarises").
-_POINTS_BACK = re.compile(r"(?:This|These|That|Those|Such)\b(?!\s+(?:letter|report|inspection|"
-                          r"visit|meeting|committee|panel|document|paper|section|appendix|"
-                          r"agenda|minutes?|review|plan|framework|strategy)\b)")
+# delays", "As a result, ...", "Since that visit, ...", "They ..."), but not to the document itself
+# ("This report", "This letter summarises", "Since this inspection").
+_ITSELF = (r"(?!\s+(?:letter|report|inspection|visit|meeting|committee|panel|document|paper|"
+           r"section|appendix|agenda|minutes?|review|plan|framework|strategy)\b)")
+_POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due to|In spite of|"
+                          rf"As a result of)\s+)?(?:(?:This|These|this|these)\b{_ITSELF}|"
+                          r"(?:That|Those|that|those|Such|such|then)\b)|(?:It|Its|They|Their)\b|"
+                          r"(?:As a result|Consequently|Therefore|Thus|Hence|As such|In turn|"
+                          r"In addition|Furthermore|Moreover|Additionally)\b")
 _LOOK_BACK = 600  # characters searched for the sentence pointed to
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from indexer.gazetteer import council_matches
 
+from .dates import Moment, reference_dates
+
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
@@ -84,16 +86,42 @@ _LATER_VISIT = re.compile(r"\b(?P<kind>monitoring|focused) visits?\b(?:\s+\S+){0
                           r"(?:since|after|following)\b", re.I)
 
 
+# "When did Ofsted next visit X after the December 2024 inspection?": a record dated after
+# the one the question starts from, whatever its kind.
+_NEXT_VISIT = re.compile(r"\bnext\s+(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def missing_later_visit(snap: Snapshot, question: str, council: str | None,
                         doc_ids: list[str]) -> str:
     """The kind of visit the question asks about, made after a record, when no document of
     that kind is among ``doc_ids`` (the records found) or the council's own; or ""."""
+    docs = set(doc_ids) | {d for d, meta in snap.docs.items() if council and meta.council
+                           and council_matches(council, meta.council)}
+    if _NEXT_VISIT.search(question):
+        return "" if _dated_after(snap, docs, reference_dates(question)) else "visit"
     m = _LATER_VISIT.search(question)
     if not m:
         return ""
     kind = f"{m['kind'].lower()} visit"
-    docs = set(doc_ids) | {d for d, meta in snap.docs.items() if council and meta.council
-                           and council_matches(council, meta.council)}
     held = any(kind in " ".join(filter(None, (snap.docs[d].title, snap.docs[d].committee))
                                 ).lower() for d in docs if d in snap.docs)
     return "" if held else kind
+
+
+def _dated_after(snap: Snapshot, docs: set[str], known: list[Moment]) -> bool:
+    """Whether a record among ``docs`` was made (its own date, not its publication) after the
+    latest month or year the question names; True when it names none."""
+    def key(year: str, month: str) -> tuple[int, int]:
+        return int(year), (_MONTHS.index(month) + 1 if month in _MONTHS else 0)
+    dated = [key(y, m) for y, m in known if y]
+    if not dated:
+        return True
+    latest = max(dated)
+    for d in docs:
+        made = (snap.docs[d].date or "") if d in snap.docs else ""
+        if re.match(r"\d{4}-\d\d", made):
+            year, month = int(made[:4]), int(made[5:7])
+            if (year, month if latest[1] else 0) > latest:
+                return True
+    return False

@@ -32,26 +32,36 @@ _MONEY_ASKED = re.compile(r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund(?:ing
 _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+ )?(?:hours|days|"
                          r"weeks|months|years)\b", re.I)
 # A number counting something: "44 social workers", "two Children in Care Councils", "over
-# 1,000 pieces". Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
-# briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one" ("a
-# one-council approach", "one of the").
-_COUNTED = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{SMALL_NUMBERS}|twenty|thirty|forty|fifty|"
-                      r"hundreds?|thousands?|dozens?)"
+# 1,000 pieces", "one child", a figure in brackets after what it counts ("children's centres
+# (48)"). Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
+# briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one of" or
+# "a one-council approach".
+_COUNTED = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{SMALL_NUMBERS}|one(?!\s+of\b)|twenty|thirty|"
+                      r"forty|fifty|hundreds?|thousands?|dozens?)"
                       r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
-                      r"weeks?|months?|years?))\b)[A-Za-z]", re.I)
+                      r"weeks?|months?|years?))\b)[A-Za-z]|[a-z]\s+\(\d[\d,]*\)", re.I)
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
 # percentage or a fraction ("56%", "over half", "four in five").
 _PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
                          r"\bfor what (?:proportion|share)\b", re.I)
 _PART = re.compile(r"\d\s?%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|quarters|"
-                   r"fifth|fifths|tenth|tenths|majority|minority)\b|"
+                   r"fifth|fifths|tenth|tenths)\b|"
                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) in (?:every )?"
                    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+# "The majority of care leavers" gives a proportion in words but no percentage.
+_PART_IN_WORDS = re.compile(r"\b(?:majority|minority)\b", re.I)
+_PERCENTAGE_ASKED = re.compile(r"\bpercentage\b|\bper ?cent\b", re.I)
 # "Which councillor / officer / person ...", "what is the name of X's cabinet member": one
 # named individual is asked for, which a role ("the lead member chairs the board") does not
 # give; "who chairs ..." may be answered by one.
 _NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b|"
                           r"\bwhat (?:is|was) the name of\b", re.I)
+# "What did Calderdale's cabinet member say about the result?": what one person in a role
+# said, which only a record that mentions that role can hold.
+_SAID_BY = re.compile(r"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?P<role>cabinet member|"
+                      r"lead member|portfolio holder|councillor|cllr|mp|leader|mayor|"
+                      r"chief executive|director|minister|secretary of state|chair)"
+                      r"(?:\s+[\w’'-]+){0,6}?\s+(?:say|tell|think|comment|respond)\b", re.I)
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
@@ -87,8 +97,13 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
             and not any(_counts(t, asked) for t in best)):
         return "The passages found state no count of what is asked."
-    if _PART_ASKED.search(question) and not any(_PART.search(t) for t in best):
+    if _PART_ASKED.search(question) and not any(
+            _PART.search(t) or (_PART_IN_WORDS.search(t)
+                                and not _PERCENTAGE_ASKED.search(question)) for t in best):
         return "The passages found state no percentage or share."
+    said = _SAID_BY.search(question)
+    if said and not any(re.search(rf"\b{said['role']}\b", t, re.I) for t in best):
+        return f"The passages found do not mention the {said['role']}."
     if kind is _PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."

@@ -309,3 +309,57 @@ def test_whose_findings_are_asked_for_is_not_what_they_are_about() -> None:
     assert asked_of("What did Ofsted's 2019 inspection say about life-story work?") == {
         "ofsted", "2019", "inspection"}
     assert asked_of("How well does Eastshire support care leavers?") == set()
+
+
+def test_one_of_a_thing_or_a_figure_in_brackets_is_a_count() -> None:
+    question = "How many Eastshire children were living in unregistered children's homes?"
+    texts = ["One child was living in an unregistered children’s home."]
+    assert lacks_asked(question, texts, [1.0]) == ""
+    centres = "How many children's centres has Eastshire kept?"
+    assert lacks_asked(centres, ["Eastshire has kept most of its children’s centres (48)."],
+                       [1.0]) == ""
+    assert lacks_asked(question, ["One of the homes is not registered."],
+                       [1.0]).startswith("The passages found state no count")
+
+
+def test_a_percentage_asked_is_not_given_by_the_majority() -> None:
+    texts = ["The majority of children in care make good progress at school."]
+    assert lacks_asked("What percentage of Eastshire's children in care achieved grade 4 in "
+                       "GCSE maths?", texts, [0.5]).startswith("The passages found state no "
+                                                                 "percentage")
+    assert lacks_asked("What proportion of Eastshire's children in care make good progress?",
+                       texts, [0.5]) == ""
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ofsted say needs to get better for Eastshire children who go missing?",
+    "What should Eastshire do better for care leavers?"])
+def test_what_needs_to_get_better_asks_for_the_improvements_listed(question: str) -> None:
+    assert type(answer_kind(question)).__name__ == "Listing"
+    assert answer_kind("Has Eastshire got better since its last inspection?") is None
+
+
+def test_the_next_visit_after_a_record_needs_a_record_made_after_it(tmp_path: Path) -> None:
+    report = ("Eastshire Council\nInspection of local authority children's services\n"
+              "Inspection dates: 2 to 6 December 2024\n\nOverall effectiveness: Good\n\n"
+              "Since the last inspection, the local authority has maintained good services.\n")
+    before = report.replace("2 to 6 December 2024", "8 to 12 March 2021").replace(
+        "has maintained good services", "has improved services")
+    later, earlier = fake_answers(
+        tmp_path, {"eastshire-inspection-2025-01-29.txt": report,
+                   "eastshire-inspection-2021-04-20.txt": before},
+        "When did Ofsted next visit Eastshire after the December 2024 inspection?",
+        "When did Ofsted next visit Eastshire after the 2021 inspection?")
+    assert later.abstained and "No visit after the records found" in later.answer
+    assert not earlier.abstained
+
+
+def test_what_someone_in_a_role_said_needs_a_passage_that_mentions_the_role() -> None:
+    question = "What did Eastshire's cabinet member for children say about the 2024 result?"
+    texts = ["Leaders have a clear understanding of the quality of practice."]
+    assert lacks_asked(question, texts, [0.5]) == ("The passages found do not mention the "
+                                                   "cabinet member.")
+    assert lacks_asked(question, [*texts, "The cabinet member for children said the council "
+                                          "accepted every finding."], [0.5, 0.5]) == ""
+    assert lacks_asked("What did inspectors say about the director's leadership?", texts,
+                       [0.5]) == ""

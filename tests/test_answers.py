@@ -350,3 +350,46 @@ def test_a_passage_cut_mid_sentence_is_quoted_from_the_sentence_start() -> None:
     assert _sentence_start(text, cut, len(text)) == text.index("While it is positive")
     headed = "What needs to improve\n\n(a) The timeliness of assessments."
     assert _sentence_start(headed, headed.index("(a)"), len(headed)) == headed.index("(a)")
+
+
+CONNECTED = """WAKEFORD METROPOLITAN BOROUGH COUNCIL
+
+CHILDREN'S SCRUTINY PANEL
+
+Thursday 12 September 2019
+
+9. ADOPTION
+
+Adopters are recruited and matched with children early in their care planning.
+As a result, timescales for children achieving permanence are good.
+
+10. FOCUSED VISIT
+
+In February 2019, a focused visit found areas for priority action in the front door.
+Since that visit, progress in the front door has been slow and uneven.
+
+11. CARE LEAVERS
+
+Personal advisers keep in touch with care leavers up to the age of 25.
+They help young people to find homes, training and work.
+"""
+
+
+def test_a_sentence_that_opens_with_a_connective_is_quoted_with_its_neighbour(
+        tmp_path: Path) -> None:
+    """ "As a result, ...", "Since that visit, ..." and "They ..." point back like "This
+    ...": quoted alone they do not say what led to them, so the sentence before is quoted
+    with them; and a quote is followed by one that opens so."""
+    from tests.fakes import fake_answers
+
+    result, visit, pronoun = fake_answers(
+        tmp_path, {"wakeford-2019-09-12.txt": CONNECTED},
+        "Are timescales for children achieving permanence good?",
+        "What did the February 2019 focused visit find in the front door?",
+        "Who helps young people to find homes, training and work?")
+    quote = next(c.quote for c in result.citations if "timescales" in c.quote)
+    assert quote.startswith("Adopters are recruited and matched")
+    found = next(c.quote for c in visit.citations if "focused visit found" in c.quote)
+    assert found.endswith("progress in the front door has been slow and uneven.")
+    helps = next(c.quote for c in pronoun.citations if "find homes" in c.quote)
+    assert helps.startswith("Personal advisers keep in touch")

@@ -297,6 +297,31 @@ def test_a_back_cover_that_opens_by_ending_the_last_sentence_is_still_back_matte
     assert "Leaders know their services well" not in excluded
 
 
+def test_a_numbered_paragraph_printed_among_the_back_cover_stays_in_the_report() -> None:
+    """A PDF's text order can put one of the report's numbered paragraphs between the
+    inspectorate's address and its self-description. That paragraph is content; the back
+    cover around it is not, so "Ofsted regulates and inspects ..." never answers a question.
+    A last page made mostly of numbered paragraphs is not a back cover at all."""
+    from indexer.pdftext import excluded_spans
+
+    report = "50. Leaders know their services well and act on what they find.\n\n"
+    back = ("Piccadilly Gate\nStore Street\nManchester\nM1 2WD\nT: 0300 123 1231\n"
+            "E: enquiries@ofsted.gov.uk\nW: www.gov.uk/ofsted\n© Crown copyright 2025\n\n"
+            "51. Social workers enjoy working for Eastshire and speak positively about their "
+            "experiences.\n\nThe Office for Standards in Education, Children’s Services and "
+            "Skills (Ofsted) regulates and inspects to achieve excellence.\n\n"
+            "This report is available at https://reports.ofsted.gov.uk/.\n")
+    text = report + back
+    excluded = "".join(text[a:b] for a, b in excluded_spans(text, [0, len(report)]))
+    assert "regulates and inspects" in excluded and "M1 2WD" in excluded
+    assert "Social workers enjoy" not in excluded and "50. Leaders" not in excluded
+    minutes = ("12. Any other business was raised by members and noted by the chair of the "
+               "meeting in full.\n\n13. The committee noted the contact details below and "
+               "agreed to circulate them to all members before the next meeting.\n\n"
+               "Contact: a@b.gov.uk, c@d.gov.uk, 0300 123 1231, www.e.gov.uk, M1 2WD\n")
+    assert excluded_spans(report + minutes, [0, len(report)]) == []
+
+
 def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> None:
     """pypdf gives a narrow judgement cell as "Requires improvement to" / "be good": the row
     reads as one label and one grade. A sentence that wraps before its grade ("... are" /
