@@ -282,11 +282,16 @@ def test_a_stage_an_age_or_a_span_of_time_is_not_a_count_unless_time_is_asked() 
                        [1.0] * 3) == ""
 
 
+def _report(dates: str, grade: str, since: str) -> str:
+    """An Eastshire inspection report: its dates, overall grade and progress since the last."""
+    return (f"Eastshire Council\nInspection of local authority children's services\n"
+            f"Inspection dates: {dates}\n\nOverall effectiveness: {grade}\n\n"
+            f"Since the last inspection, the local authority {since}.\n")
+
+
 def test_a_later_visit_asked_about_needs_a_record_of_that_visit(tmp_path: Path) -> None:
-    later, found = fake_answers(tmp_path, {"eastshire-inspection-2023-03-10.txt": (
-        "Eastshire Council\nInspection of local authority children's services\n"
-        "Inspection dates: 6 to 10 March 2023\n\nOverall effectiveness: Inadequate\n\n"
-        "Since the last inspection, the local authority has not made sufficient progress.\n")},
+    later, found = fake_answers(tmp_path, {"eastshire-inspection-2023-03-10.txt": _report(
+        "6 to 10 March 2023", "Inadequate", "has not made sufficient progress")},
         "Has Ofsted carried out a monitoring visit to Eastshire since the March 2023 "
         "inspection, and what did it find?",
         "What did Ofsted find about Eastshire's progress since the last inspection?")
@@ -340,14 +345,11 @@ def test_what_needs_to_get_better_asks_for_the_improvements_listed(question: str
 
 
 def test_the_next_visit_after_a_record_needs_a_record_made_after_it(tmp_path: Path) -> None:
-    report = ("Eastshire Council\nInspection of local authority children's services\n"
-              "Inspection dates: 2 to 6 December 2024\n\nOverall effectiveness: Good\n\n"
-              "Since the last inspection, the local authority has maintained good services.\n")
-    before = report.replace("2 to 6 December 2024", "8 to 12 March 2021").replace(
-        "has maintained good services", "has improved services")
     later, earlier = fake_answers(
-        tmp_path, {"eastshire-inspection-2025-01-29.txt": report,
-                   "eastshire-inspection-2021-04-20.txt": before},
+        tmp_path, {"eastshire-inspection-2025-01-29.txt": _report(
+                       "2 to 6 December 2024", "Good", "has maintained good services"),
+                   "eastshire-inspection-2021-04-20.txt": _report(
+                       "8 to 12 March 2021", "Good", "has improved services")},
         "When did Ofsted next visit Eastshire after the December 2024 inspection?",
         "When did Ofsted next visit Eastshire after the 2021 inspection?")
     assert later.abstained and "No visit after the records found" in later.answer
