@@ -2,6 +2,8 @@
 how they do on another, so the figures quoted are never the ones the weights were fitted on.
 
     python -m bench.fit_answer INDEX --fit TUNE.jsonl --check HELD.jsonl [--check MORE.jsonl]
+    python -m bench.fit_answer --fit TUNE.jsonl@DEV_INDEX --fit SET_A.jsonl@A_INDEX \
+        --check HELD.jsonl@DEV_INDEX --check SET_F.jsonl@F_INDEX --only year
 
 For every answerable question the pipeline's own candidate sentences are collected with their
 features; a sentence is a positive when it contains the question's evidence (normalised as in
@@ -90,21 +92,59 @@ def first_right(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> flo
     return ok / max(1, len(data))
 
 
+def scan(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray, j: int,
+         grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)) -> np.ndarray:
+    """One weight fitted with the others fixed: the smallest on the grid that reaches the best
+    first-sentence figure on ``data`` (a new feature joins without refitting the rest)."""
+    best, out = -1.0, w.copy()
+    for value in grid:
+        trial = w.copy()
+        trial[j] = value
+        score = first_right(data, trial)
+        if score > best:
+            best, out = score, trial
+    return out
+
+
+def _sets(specs: list[str], default: Path | None) -> list[tuple[str, Path, Path]]:
+    """"QUESTIONS" or "QUESTIONS@INDEX" (a set scored on its own index)."""
+    out = []
+    for spec in specs:
+        qfile, _, index = spec.partition("@")
+        where = Path(index) if index else default
+        if where is None:
+            raise SystemExit(f"{spec}: no index (give INDEX or QUESTIONS@INDEX)")
+        out.append((spec, Path(qfile), where))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.fit_answer")
-    p.add_argument("index", type=Path)
-    p.add_argument("--fit", type=Path, required=True)
-    p.add_argument("--check", type=Path, action="append", default=[])
+    p.add_argument("index", type=Path, nargs="?")
+    p.add_argument("--fit", action="append", required=True,
+                   help="QUESTIONS or QUESTIONS@INDEX; repeat to fit on several sets")
+    p.add_argument("--check", action="append", default=[], help="as --fit; reported only")
     p.add_argument("--from-current", action="store_true",
                    help="regularise toward the weights in use, skip the coordinate ascent, and "
                         "scale the result to their norm (sentence scores also weigh passages, "
                         "so their scale is kept)")
+    p.add_argument("--only", choices=FEATURES,
+                   help="fit this one weight, the others kept as they are")
     a = p.parse_args(argv)
     from retriever.evidence import WEIGHTS
 
-    assistant = Assistant.open(a.index, settings=Settings.from_env(index_dir=a.index))
-    fitted = collect(assistant, load_questions(a.fit))
-    if a.from_current:
+    opened: dict[Path, Assistant] = {}
+
+    def data_of(qfile: Path, index: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+        if index not in opened:
+            opened[index] = Assistant.open(index, settings=Settings.from_env(index_dir=index))
+        return collect(opened[index], load_questions(qfile))
+
+    fit_sets = [(name, data_of(q, i)) for name, q, i in _sets(a.fit, a.index)]
+    fitted = [row for _name, data in fit_sets for row in data]
+    if a.only:
+        w = scan(fitted, WEIGHTS.astype(float), FEATURES.index(a.only))
+    elif a.from_current:
         w = fit(fitted, prior=WEIGHTS, steps=2000)
         w = w * np.linalg.norm(WEIGHTS) / np.linalg.norm(w)
     else:
@@ -112,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print("features:", ", ".join(FEATURES))
     print("fitted weights:", np.round(w, 3).tolist())
-    for name, data in [(str(a.fit), fitted)] + [(str(c), collect(assistant, load_questions(c)))
-                                                 for c in a.check]:
+    checked = [(name, data_of(q, i)) for name, q, i in _sets(a.check, a.index)]
+    for name, data in [*fit_sets, *checked]:
         reach = sum(1 for _x, y in data if y.any()) / max(1, len(data))
-        print(f"{name}: first sentence right {first_right(data, w):.3f} fitted, "
-              f"{first_right(data, WEIGHTS):.3f} current; a positive among candidates {reach:.3f}")
+        kind = "fitted" if any(name == n for n, _d in fit_sets) else "held out"
+        print(f"{name} ({kind}): first sentence right {first_right(data, w):.3f} with these "
+              f"weights, {first_right(data, WEIGHTS):.3f} with those in use; a positive "
+              f"among candidates {reach:.3f}")
     return 0
 
 

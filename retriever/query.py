@@ -55,7 +55,7 @@ class Understood:
         """The ``understood`` object of the JSON contract."""
         explicit = {k: v for k, v in self.filters.to_dict().items() if v}
         implied = {k: v for k, v in self.implied.to_dict().items() if v and k not in explicit}
-        if self.years and "since" not in implied and "until" not in implied:
+        if self.years:
             implied["years"] = list(self.years)
         if self.doc_type_hint and "doc_type" not in explicit:
             implied["doc_type_hint"] = self.doc_type_hint
@@ -128,16 +128,20 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
     if named and not explicit.council:
         held = [c for c in councils if council_matches(named, c) or c == named]
         implied.council = held[0] if held else named
+    spans: list[str] = []  # the years that set a range are not years asked about
     if not (explicit.since or explicit.until):
         if m := _BETWEEN.search(question):
             implied.since, implied.until = f"{m[1]}-01-01", f"{m[2]}-12-31"
+            spans += [m[1], m[2]]
         else:
             if m := _SINCE.search(question):
                 implied.since = f"{m[1]}-01-01"
+                spans.append(m[1])
             if m := _BEFORE.search(question):
                 implied.until = f"{int(m[1]) - 1}-12-31"
-    years = [y for y in _YEAR.findall(question)
-             if not (implied.since or implied.until)]
+                spans.append(m[1])
+    # "How much has X improved since 2019, according to the 2024 report?" asks about 2024.
+    years = [y for y in _YEAR.findall(question) if y not in spans]
     hint = next((t for pattern, t in _TYPE_HINTS if pattern.search(question)), None)
     terms = keyword_terms(question)
     extra: list[str] = []

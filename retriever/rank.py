@@ -42,7 +42,8 @@ def ranked(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     ignore = metadata_words(snap, head)
     focus = focus_text(question, ignore)
     fvec = assistant.query_vector(focus) if focus != question else None
-    sentences = candidate_sentences(snap, question, head, u.terms, qvec, fvec, ignore)
+    sentences = candidate_sentences(snap, question, head, u.terms, qvec, fvec, ignore,
+                                    u.years)
     best: dict[int, float] = {}
     for s in sentences:
         best.setdefault(s.cand.chunk_id, s.score)

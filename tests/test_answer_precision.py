@@ -365,3 +365,28 @@ def test_what_someone_in_a_role_said_needs_a_passage_that_mentions_the_role() ->
                                           "accepted every finding."], [0.5, 0.5]) == ""
     assert lacks_asked("What did inspectors say about the director's leadership?", texts,
                        [0.5]) == ""
+
+
+def test_the_record_of_the_year_asked_answers_before_a_later_one_recalling_it(
+        tmp_path: Path) -> None:
+    """A 2024 report that recalls "the last inspection in July 2019" is not the 2019
+    inspection: asked for the 2019 grade, the 2019 report's table answers."""
+    later = _report("1 to 5 July 2024", "Good", "has improved since the last inspection in "
+                    "July 2019, when services required improvement")
+    result, = fake_answers(
+        tmp_path, {"eastshire-inspection-2019-08-27.txt": _report(
+                       "8 to 19 July 2019", "Requires improvement to be good",
+                       "has made progress in help and protection"),
+                   "eastshire-inspection-2024-08-20.txt": later},
+        "What overall judgement did Eastshire get in its July 2019 inspection?")
+    assert result.citations[0].quote == "Overall effectiveness: Requires improvement to be good"
+
+
+def test_a_year_that_starts_a_range_is_not_the_year_asked_about() -> None:
+    from retriever.query import understand
+    from retriever.results import Filters
+
+    u = understand("How much has Eastshire improved since 2019, according to the 2024 report?",
+                   [], {}, Filters())
+    assert (u.implied.since, u.years) == ("2019-01-01", ["2024"])
+    assert understand("What changed between 2019 and 2023?", [], {}, Filters()).years == []
