@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 # (``--from-current``: regularised toward the weights then in use, scaled to their norm):
 # first sentence on the tune half unchanged, held-out half .707 -> .724, and on questions
 # never fitted on (three sets of real reports, the bundled corpus) first quotes +1 to +2.
-# "year" (added in session 10, its weight alone fitted the same way with the others fixed:
-# tune half .667 -> .693, held-out half .741 -> .793, sets held out from the fit +1 to +2):
+# "year" (added later; its weight alone fitted with the others fixed, ``bench.fit_answer
+# --only year`` on the tune half and sets A-E: first sentence .711 -> .717 there; held-out
+# half .741 -> .793, set J .708 -> .729, sets F-I and K unchanged):
 # the sentence's record was made or published in a year the question names, when some
 # candidate's was; a later report that recalls "the inspection in July 2019" is not it.
 FEATURES = ("cosine", "focus", "lexical", "fit", "passage", "first", "label", "short",
