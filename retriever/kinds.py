@@ -89,6 +89,9 @@ _LATER_VISIT = re.compile(r"\b(?P<kind>monitoring|focused) visits?\b(?:\s+\S+){0
 # "When did Ofsted next visit X after the December 2024 inspection?": a record dated after
 # the one the question starts from, whatever its kind.
 _NEXT_VISIT = re.compile(r"\bnext\s+(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b", re.I)
+# "When is the next inspection due after the 2023 one?" asks what a record expects, which it
+# may say; only a visit that has happened needs a record of its own.
+_EXPECTED = re.compile(r"\b(?:will|due|expected|planned|scheduled|going to)\b", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -98,7 +101,7 @@ def missing_later_visit(snap: Snapshot, question: str, council: str | None,
     that kind is among ``doc_ids`` (the records found) or the council's own; or ""."""
     docs = set(doc_ids) | {d for d, meta in snap.docs.items() if council and meta.council
                            and council_matches(council, meta.council)}
-    if _NEXT_VISIT.search(question):
+    if _NEXT_VISIT.search(question) and not _EXPECTED.search(question):
         return "" if _dated_after(snap, docs, reference_dates(question)) else "visit"
     m = _LATER_VISIT.search(question)
     if not m:
