@@ -107,7 +107,7 @@ class Listing:
              "priority", "actions")
     SECTION = re.compile(r"\b(?:improv\w*|recommend\w*|priority actions?|areas? for|"
                          r"next steps|actions? (?:plan|required|needed))\b", re.I)
-    NEED = re.compile(r"\bneeds? to\b|\bneeded to\b|\bshould\b|\bmust\b|\brecommend\w*",
+    NEED = re.compile(r"\bneed(?:s|ed)? to\b(?!\s*[.,;])|\bshould\b|\bmust\b|\brecommend\w*",
                       re.I)
 
     def fit(self, text: str, heading: str) -> float:

@@ -392,3 +392,9 @@ def test_a_year_that_starts_a_range_is_not_the_year_asked_about() -> None:
                    [], {}, Filters())
     assert (u.implied.since, u.years) == ("2019-01-01", ["2024"])
     assert understand("What changed between 2019 and 2023?", [], {}, Filters()).years == []
+
+
+def test_a_sentence_ending_on_need_to_states_no_need_to_improve() -> None:
+    kind = answer_kind("What did Ofsted say Eastshire needs to do about homes for children?")
+    assert kind_fit(kind, "Children come into care when they need to.") < 0.5
+    assert kind_fit(kind, "Leaders need to increase the number of local homes.") >= 0.8
