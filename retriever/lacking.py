@@ -62,6 +62,12 @@ _SAID_BY = re.compile(r"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?P<role>ca
                       r"lead member|portfolio holder|councillor|cllr|mp|leader|mayor|"
                       r"chief executive|director|minister|secretary of state|chair)"
                       r"(?:\s+[\w’'-]+){0,6}?\s+(?:say|tell|think|comment|respond)\b", re.I)
+# "Who is the leader of X?", "Which councillor was X's cabinet member?": the holder of a
+# role, which only a record that mentions the role can name.
+_HOLDER_ASKED = re.compile(r"(?:^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|"
+                           r"member|person)\b|\bwhat (?:is|was) the name of\b)[^?]*?\b"
+                           r"(?P<role>cabinet member|lead member|portfolio holder|leader|mayor|"
+                           r"mp|chief executive|minister|secretary of state)\b", re.I)
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
@@ -101,10 +107,10 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
             _PART.search(t) or (_PART_IN_WORDS.search(t)
                                 and not _PERCENTAGE_ASKED.search(question)) for t in best):
         return "The passages found state no percentage or share."
-    said = _SAID_BY.search(question)
-    if said and not any(re.search(rf"\b{said['role']}\b", t, re.I) for t in best):
-        return f"The passages found do not mention the {said['role']}."
     if kind is _PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."
+    role = _SAID_BY.search(question) or _HOLDER_ASKED.search(question)
+    if role and not any(re.search(rf"\b{role['role']}\b", t, re.I) for t in best):
+        return f"The passages found do not mention the {role['role']}."
     return ""

@@ -367,6 +367,11 @@ def test_what_someone_in_a_role_said_needs_a_passage_that_mentions_the_role() ->
                                           "accepted every finding."], [0.5, 0.5]) == ""
     assert lacks_asked("What did inspectors say about the director's leadership?", texts,
                        [0.5]) == ""
+    leader = ["Leaders have recognised that the service structure no longer works well."]
+    assert lacks_asked("Who is the current leader of Eastshire Council?", leader,
+                       [0.5]).endswith("do not mention the leader.")
+    assert lacks_asked("Who is the leader of Eastshire Council?", [
+        "Councillor Ann Smith, the leader of the council, chairs the board."], [1.0]) == ""
 
 
 def test_the_record_of_the_year_asked_answers_before_a_later_one_recalling_it(
