@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from indexer.dates import MONTHS
 from indexer.gazetteer import council_matches
 
 from .dates import Moment, reference_dates
@@ -92,7 +93,6 @@ _NEXT_VISIT = re.compile(r"\bnext\s+(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b", 
 # "When is the next inspection due after the 2023 one?" asks what a record expects, which it
 # may say; only a visit that has happened needs a record of its own.
 _EXPECTED = re.compile(r"\b(?:will|due|expected|planned|scheduled|going to)\b", re.I)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def missing_later_visit(snap: Snapshot, question: str, council: str | None,
@@ -114,17 +114,10 @@ def missing_later_visit(snap: Snapshot, question: str, council: str | None,
 
 def _dated_after(snap: Snapshot, docs: set[str], known: list[Moment]) -> bool:
     """Whether a record among ``docs`` was made (its own date, not its publication) after the
-    latest month or year the question names; True when it names none."""
-    def key(year: str, month: str) -> tuple[int, int]:
-        return int(year), (_MONTHS.index(month) + 1 if month in _MONTHS else 0)
-    dated = [key(y, m) for y, m in known if y]
-    if not dated:
+    latest month or year the question names; True when it names none. ISO dates compare as
+    text, to the precision the question gives ("2024-12", or "2024")."""
+    latest = max((f"{y}-{MONTHS[m]:02d}" if m in MONTHS else y for y, m in known if y),
+                 default=None)
+    if latest is None:
         return True
-    latest = max(dated)
-    for d in docs:
-        made = (snap.docs[d].date or "") if d in snap.docs else ""
-        if re.match(r"\d{4}-\d\d", made):
-            year, month = int(made[:4]), int(made[5:7])
-            if (year, month if latest[1] else 0) > latest:
-                return True
-    return False
+    return any((snap.docs[d].date or "")[:len(latest)] > latest for d in docs if d in snap.docs)
