@@ -162,5 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _main() -> int:
+    """A missing question file or index is one line, not a traceback."""
+    from indexer.errors import ScrutinyError
+
+    try:
+        return main()
+    except ScrutinyError as exc:
+        print(f"fit_answer: {exc}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_main())
