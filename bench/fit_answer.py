@@ -93,9 +93,11 @@ def first_right(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> flo
 
 
 def scan(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray, j: int,
-         grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)) -> np.ndarray:
+         grid: tuple[float, ...] = (0.0, 0.25, -0.25, 0.5, -0.5, 0.75, -0.75, 1.0, -1.0, 1.5,
+                                    -1.5, 2.0, -2.0, 3.0, -3.0)) -> np.ndarray:
     """One weight fitted with the others fixed: the smallest on the grid that reaches the best
-    first-sentence figure on ``data`` (a new feature joins without refitting the rest)."""
+    first-sentence figure on ``data`` (a new feature joins without refitting the rest; one
+    that marks what does not answer fits below zero)."""
     best, out = -1.0, w.copy()
     for value in grid:
         trial = w.copy()

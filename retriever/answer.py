@@ -17,7 +17,7 @@ from .compose import asks_for_decisions, compose, compose_decisions, decision_to
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .grades import scale_words
 from .kinds import missing_kind, missing_later_visit
-from .lacking import lacks_asked
+from .lacking import lacks_asked, unmentioned_abbreviation
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -42,6 +42,17 @@ def answer_question(snap: Snapshot, assistant: Assistant, question: str,
     return result
 
 
+def _what_top_says(snap: Snapshot, top: list[Candidate]) -> list[str]:
+    """The passages found and what their records are (council, body, title): "the ILACS
+    inspection" is named by the record's kind, which its running headers no longer say."""
+    out = [c.chunk.text for c in top if c.chunk is not None]
+    for doc_id in dict.fromkeys(c.chunk.doc_id for c in top if c.chunk is not None):
+        meta = snap.docs.get(doc_id)
+        if meta is not None:
+            out += [v for v in (meta.council, meta.committee, meta.title) if v]
+    return out
+
+
 def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
             k: int) -> AskResult:
     if u.allowed is not None and not u.allowed:
@@ -59,7 +70,8 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
                                                                              sentences):
         confidence = assistant.settings.abstain_threshold
     missing = _unmet(snap, u, top) or lacks_asked(
-        question, [s.text for s in sentences], [float(s.features[3]) for s in sentences])
+        question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
+    ) or unmentioned_abbreviation(question, _what_top_says(snap, top))
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)

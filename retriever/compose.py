@@ -15,7 +15,7 @@ Shapes:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from indexer.sentences import split_sentences
@@ -198,7 +198,29 @@ def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:
 def compose_direct(snap: Snapshot, sentences: list[Sentence]) -> Draft:
     best = sentences[0].score
     close = [s for s in sentences if s.score >= best - DIRECT_MARGIN]
-    return Draft("direct", [_draft_quote(snap, s) for s in _distinct(close, MAX_DIRECT)])
+    quotes = [_draft_quote(snap, s) for s in _distinct(close, MAX_DIRECT)]
+    return Draft("direct", _join_neighbours(snap, quotes))
+
+
+def _join_neighbours(snap: Snapshot, quotes: list[DraftQuote]) -> list[DraftQuote]:
+    """Two quotes with nothing but space between them in the record are one passage
+    ("Overall effectiveness: Good" and the summary under it): quoted apart, the reader sees
+    the record cut where it was not, and the first quote lacks what the next sentence adds.
+    The joined quote keeps the better one's place in the answer."""
+    joined: list[DraftQuote] = []
+    for q in quotes:
+        for i, j in enumerate(joined):
+            if j.doc_id != q.doc_id:
+                continue
+            lo, hi = (j, q) if j.start <= q.start else (q, j)
+            text = snap.text_of(q.doc_id)
+            if lo.end <= hi.start and not text[lo.end:hi.start].strip():
+                joined[i] = replace(j, start=lo.start, end=max(lo.end, hi.end),
+                                    quote=text[lo.start:max(lo.end, hi.end)], page=lo.page)
+                break
+        else:
+            joined.append(q)
+    return joined
 
 
 def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str, list],

@@ -22,7 +22,8 @@ from .asks import (
     answer_kind,
 )
 from .dates import ANY_DATE
-from .vocabulary import Words, word_set
+from .evidence import GENERIC_WORDS
+from .vocabulary import STOPWORDS, Words, word_set
 
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
 # percentage or a count does not give. Only a passage stating a sum answers.
@@ -36,10 +37,26 @@ _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+
 # (48)"). Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
 # briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one of" or
 # "a one-council approach".
-_COUNTED = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{SMALL_NUMBERS}|one(?!\s+of\b)|twenty|thirty|"
-                      r"forty|fifty|hundreds?|thousands?|dozens?)"
+_COUNTED = re.compile(rf"(?<![\w-])(?:\d(?:[\d,]*\d)?|{SMALL_NUMBERS}|one(?!\s+of\b)|twenty|"
+                      r"thirty|forty|fifty|hundreds?|thousands?|dozens?)"
                       r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
-                      r"weeks?|months?|years?))\b)[A-Za-z]|[a-z]\s+\(\d[\d,]*\)", re.I)
+                      r"weeks?|months?|years?))\b)(?P<after>[A-Za-z][^.;:,()]{0,40})|"
+                      r"(?P<before>[A-Za-z][^.;:,()]{0,40}?[a-z])\s+\(\d[\d,]*\)", re.I)
+# What "how many" counts: the words after it up to the verb or preposition ("how many agency
+# social workers was X employing" counts agency social workers).
+# "The average caseload per social worker" counts caseloads, per worker: the words after
+# "per" say what the count is divided by, not what it is of.
+_COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\s+of)?)\s+"
+                            r"(?P<what>(?:(?!(?:were|was|are|is|did|does|do|has|"
+                            r"have|had|in|on|at|by|for|of|from|with|per|across|within|would|"
+                            r"will|could|can|there|the|a|an)\b)[\w’'-]+\s*){1,4})"
+                            r"(?:per\s+(?:[\w’'-]+\s*){1,2})?", re.I)
+_AVERAGE = frozenset({"average", "mean", "median"})
+_NEAR = 4  # the words after a number that say what it counts
+# Words that place a question in time or in a record, not in a topic ("at the time of its
+# 2022 inspection", "according to the report").
+_SCOPE = frozenset("""time inspection inspected inspections report reports according ofsted
+visit visits year years month months currently current""".split())
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
 # percentage or a fraction ("56%", "over half", "four in five").
 _PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
@@ -83,12 +100,60 @@ _LABEL_BEFORE = re.compile(r"\b(?:stages?|sections?|years?|levels?|tiers?|phases
                            r"paragraphs?|items?|parts?|chapters?|aged?|ages|grades?)\s+$", re.I)
 
 
-def _counts(text: str, asked: Words) -> bool:
-    """Whether a sentence counts something, or says none of what is asked ("no children")."""
-    if any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
-        return True
+def _counts(text: str, asked: Words, counted: Words | None = None,
+            topic: Words | None = None) -> bool:
+    """Whether a sentence counts something, or says none of what is asked ("no children").
+
+    When the question names what it counts (``counted``), the sentence must count that or be
+    about the rest of the question (``topic``): "two specialist workers" does not say how
+    many children are in care, while "Eight young people are in apprenticeships" may say how
+    many care leavers are (records name the same people in other words)."""
+    for m in _NONE.finditer(text):
+        said = [w.lower() for w in m[0].split()[1:]]
+        if counted is None and any(asked.has(w) for w in said if w not in STOPWORDS):
+            return True
+        # "No children have been identified as young carers": what is counted may follow. A
+        # "no" is a count only in a sentence on the question's topic ("no child slips through
+        # the net" says nothing of how many are home educated).
+        after = Words(word_set(" ".join(said + text[m.end():].split()[:_NEAR + 2])))
+        if (counted is not None and any(after.has(w) for w in counted.all)
+                and (topic is None or _about(text, topic))):
+            return True
     rest = _MONEY.sub(" ", ANY_DATE.sub(" ", text))
-    return any(not _LABEL_BEFORE.search(rest, 0, m.start()) for m in _COUNTED.finditer(rest))
+    for m in _COUNTED.finditer(rest):
+        if _LABEL_BEFORE.search(rest, 0, m.start()):
+            continue
+        if counted is None:
+            return True
+        # "44 social workers", "children's centres (48)", "caseloads of 15 children"
+        near = ((m["after"] or "").split()[:_NEAR] + (m["before"] or "").split()[-_NEAR:]
+                + rest[max(0, m.start() - 30):m.start()].split()[-3:])
+        if any(counted.has(w.lower().strip("’'")) for w in near) or (
+                topic is not None and _about(text, topic)):
+            return True
+    return False
+
+
+def _about(text: str, topic: Words) -> bool:
+    words = Words(word_set(text))
+    return any(words.has(w) for w in topic.all)
+
+
+def _counted(question: str) -> tuple[Words | None, Words | None]:
+    """What "how many" asks to count, and the question's other words of substance (not its
+    names, years or question words); (None, None) when the question does not say."""
+    m = _COUNTED_ASKED.search(question)
+    if not m:
+        return None, None
+    counted = {_bare(w) for w in m["what"].split()} - STOPWORDS
+    rest = question[:m.start()] + " " + question[m.end():]
+    topic = {_bare(w) for w in re.findall(r"(?<![\w’'-])[a-z][\w’'-]*", rest)}
+    topic = {w for w in topic - STOPWORDS - GENERIC_WORDS - _SCOPE - _AVERAGE if len(w) > 2}
+    return (Words({w for w in counted if len(w) > 2}) or None), (Words(topic) or None)
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip("’'").removesuffix("’s").removesuffix("'s")
 
 
 def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
@@ -99,7 +164,7 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
         return "The passages found state no sum of money."
     kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
     if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
-            and not any(_counts(t, asked) for t in best)):
+            and not any(_counts(t, asked, *_counted(question)) for t in best)):
         return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(
             _PART.search(t) or (_PART_IN_WORDS.search(t)
@@ -111,4 +176,31 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     role = _SAID_BY.search(question) or (_POST.search(question) if kind is _PERSON else None)
     if role and not any(re.search(rf"\b{role['role']}\b", t, re.I) for t in best):
         return f"The passages found do not mention the {role['role']}."
+    return ""
+
+
+# An abbreviation the question uses ("GCSE", "SEND", "MASH"); not one with "&" in it, which
+# names a place ("B&NES", "H&F").
+_ACRONYM = re.compile(r"(?<![\w&])([A-Z]{3,})s?(?![\w&])")
+_JOINING = frozenset("of and or the for in on to with a an at by s".split())
+
+
+def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
+    """Why the passages found cannot answer a question about something it names by its
+    abbreviation: none of them says it, neither abbreviated nor in full ("MASH" as
+    "multi-agency safeguarding hub", "ILACS" as "inspection of local authority children's
+    services"). Asked about GCSE results, a report that never mentions GCSEs holds none.
+    Empty when they may answer."""
+    letters = re.findall(r"[A-Za-z]", question)
+    if sum(c.isupper() for c in letters) * 2 > len(letters):
+        return ""  # a question typed in capitals has no abbreviations to tell apart
+    text = " ".join(passages)
+    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", text.replace("’s", "")
+                                                        .replace("'s", ""))
+                       if w.lower() not in _JOINING)
+    for m in _ACRONYM.finditer(question):
+        short = m[1]
+        if re.search(rf"\b{short}", text) or short in initials:
+            continue
+        return f"The passages found do not mention {short}."
     return ""

@@ -327,6 +327,38 @@ def test_one_of_a_thing_or_a_figure_in_brackets_is_a_count() -> None:
                        [1.0]).startswith("The passages found state no count")
 
 
+def test_a_count_must_count_what_is_asked_or_be_about_the_rest_of_the_question() -> None:
+    in_care = "How many children were in the care of Eastshire at the time of its inspection?"
+    assert lacks_asked(in_care, ["This work is enhanced by input from two specialist workers.",
+                                 "Young people continue to receive support over 21, either "
+                                 "through their allocated workers or the hub."],
+                       [0.5, 0.5]).startswith("The passages found state no count")
+    assert lacks_asked(in_care, ["There are 286 children in care."], [1.0]) == ""
+    homes = "How many households are on Eastshire's social housing waiting list?"
+    assert lacks_asked(homes, ["Planning ensures that no children are waiting to be adopted."],
+                       [0.5]).startswith("The passages found state no count")
+    # Records name the counted people in other words; a count in a sentence on the rest of
+    # the question still answers.
+    assert lacks_asked("How many Eastshire care leavers were doing apprenticeships?",
+                       ["Eight young people are supported by local businesses in "
+                        "apprenticeships."], [1.0]) == ""
+    # "No child slips through the net" is an idiom, not a count of the home educated.
+    assert lacks_asked("How many children in Eastshire were electively home educated?",
+                       ["Strong monitoring ensures that no child in their care slips through "
+                        "the net."], [0.5]).startswith("The passages found state no count")
+    # An average per worker counts caseloads: "two designated workers" does not give it.
+    average = ("What is the average caseload per social worker in Eastshire, and how does it "
+               "compare with the London average?")
+    assert lacks_asked(average, ["The presence of two designated workers within the team "
+                                 "ensures a joined-up transition."],
+                       [0.5]).startswith("The passages found state no count")
+    assert lacks_asked(average, ["Social workers have manageable caseloads of 15 children."],
+                       [1.0]) == ""
+    assert lacks_asked("How many young carers had Eastshire identified?",
+                       ["No children have been identified as young carers in the last year."],
+                       [1.0]) == ""
+
+
 def test_a_percentage_asked_is_not_given_by_the_majority() -> None:
     texts = ["The majority of children in care make good progress at school."]
     assert lacks_asked("What percentage of Eastshire's children in care achieved grade 4 in "
@@ -403,3 +435,31 @@ def test_a_sentence_ending_on_need_to_states_no_need_to_improve() -> None:
     kind = answer_kind("What did Ofsted say Eastshire needs to do about homes for children?")
     assert kind_fit(kind, "Children come into care when they need to.") < 0.5
     assert kind_fit(kind, "Leaders need to increase the number of local homes.") >= 0.8
+
+
+def test_an_abbreviation_no_passage_mentions_short_or_in_full_is_not_found() -> None:
+    from retriever.lacking import unmentioned_abbreviation
+
+    passages = ["Most children in care attend school regularly and make good progress.",
+                "Referrals to the multi-agency safeguarding hub are handled quickly.",
+                "Inspection of local authority children's services",
+                "Lead inspector: A Name, His Majesty's Inspector"]
+    assert unmentioned_abbreviation("What were the GCSE results for pupils in Eastshire?",
+                                    passages) == "The passages found do not mention GCSE."
+    for question in ("How quickly does the MASH respond?",
+                     "Which HMI led the ILACS inspection of Eastshire?",
+                     "Were care leavers placed in B&Bs?",
+                     "WHAT DID OFSTED SAY ABOUT SCHOOLS?"):
+        assert unmentioned_abbreviation(question, passages) == "", question
+
+
+def test_asked_about_an_abbreviation_the_records_never_mention_the_answer_is_not_found(
+        tmp_path: Path) -> None:
+    text = ("Eastshire County Council\nInspection of local authority children's services\n\n"
+            "Education\n\nMost children in care attend school regularly and make good progress "
+            "in their learning. The virtual school tracks the progress of every pupil.\n")
+    gcse, school = fake_answers(tmp_path, {"eastshire-inspection-2025-03-21.txt": text},
+                                "What were the GCSE results for pupils in Eastshire schools?",
+                                "How well do Eastshire's children in care do at school?")
+    assert gcse.abstained and "do not mention GCSE" in gcse.answer
+    assert not school.abstained and school.citations

@@ -393,3 +393,29 @@ def test_a_sentence_that_opens_with_a_connective_is_quoted_with_its_neighbour(
     assert found.endswith("progress in the front door has been slow and uneven.")
     helps = next(c.quote for c in pronoun.citations if "find homes" in c.quote)
     assert helps.startswith("Personal advisers keep in touch")
+
+
+def test_quotes_of_neighbouring_sentences_are_one_passage() -> None:
+    """Two quotes with only space between them in the record come as one passage, in the
+    better one's place: apart, the record looks cut where it is not. A heading between two
+    quotes keeps them apart."""
+    from retriever.compose import _join_neighbours
+
+    text = ("Leaders know the service well. Caseloads are too high in two teams. Staff say "
+            "they are well supported.\n\nHub\n\nA new hub opened in May.")
+
+    class Snap:
+        def text_of(self, doc_id: str) -> str:
+            return text
+
+    def quote(sentence: str, doc_id: str = "d") -> DraftQuote:
+        start = text.index(sentence)
+        return DraftQuote(doc_id=doc_id, start=start, end=start + len(sentence), quote=sentence,
+                          item_ref="", item_title="", page=1)
+
+    second, first = "Caseloads are too high in two teams.", "Staff say they are well supported."
+    joined = _join_neighbours(Snap(), [quote(first), quote("A new hub opened in May."),  # type: ignore[arg-type]
+                                       quote(second), quote(second, doc_id="other")])
+    assert [q.quote for q in joined] == [second + " " + first, "A new hub opened in May.",
+                                         second]
+    assert text[joined[0].start:joined[0].end] == joined[0].quote
