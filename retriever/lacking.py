@@ -52,11 +52,13 @@ _COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\
                             r"will|could|can|there|the|a|an)\b)[\w’'-]+\s*){1,4})"
                             r"(?:per\s+(?:[\w’'-]+\s*){1,2})?", re.I)
 _AVERAGE = frozenset({"average", "mean", "median"})
+_COMMON = 0.25  # a word in more than this share of the candidate sentences tells none apart
 _NEAR = 4  # the words after a number that say what it counts
 # Words that place a question in time or in a record, not in a topic ("at the time of its
 # 2022 inspection", "according to the report").
 _SCOPE = frozenset("""time inspection inspected inspections report reports according ofsted
-visit visits year years month months currently current""".split())
+visit visits year years month months currently current since described stated
+said""".split())
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
 # percentage or a fraction ("56%", "over half", "four in five").
 _PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
@@ -135,13 +137,16 @@ def _counts(text: str, asked: Words, counted: Words | None = None,
 
 
 def _about(text: str, topic: Words) -> bool:
+    """Whether a sentence holds half the question's other words of substance (rounded up)."""
     words = Words(word_set(text))
-    return any(words.has(w) for w in topic.all)
+    return sum(1 for w in topic.all if words.has(w)) * 2 >= len(topic.all)
 
 
-def _counted(question: str) -> tuple[Words | None, Words | None]:
+def _counted(question: str, texts: list[str]) -> tuple[Words | None, Words | None]:
     """What "how many" asks to count, and the question's other words of substance (not its
-    names, years or question words); (None, None) when the question does not say."""
+    names, years or question words, nor words most of ``texts`` share: "care", in reports
+    on care, does not make a sentence about council homes built for care leavers); (None,
+    None) when the question does not say."""
     m = _COUNTED_ASKED.search(question)
     if not m:
         return None, None
@@ -149,7 +154,11 @@ def _counted(question: str) -> tuple[Words | None, Words | None]:
     rest = question[:m.start()] + " " + question[m.end():]
     topic = {_bare(w) for w in re.findall(r"(?<![\w’'-])[a-z][\w’'-]*", rest)}
     topic = {w for w in topic - STOPWORDS - GENERIC_WORDS - _SCOPE - _AVERAGE if len(w) > 2}
-    return (Words({w for w in counted if len(w) > 2}) or None), (Words(topic) or None)
+    pool = [Words(word_set(t)) for t in texts]
+    if len(pool) >= BEST:  # too few sentences say nothing of which words are common
+        topic = {w for w in topic if sum(1 for p in pool if p.has(w)) <= _COMMON * len(pool)}
+    counted = {w for w in counted if len(w) > 2}
+    return (Words(counted) if counted else None), (Words(topic) if topic else None)
 
 
 def _bare(word: str) -> str:
@@ -164,7 +173,7 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
         return "The passages found state no sum of money."
     kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
     if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
-            and not any(_counts(t, asked, *_counted(question)) for t in best)):
+            and not any(_counts(t, asked, *_counted(question, texts)) for t in best)):
         return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(
             _PART.search(t) or (_PART_IN_WORDS.search(t)

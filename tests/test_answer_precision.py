@@ -342,6 +342,11 @@ def test_a_count_must_count_what_is_asked_or_be_about_the_rest_of_the_question()
     assert lacks_asked("How many Eastshire care leavers were doing apprenticeships?",
                        ["Eight young people are supported by local businesses in "
                         "apprenticeships."], [1.0]) == ""
+    # One word of the rest of the question ("care") does not make a sentence about it.
+    assert lacks_asked("How many new council homes has Eastshire built for care leavers?",
+                       ["An increase in the number of young people over 16 requiring care "
+                        "placements presents a significant challenge."],
+                       [0.5]).startswith("The passages found state no count")
     # "No child slips through the net" is an idiom, not a count of the home educated.
     assert lacks_asked("How many children in Eastshire were electively home educated?",
                        ["Strong monitoring ensures that no child in their care slips through "
