@@ -12,6 +12,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from indexer.dates import MONTHS
+
 from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
@@ -71,14 +73,17 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
         confidence = assistant.settings.abstain_threshold
     missing = _unmet(snap, u, top) or lacks_asked(
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
-    ) or unmentioned_abbreviation(question, _what_top_says(snap, top))
+    ) or unmentioned_abbreviation(question, _what_top_says(snap, top)) or _not_that_meeting(
+        snap, question, u.filters if u.filters.council else replace(
+            u.filters, council=u.implied.council))
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)
     elif missing:
         result = not_found(question, missing, related, u.filters)
+    elif isinstance(draft := _decisions(snap, assistant, question, u), str):
+        result = not_found(question, draft, related, u.filters)
     else:
-        draft = _decisions(snap, assistant, question, u)
         if draft is None:
             # Asked for decisions, and none holds the topic: the sentences that do answer,
             # not a list of the decisions that happen to be near them.
@@ -116,7 +121,45 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
     # ... and the decisions must hold most of what the question is about, not one word of it.
     about = on_topic(topic, found, text=lambda h: f"{h.item_title or ''} {h.text}",
                      cover=TOPIC_COVER)
+    # "... at its meeting on 22 October 2009": that meeting's decisions, not the ones of the
+    # earlier meeting whose minutes its agenda pack carries.
+    days = _days(question)
+    if about and days:
+        held = [h for h in about if h.citation.date in days]
+        if not held:
+            made = ", ".join(sorted({h.citation.date or "undated" for h in about}))
+            return (f"No decision on this from a meeting on {_day(days[0])} was found; the "
+                    f"decisions found were made on {made}.")
+        about = held
     return compose_decisions(snap, about) if about else None
+
+
+def _days(question: str) -> list[str]:
+    return [f"{y}-{MONTHS[m.lower()[:3]]:02d}-{int(d):02d}" for d, m, y in
+            _FULL_DATE.findall(question) if m.lower()[:3] in MONTHS]
+
+
+def _not_that_meeting(snap: Snapshot, question: str, scope: Filters) -> str:
+    """Asked what was decided at a meeting on a given day, when the minutes dated that day
+    hold decisions but all of them were made at another meeting (the previous meeting's
+    minutes in an agenda pack): the decisions of that day are not in the index."""
+    days = _days(question)
+    if not days or not asks_for_decisions(question):
+        return ""
+    allowed = snap.matching_docs(scope)
+    docs = [d for d, m in snap.docs.items() if m.doc_type == "minutes" and m.date in days
+            and (allowed is None or d in allowed)]
+    made = {snap.date_at(d, a) for d, spans in snap.store.decision_spans(docs).items()
+            for a, _ in spans}
+    if not made or made & set(days):
+        return ""
+    return (f"No decision made at a meeting on {_day(days[0])} is in this index; the minutes "
+            f"dated that day record decisions of {', '.join(sorted(str(d) for d in made))}.")
+
+
+def _day(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{int(d)} {_MONTHS.split('|')[int(m) - 1]} {y}"
 
 
 def _confidence(cands: list[Candidate], sentences: list) -> float:

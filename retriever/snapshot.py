@@ -14,6 +14,7 @@ from pathlib import Path
 from indexer.gazetteer import council_matches
 from indexer.stores import Chunk, DocMeta, SentenceVector, Store, open_store
 
+from .meetings import meeting_dates, meeting_on
 from .results import (
     Citation,
     DocumentDetail,
@@ -99,10 +100,26 @@ class Snapshot:
                  page: int | None) -> Citation:
         meta = self.docs[doc_id]
         return Citation(doc_id=doc_id, title=meta.title, council=meta.council,
-                        committee=meta.committee, doc_type=meta.doc_type, date=meta.date,
+                        committee=meta.committee, doc_type=meta.doc_type,
+                        date=self.date_at(doc_id, start),
                         published=meta.published, item_ref=clean_ref(item_ref),
                         item_title=item_title, source=meta.source, url=meta.url,
                         char_start=start, char_end=end, page=page)
+
+    def date_at(self, doc_id: str, offset: int) -> str | None:
+        """When what the record says at ``offset`` was said: the record's date, or, in
+        minutes that carry an earlier meeting's minutes (an agenda pack), that meeting's."""
+        meta = self.docs[doc_id]
+        if meta.doc_type != "minutes":
+            return meta.date
+        cache = getattr(self._local, "meetings", None)
+        if cache is None:
+            cache = self._local.meetings = {}
+        if doc_id not in cache:
+            if len(cache) > 64:
+                cache.clear()
+            cache[doc_id] = meeting_dates(self.text_of(doc_id))
+        return meeting_on(cache[doc_id], offset) or meta.date
 
     def chunk_citation(self, c: Chunk) -> Citation:
         return self.citation(c.doc_id, c.item_ref, c.item_title, c.char_start, c.char_end,

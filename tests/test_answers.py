@@ -419,3 +419,61 @@ def test_quotes_of_neighbouring_sentences_are_one_passage() -> None:
     assert [q.quote for q in joined] == [second + " " + first, "A new hub opened in May.",
                                          second]
     assert text[joined[0].start:joined[0].end] == joined[0].quote
+
+
+AGENDA_PACK = """WESTSHIRE COUNTY COUNCIL
+
+AUDIT COMMITTEE
+
+Minutes and agenda for the meeting on 22 October 2009
+
+1. Apologies for absence
+
+2. Minutes of the meeting held on 24 September 2009
+
+3. Internal audit progress report
+
+AUDIT COMMITTEE
+
+24 SEPTEMBER 2009
+
+PRESENT: Councillor Ann Smith (Chair), Councillors Bob Jones and Carol White
+
+1. MINUTES OF THE PREVIOUS MEETING
+
+RESOLVED: That the minutes of the meeting held on 23 June 2009 are agreed as a correct record.
+
+2. RISK REGISTER
+
+The committee considered the corporate risk register and the actions taken since June.
+
+RESOLVED: That the Audit Committee notes the corporate risk register.
+"""
+
+
+def test_minutes_carried_in_an_agenda_pack_are_dated_by_their_own_meeting(
+        tmp_path: Path) -> None:
+    """A pack for the 22 October meeting carries the minutes of 24 September: their
+    decisions were made on 24 September, and asked what was decided on 22 October, the
+    honest answer is that the index does not hold it."""
+    from retriever.meetings import meeting_dates, meeting_on
+
+    starts = meeting_dates(AGENDA_PACK)
+    assert [iso for _, iso in starts] == ["2009-09-24"]
+    assert meeting_on(starts, 0) is None
+    assert meeting_on(starts, AGENDA_PACK.index("RISK REGISTER")) == "2009-09-24"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "westshire-audit-committee-2009-10-22.txt").write_text(AGENDA_PACK)
+    out = tmp_path / "index"
+    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
+    settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
+    assistant = Assistant.open(out, settings=settings, embedder=HashEmbedder())
+    assert assistant.snapshot.docs["westshire-audit-committee-2009-10-22"].date == "2009-10-22"
+    decided = assistant.ask("What did Westshire's Audit Committee resolve about the risk "
+                            "register at its meeting on 24 September 2009?")
+    quote = next(c for c in decided.citations if "risk register" in c.quote)
+    assert quote.citation.date == "2009-09-24"
+    later = assistant.ask("What did Westshire's Audit Committee resolve about the risk "
+                          "register at its meeting on 22 October 2009?")
+    assert later.abstained and "No decision made at a meeting on 22 October 2009" in later.answer
