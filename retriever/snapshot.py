@@ -9,7 +9,9 @@ backend it is.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from indexer.gazetteer import council_matches
 from indexer.stores import Chunk, DocMeta, SentenceVector, Store, open_store
@@ -25,6 +27,8 @@ from .results import (
 )
 
 __all__ = ["DocMeta", "Snapshot", "open_snapshot"]
+
+T = TypeVar("T")
 
 
 def open_snapshot(index_dir: Path, verify: bool = False, store: str = "") -> Snapshot:
@@ -112,14 +116,8 @@ class Snapshot:
         meta = self.docs[doc_id]
         if meta.doc_type != "minutes":
             return meta.date
-        cache = getattr(self._local, "meetings", None)
-        if cache is None:
-            cache = self._local.meetings = {}
-        if doc_id not in cache:
-            if len(cache) > 64:
-                cache.clear()
-            cache[doc_id] = meeting_dates(self.text_of(doc_id))
-        return meeting_on(cache[doc_id], offset) or meta.date
+        starts = self._cached("meetings", doc_id, lambda: meeting_dates(self.text_of(doc_id)))
+        return meeting_on(starts, offset) or meta.date
 
     def chunk_citation(self, c: Chunk) -> Citation:
         return self.citation(c.doc_id, c.item_ref, c.item_title, c.char_start, c.char_end,
@@ -132,13 +130,19 @@ class Snapshot:
         return self.store.sentences(chunk_ids)
 
     def text_of(self, doc_id: str) -> str:
-        cache = getattr(self._local, "texts", None)
+        return self._cached("texts", doc_id, lambda: self.store.text_of(doc_id))
+
+    def _cached(self, name: str, doc_id: str, make: Callable[[], T]) -> T:
+        """A per-thread cache of what is read or worked out per document, cleared past 64
+        documents so a long-running server does not hold the corpus in memory."""
+        cache = getattr(self._local, name, None)
         if cache is None:
-            cache = self._local.texts = {}
+            cache = {}
+            setattr(self._local, name, cache)
         if doc_id not in cache:
             if len(cache) > 64:
                 cache.clear()
-            cache[doc_id] = self.store.text_of(doc_id)
+            cache[doc_id] = make()
         return cache[doc_id]
 
     def page_at(self, doc_id: str, offset: int) -> int | None:

@@ -232,16 +232,22 @@ This report asks the panel to note the figures for the quarter.
 """
 
 
-def test_a_quote_that_points_back_brings_what_it_points_to(tmp_path: Path) -> None:
-    """ "This puts unnecessary pressure..." alone does not say what does: the sentence it
-    points back to is quoted with it, exactly as the record has both."""
+def _one_record(tmp_path: Path, name: str, text: str) -> Assistant:
+    """An assistant over one record, indexed with the fake embedder and never abstaining
+    on weak wording (its similarities are not the real model's)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "wakeford-2019-05-09.txt").write_text(POINTING_BACK)
+    (corpus / name).write_text(text)
     out = tmp_path / "index"
     build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
     settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
-    assistant = Assistant.open(out, settings=settings, embedder=HashEmbedder())
+    return Assistant.open(out, settings=settings, embedder=HashEmbedder())
+
+
+def test_a_quote_that_points_back_brings_what_it_points_to(tmp_path: Path) -> None:
+    """ "This puts unnecessary pressure..." alone does not say what does: the sentence it
+    points back to is quoted with it, exactly as the record has both."""
+    assistant = _one_record(tmp_path, "wakeford-2019-05-09.txt", POINTING_BACK)
     result = assistant.ask("What puts unnecessary pressure on the duty social workers?")
     quote = next(c for c in result.citations if "unnecessary pressure" in c.quote)
     assert quote.quote.startswith("Police referrals to the front door rose by a third")
@@ -462,13 +468,7 @@ def test_minutes_carried_in_an_agenda_pack_are_dated_by_their_own_meeting(
     assert [iso for _, iso in starts] == ["2009-09-24"]
     assert meeting_on(starts, 0) is None
     assert meeting_on(starts, AGENDA_PACK.index("RISK REGISTER")) == "2009-09-24"
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "westshire-audit-committee-2009-10-22.txt").write_text(AGENDA_PACK)
-    out = tmp_path / "index"
-    build_index([corpus], Settings.from_env(index_dir=out), embedder=HashEmbedder())
-    settings = replace(Settings.from_env(index_dir=out), abstain_threshold=0.0)
-    assistant = Assistant.open(out, settings=settings, embedder=HashEmbedder())
+    assistant = _one_record(tmp_path, "westshire-audit-committee-2009-10-22.txt", AGENDA_PACK)
     assert assistant.snapshot.docs["westshire-audit-committee-2009-10-22"].date == "2009-10-22"
     decided = assistant.ask("What did Westshire's Audit Committee resolve about the risk "
                             "register at its meeting on 24 September 2009?")
