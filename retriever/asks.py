@@ -136,8 +136,7 @@ _APPRAISAL = re.compile(rf"{_SHORTFALL.pattern}|\b(?:strong\w*|strength\w*|effec
                         r"comprehensive|well[- ]\w+|works? well|improved|valued)\b", re.I)
 _RATED = _Rated()
 _RATED_EARLIER = _Rated(earlier=True)
-# A question about an earlier time than its record's: "at its previous inspection", "before
-# 2023", "what had X last been judged".
+# Asked about a time before the record's: "previous inspection", "before 2023", "had X last been"
 _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:the\s+|its\s+)?"
                       r"(?:(?:19|20)\d\d|\S+\s+(?:inspection|visit|review))|\blast\s+been\b|"
                       r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b|"
@@ -150,9 +149,8 @@ _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 # Numbers written as words, two to twelve (larger ones are written in digits).
 SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|third)\b",
-                     re.I)
-# How long something takes or lasts: "up to two years", "within 20 working days".
+_NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|"
+                     r"third)\b", re.I)
 
 
 class _Count:
@@ -166,6 +164,7 @@ class _Count:
 
 _COUNT = _Count()
 _NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
+# How long something takes or lasts: "up to two years", "within 20 working days".
 _DURATION = re.compile(rf"\b(?:\d+(?:\.\d+)?|one|{SMALL_NUMBERS}|eighteen|twenty|thirty|several|"
                        r"a few|many)[\s-]+"
                        r"(?:working\s+)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
@@ -220,7 +219,8 @@ _ASKS = (
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
                 # "Was any area graded lower than that?": a grade placed on the scale.
                 r"\b(?:judged|rated|graded)\s+(?:below|lower than|higher than|above|better than|"
-                r"worse than)\b", re.I), _RATED),
+                r"worse than)\b|\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
+                r"(?:grades?|ratings?|judge?ments?)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
     # "improvement" as a noun's modifier ("the improvement notice", "improvement plan") names
     # a thing; as what is asked for ("improvement point", "improvement for X") it does not.

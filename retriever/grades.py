@@ -1,8 +1,9 @@
 """Grades on a record's rating scale, and which of them a question asks for.
 
 Inspectorates grade on an ordered scale (Ofsted's four points, inadequate to outstanding), so
-"which area was rated below good", "was any judgement graded lower than that" and "which
-judgement was good rather than outstanding" each name the grades that answer them. A rated
+"which area was rated below good", "was any judgement graded lower than that", "X was judged
+inadequate overall - did any area get a better grade?", "which part got the top grade" and
+"which judgement was good rather than outstanding" each name the grades that answer them. A rated
 field holding another grade states a rating, but not the one asked about.
 """
 
@@ -31,6 +32,13 @@ _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|
 _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|above|"
                        rf"higher than|better than)\s+(?:a\s+|the\s+)?"
                        rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
+# "Did any area get a better grade?" after a grade the question states ("X was judged
+# inadequate overall - ..."): placed against that one.
+_COMPARED_TO_STATED = re.compile(r"\b(?P<dir>better|higher|worse|lower)\s+(?:grades?|ratings?|"
+                                 r"judge?ments?)\b", re.I)
+# "Which part got the top grade?": the ends of the scale.
+_END_OF_SCALE = re.compile(r"\b(?P<end>top|highest|best|lowest|worst|bottom)\s+(?:grades?|"
+                           r"ratings?|judge?ments?)\b", re.I)
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
 _NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
@@ -85,7 +93,16 @@ class GradesAsked:
         asking = re.split(r"[.;:–—]\s+|\s+-\s+|,\s+but\s+", question.strip())[-1]
         stated = question[:len(question) - len(asking)]
         m = _COMPARED.search(question)
-        if m:
+        told = _COMPARED_TO_STATED.search(asking)
+        end = _END_OF_SCALE.search(asking)
+        if m is None and told and _NAMED.findall(stated):
+            r = rank_of(_NAMED.findall(stated)[-1])
+            low = told["dir"].lower() in ("worse", "lower")
+            wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
+        elif m is None and end:
+            top = end["end"].lower() in ("top", "highest", "best")
+            wanted = {len(SCALE) - 1 if top else 0}
+        elif m:
             ref = m["g"]
             if ref.lower() in ("that", "this", "it"):
                 earlier = _NAMED.findall(question[:m.start()])

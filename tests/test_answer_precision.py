@@ -133,6 +133,27 @@ def test_a_grade_asked_below_another_is_answered_from_the_table(tmp_path: Path) 
     assert result.citations[0].quote == "The experiences and progress of care leavers: Good"
 
 
+@pytest.mark.parametrize(("question", "grades", "answer"), [
+    ("Which part of Eastshire's children's services got the top grade in 2025?",
+     ("Good", "Outstanding", "Good", "Good"), "children in care: Outstanding"),
+    ("Eastshire was judged inadequate overall in 2025 – did any area get a better grade?",
+     ("Inadequate", "Inadequate", "Requires improvement to be good", "Inadequate"),
+     "care leavers: Requires improvement to be good"),
+])
+def test_a_grade_placed_by_a_comparison_or_the_end_of_the_scale_is_answered_from_the_table(
+        tmp_path: Path, question: str, grades: tuple[str, ...], answer: str) -> None:
+    labels = ("The impact of leaders on social work practice with children and families",
+              "The experiences and progress of children in care",
+              "The experiences and progress of care leavers", "Overall effectiveness")
+    table = "\n".join(f"{label}: {grade}" for label, grade in zip(labels, grades, strict=True))
+    (result,) = fake_answers(tmp_path, {"eastshire-inspection-2025-03-21.txt": (
+        "Eastshire County Council\nInspection of local authority children's services\n\n"
+        "Judgement\n\n" + table + "\n\nLeaders know their services well.\n")}, question)
+    assert GradesAsked.of(question).wanted is not None
+    assert result.citations[0].quote.startswith("The experiences and progress of ")
+    assert result.citations[0].quote.endswith(answer)
+
+
 def test_a_number_inside_a_compound_or_a_name_counts_nothing() -> None:
     question = "How many agency social workers was Eastshire employing in December 2023?"
     texts = ["Eastshire shares learning via seven-minute briefings with social workers.",
