@@ -230,9 +230,10 @@ _ASKS = (
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
                 r"\b(?:needs?|needed|should|must)\b[^?]{0,30}?\b(?:get|be|do) better\b|"
                 r"\bareas? for\b|"
-                # "What did Ofsted say X needed to do / get better / tell X to change about Y?"
+                # "What did Ofsted say X needed to do / get better / should work on?"
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
-                r"(?:do|change|address|tackle|fix)\b"), _IMPROVE),
+                r"(?:do|change|address|tackle|fix|speed up)\b|"
+                r"\b(?:should|must|needs? to) work on\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
                 r"issues?|risks?)\b", re.I),
@@ -324,8 +325,7 @@ def _other_years(text: str, asked: Words, known: list[Moment]) -> bool:
     return bool(stated and years) and not years & stated
 
 
-# "What expenses did X claim?", "What was X's overspend on Y?": a sum of money named as what
-# is asked for.
+# "What expenses did X claim?", "What was X's overspend on Y?": a sum of money asked for.
 _SUMS = r"(?:expenses|allowances?|budgets?|costs?|fees|spending|expenditure|overspend|" \
         r"underspend|salary|salaries|wages?)"
 # The sum is the head of what is asked ("the cost of ..."), not a modifier ("cost pressures").

@@ -396,7 +396,9 @@ def test_a_percentage_asked_is_not_given_by_the_majority() -> None:
 
 @pytest.mark.parametrize("question", [
     "What did Ofsted say needs to get better for Eastshire children who go missing?",
-    "What should Eastshire do better for care leavers?"])
+    "What should Eastshire do better for care leavers?",
+    "What did Ofsted say Eastshire should work on around culture and families?",
+    "What did Ofsted tell Eastshire it needed to speed up for children in care?"])
 def test_what_needs_to_get_better_asks_for_the_improvements_listed(question: str) -> None:
     assert type(answer_kind(question)).__name__ == "Listing"
     assert answer_kind("Has Eastshire got better since its last inspection?") is None
