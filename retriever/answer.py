@@ -149,6 +149,8 @@ def _not_that_meeting(snap: Snapshot, question: str, scope: Filters) -> str:
     allowed = snap.matching_docs(scope)
     docs = [d for d, m in snap.docs.items() if m.doc_type == "minutes" and m.date in days
             and (allowed is None or d in allowed)]
+    if not docs:
+        return ""
     made = {snap.date_at(d, a) for d, spans in snap.store.decision_spans(docs).items()
             for a, _ in spans}
     if not made or made & set(days):
