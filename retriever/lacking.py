@@ -204,9 +204,11 @@ def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
     if sum(c.isupper() for c in letters) * 2 > len(letters):
         return ""  # a question typed in capitals has no abbreviations to tell apart
     text = " ".join(passages)
-    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", text.replace("’s", "")
-                                                        .replace("'s", ""))
-                       if w.lower() not in _JOINING)
+    words = re.findall(r"[A-Za-z]+", text.replace("’s", "").replace("'s", ""))
+    # "NEET" skips the small words of "not in education, employment or training"; "CIN"
+    # keeps the "in" of "child in need".
+    initials = ("".join(w[0] for w in words if w.lower() not in _JOINING).upper() + " "
+                + "".join(w[0] for w in words).upper())
     for m in _ACRONYM.finditer(question):
         short = m[1]
         if re.search(rf"\b{short}", text) or short in initials:

@@ -474,7 +474,8 @@ def test_an_abbreviation_no_passage_mentions_short_or_in_full_is_not_found() -> 
                 "Lead inspector: A Name, His Majesty's Inspector"]
     assert unmentioned_abbreviation("What were the GCSE results for pupils in Eastshire?",
                                     passages) == "The passages found do not mention GCSE."
-    for question in ("How quickly does the MASH respond?",
+    passages.append("Plans for a child in need are reviewed monthly.")
+    for question in ("How quickly does the MASH respond?", "How often are CIN plans reviewed?",
                      "Which HMI led the ILACS inspection of Eastshire?",
                      "Were care leavers placed in B&Bs?",
                      "WHAT DID OFSTED SAY ABOUT SCHOOLS?"):
