@@ -220,7 +220,10 @@ _KIND_NAMED = (
                 r"requirements?|expectations?|criteria|deadlines?|demand)\b)|"
                 r"\b(?:committee|panel|board|cabinet)\b[^?]{0,60}?"
                 rf"\b{_MEETING_ACTS}|\b{_MEETING_ACTS}[^?]{{0,40}}?\b(?:committee|panel|board|"
-                r"cabinet)\b", re.I), "minutes", "committee minutes"),
+                r"cabinet)\b|"
+                # A vote is recorded in the minutes of the meeting that took it.
+                r"\b(?:council|councillors|members|cabinet)\b[^?]{0,40}?\bvot(?:e|ed|ing)\b",
+                re.I), "minutes", "committee minutes"),
 )
 
 

@@ -203,16 +203,20 @@ def test_a_dated_field_answers_when_only_about_what_its_label_names() -> None:
 def test_a_body_asked_about_is_not_a_request_for_its_minutes(tmp_path: Path) -> None:
     """ "Was the corporate parenting panel effective?" asks what the inspection found about
     the panel; "when did the panel last review ..." asks for the panel's own minutes."""
-    about, minutes = _answers(
+    about, minutes, vote = _answers(
         tmp_path, "eastshire-inspection-2023-05-04.txt",
         "Eastshire County Council\nInspection of local authority children's services\n\n"
         "The corporate parenting panel is not sufficiently aspirational for children in "
-        "care. Leaders know their services well.\n",
+        "care. Leaders know their services well. The council has invested in a children's "
+        "trust.\n",
         "Was Eastshire's corporate parenting panel effective?",
-        "When did Eastshire's corporate parenting panel last review adoption?")
+        "When did Eastshire's corporate parenting panel last review adoption?",
+        # A vote is recorded in the minutes of the meeting that took it.
+        "Did Eastshire council vote to bring in a children's trust after the inspection?")
     assert not about.abstained
     assert "not sufficiently aspirational" in about.citations[0].quote
     assert minutes.abstained and "committee minutes" in minutes.answer
+    assert vote.abstained and "committee minutes" in vote.answer
 
 
 def test_asked_for_an_earlier_rating_the_prose_that_dates_it_answers() -> None:
