@@ -233,7 +233,7 @@ _ASKS = (
                 # "What did Ofsted say X needed to do / get better / should work on?"
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
                 r"(?:do|change|address|tackle|fix|speed up)\b|"
-                r"\b(?:should|must|needs? to) work on\b"), _IMPROVE),
+                r"\b(?:should|must|needs? to) work on\b|\bstill needs? to\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
                 r"issues?|risks?)\b", re.I),

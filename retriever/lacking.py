@@ -54,6 +54,9 @@ _COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\
 _AVERAGE = frozenset({"average", "mean", "median"})
 _COMMON = 0.25  # a word in more than this share of the candidate sentences tells none apart
 _NEAR = 4  # the words after a number that say what it counts
+# "Were inspectors concerned about how many care leavers are in work?" asks about a count,
+# which a record may judge without stating it ("lower than comparators").
+_ABOUT_A_COUNT = re.compile(r"\b(?:about|over|regarding|on|with) how many\b", re.I)
 # Words that place a question in time or in a record, not in a topic ("at the time of its
 # 2022 inspection", "according to the report").
 _SCOPE = frozenset("""time inspection inspected inspections report reports according ofsted
@@ -173,6 +176,7 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
         return "The passages found state no sum of money."
     kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
     if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
+            and not _ABOUT_A_COUNT.search(question)
             and not any(_counts(t, asked, *_counted(question, texts)) for t in best)):
         return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(

@@ -368,6 +368,11 @@ def test_a_count_must_count_what_is_asked_or_be_about_the_rest_of_the_question()
                        ["An increase in the number of young people over 16 requiring care "
                         "placements presents a significant challenge."],
                        [0.5]).startswith("The passages found state no count")
+    # Asked whether a count worried inspectors, a judgement of it answers without a figure.
+    assert lacks_asked("Were inspectors concerned about how many Eastshire care leavers are in "
+                       "education, employment or training?",
+                       ["The proportion of care leavers in education is lower than "
+                        "comparators."], [0.5]) == ""
     # "No child slips through the net" is an idiom, not a count of the home educated.
     assert lacks_asked("How many children in Eastshire were electively home educated?",
                        ["Strong monitoring ensures that no child in their care slips through "
@@ -398,24 +403,29 @@ def test_a_percentage_asked_is_not_given_by_the_majority() -> None:
     "What did Ofsted say needs to get better for Eastshire children who go missing?",
     "What should Eastshire do better for care leavers?",
     "What did Ofsted say Eastshire should work on around culture and families?",
-    "What did Ofsted tell Eastshire it needed to speed up for children in care?"])
+    "What did Ofsted tell Eastshire it needed to speed up for children in care?",
+    "What does Eastshire still need to sort out after its 2022 inspection?"])
 def test_what_needs_to_get_better_asks_for_the_improvements_listed(question: str) -> None:
     assert type(answer_kind(question)).__name__ == "Listing"
     assert answer_kind("Has Eastshire got better since its last inspection?") is None
 
 
 def test_the_next_visit_after_a_record_needs_a_record_made_after_it(tmp_path: Path) -> None:
-    later, earlier, expected = fake_answers(
+    later, earlier, expected, again, again_earlier = fake_answers(
         tmp_path, {"eastshire-inspection-2025-01-29.txt": _report(
                        "2 to 6 December 2024", "Good", "has maintained good services"),
                    "eastshire-inspection-2021-04-20.txt": _report(
                        "8 to 12 March 2021", "Good", "has improved services")},
         "When did Ofsted next visit Eastshire after the December 2024 inspection?",
         "When did Ofsted next visit Eastshire after the 2021 inspection?",
-        "When is the next inspection of Eastshire due after the December 2024 inspection?")
+        "When is the next inspection of Eastshire due after the December 2024 inspection?",
+        "Has Eastshire been re-inspected since 2024, and did it stay good?",
+        "Has Eastshire been re-inspected since 2021, and did it stay good?")
     assert later.abstained and "No visit after the records found" in later.answer
     assert not earlier.abstained
     assert "No visit after" not in expected.answer
+    assert again.abstained and "No visit after the records found" in again.answer
+    assert "No visit after" not in again_earlier.answer
 
 
 def test_what_someone_in_a_role_said_needs_a_passage_that_mentions_the_role() -> None:
