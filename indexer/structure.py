@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .meetings import meeting_dates
 from .models import Item
 
 _MARKUP = re.compile(r"</?u>|\*\*|__|<[^>]+>")
@@ -110,7 +111,10 @@ def find_headings(text: str, doc_type: str) -> list[Heading]:
         candidates.append(Heading(m["ref"].strip("()."), _title_from(m["rest"]), m.start("ref"),
                                   2, ("roman",)))
     candidates.sort(key=lambda h: (h.start, h.level))
-    accepted = _keep_consistent(candidates)
+    # The minutes of another meeting inside a record (an agenda pack's previous minutes)
+    # number their items afresh.
+    restarts = [start for start, _ in meeting_dates(text)] if doc_type == "minutes" else []
+    accepted = _keep_consistent(candidates, restarts)
     if doc_type != "minutes":
         accepted = _add_plain_headings(text, accepted)
     return _name_sub_items(text, accepted)
@@ -159,8 +163,11 @@ def _next_line(text: str, pos: int) -> str:
     return ""
 
 
-def _keep_consistent(candidates: list[Heading]) -> list[Heading]:
-    """Keep headings whose numbers continue the sequence; lists that restart are not items."""
+def _keep_consistent(candidates: list[Heading], restarts: list[int] | None = None
+                     ) -> list[Heading]:
+    """Keep headings whose numbers continue the sequence; lists that restart are not items,
+    except where a new meeting's record starts (``restarts``: its offsets)."""
+    pending = sorted(restarts or [])
     accepted: list[Heading] = []
     last: dict[str, tuple] = {}
     seen_starts: set[int] = set()
@@ -168,6 +175,10 @@ def _keep_consistent(candidates: list[Heading]) -> list[Heading]:
     for i, h in enumerate(candidates):
         if h.start in seen_starts:
             continue
+        while pending and pending[0] <= h.start:
+            pending.pop(0)
+            last.pop("num", None)
+            chain_next = None
         kind = h.key[0]
         if kind == "num" and len(h.key) == 3 and h.key[2] == 0:
             prev = last.get("num")

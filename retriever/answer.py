@@ -113,7 +113,8 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
         if committee.lower() in lowered:
             named |= set(committee.lower().split())
     # ... and so is the date of the meeting ("at its meeting on 22 October 2009").
-    topic = " ".join(w for w in _DATE_WORDS.sub(" ", decision_topic(question)).split()
+    topic = " ".join(w for w in _AT_MEETING.sub(" ", _DATE_WORDS.sub(" ", decision_topic(
+        question))).split()
                      if w.lower().strip("'’s") not in named | GENERIC_WORDS)
     found = find_resolutions(snap, assistant, topic, scope,
                              sort="relevance", limit=12, offset=0).resolutions
@@ -199,6 +200,8 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")
+_AT_MEETING = re.compile(r"\b(?:at|in|during)\s+(?:its|the|their|that)\s+(?:\w+\s+)?"
+                         r"meetings?\b(?:\s+(?:on|of|held(?:\s+on)?)\b)?", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?|{_MONTHS}|(?:19|20)\d\d)\b")
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 # A kind of record named outright: a question about a peer review, or about a committee's

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from indexer.gazetteer import council_matches
+from indexer.meetings import meeting_dates, meeting_on
 from indexer.stores import Chunk, DocMeta, SentenceVector, Store, open_store
 
-from .meetings import meeting_dates, meeting_on
 from .results import (
     Citation,
     DocumentDetail,

@@ -462,7 +462,7 @@ def test_minutes_carried_in_an_agenda_pack_are_dated_by_their_own_meeting(
     """A pack for the 22 October meeting carries the minutes of 24 September: their
     decisions were made on 24 September, and asked what was decided on 22 October, the
     honest answer is that the index does not hold it."""
-    from retriever.meetings import meeting_dates, meeting_on
+    from indexer.meetings import meeting_dates, meeting_on
 
     starts = meeting_dates(AGENDA_PACK)
     assert [iso for _, iso in starts] == ["2009-09-24"]
@@ -474,6 +474,8 @@ def test_minutes_carried_in_an_agenda_pack_are_dated_by_their_own_meeting(
                             "register at its meeting on 24 September 2009?")
     quote = next(c for c in decided.citations if "risk register" in c.quote)
     assert quote.citation.date == "2009-09-24"
+    # ... and under its own minute item, not the agenda's last one.
+    assert quote.citation.item_title.lower() == "risk register"
     later = assistant.ask("What did Westshire's Audit Committee resolve about the risk "
                           "register at its meeting on 22 October 2009?")
     assert later.abstained and "No decision made at a meeting on 22 October 2009" in later.answer

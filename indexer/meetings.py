@@ -1,14 +1,15 @@
 """Meetings inside a record: an agenda pack carries the minutes of the previous meeting, for
 approval, under that meeting's own heading ("AUDIT COMMITTEE / 24 SEPTEMBER 2009 / PRESENT:
 ..."). A decision quoted from them was made on that day, not on the day of the meeting the
-pack is for; dated by the pack, it would tell a councillor the wrong meeting.
+pack is for; dated by the pack, it would tell a councillor the wrong meeting. Their items are
+numbered afresh ("2 MINUTES OF THE MEETING HELD ON 23 JUNE 2009"), not after the agenda's.
 """
 
 from __future__ import annotations
 
 import re
 
-from indexer.dates import find_dates
+from .dates import find_dates
 
 # The start of an attendance list, which opens the record of a meeting: "PRESENT:",
 # "Present:" or "Members present" on a line of its own.
