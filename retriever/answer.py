@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
-from indexer.dates import MONTHS
+from indexer.dates import find_dates
 
 from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
@@ -74,8 +75,7 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     missing = _unmet(snap, u, top) or lacks_asked(
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
     ) or unmentioned_abbreviation(question, _what_top_says(snap, top)) or _not_that_meeting(
-        snap, question, u.filters if u.filters.council else replace(
-            u.filters, council=u.implied.council))
+        snap, question, _decision_scope(u))
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)
@@ -103,9 +103,7 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
 
     if not asks_for_decisions(question):
         return None
-    scope = u.filters
-    if u.implied.council and not u.notes and not scope.council:
-        scope = replace(scope, council=u.implied.council)
+    scope = _decision_scope(u)
     # The council and the body named are the scope, not the topic ("the Walsall panel").
     named = set((u.implied.council or u.filters.council or "").lower().split())
     lowered = question.lower()
@@ -135,9 +133,15 @@ def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understoo
     return compose_decisions(snap, about) if about else None
 
 
+def _decision_scope(u: Understood) -> Filters:
+    """The filters given, and the council the question names when it holds records."""
+    if u.implied.council and not u.notes and not u.filters.council:
+        return replace(u.filters, council=u.implied.council)
+    return u.filters
+
+
 def _days(question: str) -> list[str]:
-    return [f"{y}-{MONTHS[m.lower()[:3]]:02d}-{int(d):02d}" for d, m, y in
-            _FULL_DATE.findall(question) if m.lower()[:3] in MONTHS]
+    return [found.iso for found in find_dates(question)]
 
 
 def _not_that_meeting(snap: Snapshot, question: str, scope: Filters) -> str:
@@ -161,8 +165,8 @@ def _not_that_meeting(snap: Snapshot, question: str, scope: Filters) -> str:
 
 
 def _day(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{int(d)} {_MONTHS.split('|')[int(m) - 1]} {y}"
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _confidence(cands: list[Candidate], sentences: list) -> float:

@@ -34,11 +34,11 @@ _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|
                        rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
 # "Did any area get a better grade?" after a grade the question states ("X was judged
 # inadequate overall - ..."): placed against that one.
-_COMPARED_TO_STATED = re.compile(r"\b(?P<dir>better|higher|worse|lower)\s+(?:grades?|ratings?|"
-                                 r"judge?ments?)\b", re.I)
+_GRADE_NOUN = r"\s+(?:grades?|ratings?|judge?ments?)\b"
+_COMPARED_TO_STATED = re.compile(rf"\b(?P<dir>better|higher|worse|lower){_GRADE_NOUN}", re.I)
 # "Which part got the top grade?": the ends of the scale.
-_END_OF_SCALE = re.compile(r"\b(?P<end>top|highest|best|lowest|worst|bottom)\s+(?:grades?|"
-                           r"ratings?|judge?ments?)\b", re.I)
+_END_OF_SCALE = re.compile(rf"\b(?P<end>top|highest|best|lowest|worst|bottom){_GRADE_NOUN}",
+                           re.I)
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
 _NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
@@ -95,10 +95,10 @@ class GradesAsked:
         m = _COMPARED.search(question)
         told = _COMPARED_TO_STATED.search(asking)
         end = _END_OF_SCALE.search(asking)
-        if m is None and told and _NAMED.findall(stated):
-            r = rank_of(_NAMED.findall(stated)[-1])
-            low = told["dir"].lower() in ("worse", "lower")
-            wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
+        grades_stated = _NAMED.findall(stated)
+        if m is None and told and grades_stated:
+            wanted = _beyond(rank_of(grades_stated[-1]),
+                             told["dir"].lower() in ("worse", "lower"))
         elif m is None and end:
             top = end["end"].lower() in ("top", "highest", "best")
             wanted = {len(SCALE) - 1 if top else 0}
@@ -108,10 +108,8 @@ class GradesAsked:
                 earlier = _NAMED.findall(question[:m.start()])
                 ref = earlier[-1] if earlier else ""
             if ref:
-                r = rank_of(ref)
-                low = m["dir"].lower() in ("below", "lower than", "worse than", "less than",
-                                           "under")
-                wanted = set(range(r)) if low else set(range(r + 1, len(SCALE)))
+                wanted = _beyond(rank_of(ref), m["dir"].lower() in (
+                    "below", "lower than", "worse than", "less than", "under"))
         else:  # a grade stated before the asking clause is not the one asked for
             named = {rank_of(g) for g in _NAMED.findall(asking)}
             aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}
@@ -132,6 +130,11 @@ class GradesAsked:
         if self.part and field.strip().lower().startswith("overall"):
             return 0.6
         return 1.0
+
+
+def _beyond(rank: int, low: bool) -> set[int]:
+    """The grades below ``rank`` on the scale, or above it."""
+    return set(range(rank)) if low else set(range(rank + 1, len(SCALE)))
 
 
 def names_an_area(question: str, fields: list[str], ignore: set[str]) -> bool:

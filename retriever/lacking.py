@@ -153,14 +153,13 @@ def _counted(question: str, texts: list[str]) -> tuple[Words | None, Words | Non
     m = _COUNTED_ASKED.search(question)
     if not m:
         return None, None
-    counted = {_bare(w) for w in m["what"].split()} - STOPWORDS
+    counted = {w for w in map(_bare, m["what"].split()) if w not in STOPWORDS and len(w) > 2}
     rest = question[:m.start()] + " " + question[m.end():]
     topic = {_bare(w) for w in re.findall(r"(?<![\w’'-])[a-z][\w’'-]*", rest)}
     topic = {w for w in topic - STOPWORDS - GENERIC_WORDS - _SCOPE - _AVERAGE if len(w) > 2}
     pool = [Words(word_set(t)) for t in texts]
     if len(pool) >= BEST:  # too few sentences say nothing of which words are common
         topic = {w for w in topic if sum(1 for p in pool if p.has(w)) <= _COMMON * len(pool)}
-    counted = {w for w in counted if len(w) > 2}
     return (Words(counted) if counted else None), (Words(topic) if topic else None)
 
 
@@ -175,10 +174,12 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if lacks_money(question, texts):
         return "The passages found state no sum of money."
     kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
-    if (kind is _COUNT and not _TIME_ASKED.search(question)  # "how many weeks": a span counts
-            and not _ABOUT_A_COUNT.search(question)
-            and not any(_counts(t, asked, *_counted(question, texts)) for t in best)):
-        return "The passages found state no count of what is asked."
+    # "how many weeks": a span counts; "concerned about how many": a judgement may answer
+    if kind is _COUNT and not _TIME_ASKED.search(question) and not _ABOUT_A_COUNT.search(
+            question):
+        counted, topic = _counted(question, texts)
+        if not any(_counts(t, asked, counted, topic) for t in best):
+            return "The passages found state no count of what is asked."
     if _PART_ASKED.search(question) and not any(
             _PART.search(t) or (_PART_IN_WORDS.search(t)
                                 and not _PERCENTAGE_ASKED.search(question)) for t in best):
