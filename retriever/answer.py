@@ -180,6 +180,12 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
     return 0.6 * top_dense + 0.2 * float(best.features[0]) + 0.2 * float(best.features[2])
 
 
+# Words that point at the items asked for without saying what they are about ("the one
+# thing", "which two areas"): a record's list names its items, not these.
+_VAGUE = frozenset("""thing things one ones two three four five area areas aspect aspects part
+parts""".split())
+
+
 def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     """Whether the question asks for something a record states in a form of its own (the
     items listed under "What needs to improve", a rated field) and one of the three best
@@ -195,7 +201,7 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     if best is None:
         return False
     held = Words(word_set(snap.text_of(best.doc_id)))
-    scale = scale_words(question)
+    scale = scale_words(question) | _VAGUE
     asked = [w for w in word_set(question)
              if len(w) >= 3 and w not in STOPWORDS and w not in scale]
     return all(held.has(w) for w in asked)

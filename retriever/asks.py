@@ -19,59 +19,10 @@ from .dates import (
     dates_given,
 )
 from .grades import GradesAsked
+from .kinds import COMPARED_EARLIER, LOOKS_BACK, placed_earlier
+from .people import PERSON as _PERSON
+from .people import Person as _Person
 from .vocabulary import IRREGULAR, Words, word_set
-
-_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
-                        r"[A-Z]")
-# Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
-# MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
-# A name may also stand on a line of its own inside a unit: a letter's signature.
-_NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
-                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)|"
-                       r"\n[ \t]*([A-Z][a-z’'-]+(?:[ \t]+[A-Z][a-z’'-]+){1,3})[ \t]*(?=\n|$)")
-# Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
-_ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
-service services social care council board panel committee group team interim senior
-principal lead inspector inspectors strategic corporate finance children young people
-families family health education safeguarding partnership authority local independent
-chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
-majesty’s majesty's the of and for""".split())
-
-
-# A capitalised run that carries on a longer title across "and" / "of" / "for" ("Family
-# Support and Advice Line", "Director of Children's Services") names a thing or a post.
-_TITLE_GOES_ON = re.compile(r"[A-Z][a-z’'-]+\s+(?:and|of|for)\s+$")
-
-
-# Nouns that make a capitalised run the name of a body or a place, never of a person.
-_ORG_WORDS = frozenset("""council county borough city district board trust commission nhs
-partnership authority department university college school academy hospital agency office
-ofsted icb government ministry association foundation society limited ltd plc""".split())
-
-
-class _Person:
-    """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
-
-    @staticmethod
-    def search(text: str) -> bool:
-        if _HONORIFIC.search(text):
-            return True
-        for m in _NAME_RUN.finditer(text):
-            if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
-                continue  # "Care Quality Commission (CQC)": a body introduces its acronym
-            words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
-            if _ORG_WORDS.intersection(words):
-                continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
-            if m.group(1) and _TITLE_GOES_ON.search(text, 0, m.start(1)):
-                continue  # "the Family Support and Advice Line,": the end of a thing's name
-            if m.group(1) and text[max(0, m.start(1) - 1):m.start(1)] in ("‘", "“", "'", '"'):
-                continue  # "the ‘Hampshire Approach’,": a name in quotes names a thing
-            if any(w not in _ROLE_WORDS for w in words):
-                return True
-        return False
-
-
-_PERSON = _Person()
 
 
 class _Rated:
@@ -145,7 +96,6 @@ _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:t
 _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
-_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 # Numbers written as words, two to twelve (larger ones are written in digits).
 SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
@@ -249,7 +199,8 @@ Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
              asked: Words | None = None, known: list[Moment] | None = None,
-             grades: GradesAsked | None = None) -> float:
+             grades: GradesAsked | None = None,
+             earlier: tuple[str, frozenset[str]] | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
     that is only part of a date does not answer "how many", a rating stated in prose is a
@@ -267,7 +218,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
-    if kind is _APPRAISAL:
+    if kind is _APPRAISAL or kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2
@@ -287,6 +238,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.3
     if kind is WHEN_WORDS and dates_given(text, known):
         return 0.2  # the question already states these dates: they are where it starts from
+    if kind is WHEN_WORDS and earlier is not None and placed_earlier(text, earlier):
+        return 1.0  # "since the previous inspection in 2014": when it was inspected before
     if kind is WHEN_WORDS and asked is not None and _other_years(text, asked, known):
         return 0.3  # "When was the 2019 inspection carried out?" is not answered in 2018
     if kind is WHEN_WORDS and asked is not None and {"will", "next"} & asked.all:
@@ -379,6 +332,8 @@ def answer_kind(question: str) -> Kind | None:
         return None  # "Who runs X's children's services?": a body may, as well as a person
     if kind is None and _MONEY_NAMED.search(question):
         return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
+    if kind is None and COMPARED_EARLIER.search(question):
+        return LOOKS_BACK  # compared with an earlier record: where the record looks back
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 

@@ -20,10 +20,12 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import _PERSON, answer_kind, asked_of, asks_current_rating, kind_fit
+from .asks import answer_kind, asked_of, asks_current_rating, kind_fit
 from .dates import reference_dates
 from .grades import GradesAsked, field_grade, names_an_area, set_aside
+from .kinds import earlier_asked
 from .lists import listed_under
+from .people import PERSON
 from .search import Candidate
 from .vocabulary import Words, word_set
 
@@ -87,7 +89,7 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if _LABEL_VALUE.match(stripped) and len(stripped.split(":", 1)[1].split()) >= 1:
         return False
-    if ("," in stripped or "\n" in stripped) and _PERSON.search(stripped):
+    if ("," in stripped or "\n" in stripped) and PERSON.search(stripped):
         # "Dan Mortiboys, Senior Finance Manager": a line of an attendance list; "Yours
         # sincerely / Jo Warburton / His Majesty's Inspector": a signature
         return False
@@ -157,6 +159,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     known = reference_dates(question)
     aside = set_aside(question)
     grades = GradesAsked.of(question)
+    earlier = earlier_asked(question)
     asks_question = question.rstrip().endswith("?")
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
@@ -167,6 +170,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         base = row.char_start
         stored = {(a, b): vec for a, b, vec in c.sentences}
         spans = split_sentences(row.text, base)
+        before = _before(snap, row)
         for i, (a, b) in enumerate(spans):
             text = row.text[a - base:b - base]
             if is_heading(text) or (text.rstrip().endswith("?") and asks_question):
@@ -185,7 +189,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             s.features[3] = kind_fit(kind, s.text,
                                      listed_under(row.text, row.item_title or "", text,
-                                                  a - base), asked, known, grades)
+                                                  a - base, before),
+                                     asked, known, grades, earlier)
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0
@@ -221,6 +226,11 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         s.score = float(s.features @ WEIGHTS) + BIAS
     pool.sort(key=lambda s: s.score, reverse=True)
     return pool
+
+
+def _before(snap: Snapshot, row: Any) -> str:
+    """The record's text just before a passage: where a list the passage continues began."""
+    return snap.text_of(row.doc_id)[max(0, row.char_start - 1500):row.char_start]
 
 
 def _year_feature(snap: Snapshot, pool: list[Sentence], years: list[str]) -> None:

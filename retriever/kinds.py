@@ -17,11 +17,13 @@ from indexer.dates import MONTHS
 from indexer.gazetteer import council_matches
 
 from .dates import Moment, reference_dates
+from .vocabulary import word_set
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 _WORD = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _FILLER = frozenset("""the a an of to for and in on at by with from local authority authorities
 children s childrens services service council councils borough county city district
 metropolitan london report reports inspection inspections letter findings""".split())
@@ -124,3 +126,63 @@ def _dated_after(snap: Snapshot, docs: set[str], known: list[Moment]) -> bool:
     if latest is None:
         return True
     return any((snap.docs[d].date or "")[:len(latest)] > latest for d in docs if d in snap.docs)
+
+
+# "When was X inspected before the 2018 inspection?" is answered where a record dates the
+# inspection before it: "since the previous inspection in 2014", "last inspected in 2019".
+_BEFORE_ASKED = frozenset(("before", "previous", "previously", "prior", "earlier", "preceding"))
+_PLACED_EARLIER = re.compile(r"\b(?:previous|last|prior|earlier|preceding)\s+((?:\S+\s+){0,2}?)"
+                             r"(inspection|visit)s?\b[^.;]{0,30}?\b(?:19|20)\d\d\b|"
+                             r"\blast\s+(inspect|visit)(?:ed)\b[^.;]{0,30}?\b(?:19|20)\d\d\b",
+                             re.I)
+# What names which earlier record is meant ("the previous area SEND inspection"), beyond the
+# words that only place it in time.
+_EARLIER_NAMED = re.compile(r"\b(?:previous|prior|earlier|preceding|last)\s+((?:[\w’'-]+\s+){0,2}?)"
+                            r"(?:inspection|visit)s?\b", re.I)
+_NOT_KIND = frozenset(("previous", "prior", "earlier", "last", "preceding", "ofsted", "full",
+                       "its", "their", "the", "an", "a", "s"))
+
+
+def earlier_asked(question: str) -> tuple[str, frozenset[str]] | None:
+    """For "when ... before / previous ...": the kind of record asked about ("inspect" or
+    "visit") and the words that name which one ("area SEND" in "the previous area SEND
+    inspection"), beyond those that only place it in time; None for other questions."""
+    words = set(_WORD.findall(question.lower()))
+    if not _BEFORE_ASKED & words:
+        return None
+    noun = "visit" if {"visit", "visits", "visited"} & words else "inspect"
+    m = _EARLIER_NAMED.search(question)
+    kind = frozenset(w for w in _WORD.findall((m[1] if m else "").lower())
+                     if w not in _NOT_KIND and w not in MONTHS and not _YEAR.fullmatch(w))
+    return noun, kind
+
+
+def placed_earlier(text: str, earlier: tuple[str, frozenset[str]]) -> bool:
+    """Whether a sentence dates a record of the kind asked about, before the one the question
+    starts from: a visit is not an inspection, and "the previous area SEND inspection" is not
+    the last inspection of children's services."""
+    noun, kind = earlier
+    said = word_set(text)
+    return any((m[2] or m[3]).lower()[:5] == noun[:5] and kind <= said
+               for m in _PLACED_EARLIER.finditer(text))
+
+
+# "Is X better than at its 2017 inspection?", "How does the 2025 result compare with the
+# previous inspection?", "Did X keep its outstanding rating?": a record compared with an
+# earlier one, which a record does where it looks back ("Since the previous inspection in
+# 2019, when services were judged outstanding, ...").
+_EARLIER_ONE = (r"(?:(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
+                r"(?:inspection|visit|judge?ment|rating|grade)s?|(?:19|20)\d\d)")
+COMPARED_EARLIER = re.compile(
+    rf"\bcompar\w*\b[^?]*\b{_EARLIER_ONE}|\b(?:better|worse)\s+than\b[^?]*\b{_EARLIER_ONE}|"
+    r"\b(?:keep|kept|retain\w*|maintain\w*|held on to|hold on to|lost|lose)\s+(?:its|their|the)\s+"
+    r"(?:\w+\s+)?(?:rating|grade|judge?ment)\b|"
+    rf"\b(?:built on|stood still|improved or (?:slipped|declined|deteriorated)|better or worse|"
+    rf"got (?:better|worse)|gone (?:downhill|backwards)|slipped|moved on)\b[^?]*\b{_EARLIER_ONE}",
+    re.I)
+# A sentence that looks back to an earlier record.
+LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(?:(?:previous|last|"
+                        r"prior|earlier)\s+)?(?:[\w’'-]+\s+){0,2}?(?:inspection|visit)s?\b|"
+                        r"\b(?:since|in)\s+(?:19|20)\d\d\b[^.]{0,40}\bwhen\b|"
+                        r"\bpreviously\s+(?:been\s+)?(?:judged|rated|graded|inspected|found)\b|"
+                        r"\bprevious (?:inspection|judge?ment)", re.I)

@@ -17,12 +17,12 @@ from .asks import (
     _MONEY_NAMED,
     _NONE,
     _NUMBER,
-    _PERSON,
     SMALL_NUMBERS,
     answer_kind,
 )
 from .dates import ANY_DATE
 from .evidence import GENERIC_WORDS
+from .people import PERSON
 from .vocabulary import STOPWORDS, Words, word_set
 
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
@@ -184,10 +184,10 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
             _PART.search(t) or (_PART_IN_WORDS.search(t)
                                 and not _PERCENTAGE_ASKED.search(question)) for t in best):
         return "The passages found state no percentage or share."
-    if kind is _PERSON and _NAMED_ASKED.search(question) and not any(
+    if kind is PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."
-    role = _SAID_BY.search(question) or (_POST.search(question) if kind is _PERSON else None)
+    role = _SAID_BY.search(question) or (_POST.search(question) if kind is PERSON else None)
     if role and not any(re.search(rf"\b{role['role']}\b", t, re.I) for t in best):
         return f"The passages found do not mention the {role['role']}."
     return ""

@@ -1,0 +1,60 @@
+"""Whether a sentence names a person: an honorific, or a run of capitalised words that is
+not a job title, a body or a place. "Who chaired ...?" is answered only by such a sentence."""
+
+from __future__ import annotations
+
+import re
+
+_HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
+                        r"[A-Z]")
+# Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
+# MBE,", "Susan Southworth (in the Chair)", "Lead inspector: Steve Lowe".
+# A name may also stand on a line of its own inside a unit: a letter's signature.
+_NAME_RUN = re.compile(r"\b([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)\s*(?:\(|,|HMI\b|[A-Z]{2,4}\b)|"
+                       r":\s*([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+)|"
+                       r"\n[ \t]*([A-Z][a-z’'-]+(?:[ \t]+[A-Z][a-z’'-]+){1,3})[ \t]*(?=\n|$)")
+# Words of job titles and bodies: a capitalised run made only of these is a role, not a person.
+_ROLE_WORDS = frozenset("""assistant director deputy head chief executive officer manager
+service services social care council board panel committee group team interim senior
+principal lead inspector inspectors strategic corporate finance children young people
+families family health education safeguarding partnership authority local independent
+chair chairman chairwoman vice member members cabinet portfolio holder his her majesty
+majesty’s majesty's the of and for""".split())
+
+
+# A capitalised run that carries on a longer title across "and" / "of" / "for" ("Family
+# Support and Advice Line", "Director of Children's Services") names a thing or a post.
+_TITLE_GOES_ON = re.compile(r"[A-Z][a-z’'-]+\s+(?:and|of|for)\s+$")
+
+
+# Nouns that make a capitalised run the name of a body or a place, never of a person.
+_ORG_WORDS = frozenset("""council county borough city district board trust commission nhs
+partnership authority department university college school academy hospital agency office
+ofsted icb government ministry association foundation society limited ltd plc""".split())
+
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)")
+
+
+class Person:
+    """Whether a sentence names a person (an honorific, or a name that is not a job title)."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        if _HONORIFIC.search(text):
+            return True
+        for m in _NAME_RUN.finditer(text):
+            if m.group(1) and _ACRONYM_AFTER.match(text, m.end(1)):
+                continue  # "Care Quality Commission (CQC)": a body introduces its acronym
+            words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
+            if _ORG_WORDS.intersection(words):
+                continue  # "Suffolk County Council,", "NHS Norfolk and Waveney ICB": a body
+            if m.group(1) and _TITLE_GOES_ON.search(text, 0, m.start(1)):
+                continue  # "the Family Support and Advice Line,": the end of a thing's name
+            if m.group(1) and text[max(0, m.start(1) - 1):m.start(1)] in ("‘", "“", "'", '"'):
+                continue  # "the ‘Hampshire Approach’,": a name in quotes names a thing
+            if any(w not in _ROLE_WORDS for w in words):
+                return True
+        return False
+
+
+PERSON = Person()

@@ -1,0 +1,93 @@
+"""Forms of question and record that decide which sentence answers: a list a passage opens
+inside, an earlier record asked about, a comparison with one, and the vague words of a
+question about a list ("the one thing")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer import Settings
+from retriever import Assistant
+from retriever.asks import answer_kind, kind_fit
+from retriever.dates import reference_dates
+from retriever.kinds import LOOKS_BACK, earlier_asked
+from retriever.lists import listed_under
+from retriever.vocabulary import Words, word_set
+from tests.fakes import HashEmbedder, fake_index
+
+IMPROVE = "What needs to improve?\n\n◼ Safeguarding for children in private fostering.\n"
+
+
+def test_a_passage_that_opens_inside_a_list_continues_the_list_before_it() -> None:
+    """A passage cut between two items of "What needs to improve?" still holds items of that
+    list, though its own text shows no heading."""
+    item = "◼ The timeliness of life-story work for children."
+    passage = f"◼ Foster carer recruitment.\n{item}\n\nThe experiences of children: good"
+    at = passage.index(item)
+    assert listed_under(passage, "Front page", item, at, IMPROVE) == "•What needs to improve?"
+    # Prose between that heading and the passage: another list, under the passage's own.
+    prose = IMPROVE + "\nLeaders know their services well and act on what they find.\n"
+    assert listed_under(passage, "Front page", item, at, prose) == "•Front page"
+    assert listed_under(passage, "Front page", item, at) == "•Front page"
+
+
+def _when(question: str, sentence: str) -> float:
+    return kind_fit(answer_kind(question), sentence, asked=Words(word_set(question)),
+                    known=reference_dates(question), earlier=earlier_asked(question))
+
+
+def test_when_a_record_was_inspected_before_is_where_a_record_dates_the_one_before() -> None:
+    question = "When had Eastshire last been inspected before the November 2018 inspection?"
+    looks_back = "Services have improved since the previous inspection in 2014."
+    assert _when(question, looks_back) == 1.0
+    assert _when(question, "Inspection dates: 19 November 2018 to 23 November 2018") < 0.5
+    # Another kind of record, or another kind of inspection, is not the one asked about.
+    visits = "When did Ofsted make focused visits to Eastshire before its 2021 inspection?"
+    assert _when(visits, "Since the last inspection in 2017, services have declined.") < 1.0
+    send = "When was Eastshire's previous area SEND inspection?"
+    assert _when(send, "Services have improved since the previous inspection in 2019.") < 1.0
+    assert _when(send, "Since the previous area SEND inspection in 2017, leaders have ...") == 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "Is Eastshire children's services better than it was at its 2017 inspection?",
+    "Did Eastshire keep its outstanding rating when Ofsted came back in June 2024?",
+    "How does Eastshire's 2025 Ofsted result compare with its previous inspection?",
+])
+def test_a_comparison_with_an_earlier_record_is_answered_where_the_record_looks_back(
+        question: str) -> None:
+    kind = answer_kind(question)
+    assert kind is LOOKS_BACK
+    back = ("Services have improved since the inspection in 2017, when they were judged to "
+            "require improvement overall.")
+    assert kind_fit(kind, back) > kind_fit(kind, "Children benefit from good services.")
+    # An earlier time in a child's life is not an earlier record.
+    assert kind_fit(kind, "These children previously attended local language schools.") < 1.0
+
+
+def test_the_one_thing_a_council_was_asked_to_improve_is_its_list_of_one(
+        tmp_path: Path) -> None:
+    """ "What was the one thing X was asked to improve?" shares no word with the item it
+    asks for; "one" and "thing" point at the item, they are not what the record must say."""
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "Children asked inspectors about their plans.\n\n"
+              "What needs to improve?\n\n◼ The formal matching and panel approval of "
+              "adolescents in long-term foster homes.\n\nThe experiences and progress of "
+              "children in care: outstanding\n\nChildren in care live in stable homes and "
+              "are well supported by their social workers.\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eastshire-ilacs-2019-09-13.txt").write_text(report, encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    # The threshold is the real model's; the fake's similarities are far below it.
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.95)
+    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
+        result = assistant.ask("What was the one thing Eastshire was asked to improve?")
+        other = assistant.ask("What was the one thing Eastshire was asked to improve about "
+                              "exam results?")
+    assert not result.abstained
+    assert result.citations[0].quote.startswith("◼ The formal matching")
+    assert other.abstained  # a word the record lacks is still looked for
