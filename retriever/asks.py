@@ -87,9 +87,10 @@ _APPRAISAL = re.compile(rf"{_SHORTFALL.pattern}|\b(?:strong\w*|strength\w*|effec
                         r"comprehensive|well[- ]\w+|works? well|improved|valued)\b", re.I)
 _RATED = _Rated()
 _RATED_EARLIER = _Rated(earlier=True)
-# Asked about a time before the record's: "previous inspection", "before 2023", "had X last been"
+# Asked about a time before the record's: "previous inspection", "before 2023", "before the
+# December 2022 one", "had X last been"
 _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:the\s+|its\s+)?"
-                      r"(?:(?:19|20)\d\d|\S+\s+(?:inspection|visit|review))|\blast\s+been\b|"
+                      r"(?:(?:\w+\s+)?(?:19|20)\d\d|\S+\s+(?:inspection|visit|review))|\blast\s+been\b|"
                       r"\blast\s+(?:full\s+)?(?:inspection|visit|review)\b|"
                       r"\bhad\b[^?]{0,60}\b(?:received|been|got|given|judged|rated)\b", re.I)
 # A sentence that places a rating in the past ("since the last inspection in 2019, when ...").

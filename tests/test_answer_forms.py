@@ -91,3 +91,13 @@ def test_the_one_thing_a_council_was_asked_to_improve_is_its_list_of_one(
     assert not result.abstained
     assert result.citations[0].quote.startswith("◼ The formal matching")
     assert other.abstained  # a word the record lacks is still looked for
+
+
+def test_a_grade_before_a_dated_inspection_asks_for_the_earlier_grade() -> None:
+    """ "... before the December 2022 one" asks for the grade the report recalls, not the
+    grades of its own table."""
+    question = "What grade did Eastshire get at its Ofsted inspection before the December 2022 one?"
+    kind = answer_kind(question)
+    recalled = ("Since the last Ofsted inspection in November 2018, when Eastshire was judged "
+                "to be inadequate overall, services have improved.")
+    assert kind_fit(kind, recalled) > kind_fit(kind, "Overall effectiveness: Good")
