@@ -64,14 +64,19 @@ _GLOSSARY = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?(?P<a>[A-Z][A-Za-z]{1,7})[ \t]
                        r"(?P<full>[A-Z][^\n]{3,90})$", re.M)
 
 
+_JOINING = ("and", "of", "for", "the", "in")
+
+
 def _initials_fit(acronym: str, words: list[str]) -> bool:
-    letters = [w[0].upper() for w in words if w[0].isalpha() and w.lower() not in
-               ("and", "of", "for", "the", "in")]
+    """Whether the acronym's capitals are the words' initials in order. A joining word
+    ("in", "and") may give a capital or not: "Children in Care Council (CICC)" and
+    "Department for Education (DfE)" both fit."""
     caps = [c for c in acronym if c.isupper()]
-    if not caps or not letters:
+    initials = [w[0].upper() for w in words if w[0].isalpha()]
+    if not caps or not initials or words[0].lower() in _JOINING:
         return False
     j = 0
-    for letter in letters:
+    for letter in initials:
         if j < len(caps) and letter == caps[j]:
             j += 1
     return j >= max(2, len(caps) - 1)

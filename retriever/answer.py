@@ -20,7 +20,7 @@ from .compose import asks_for_decisions, compose, compose_decisions, decision_to
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .grades import scale_words
 from .kinds import missing_kind, missing_later_visit
-from .lacking import lacks_asked, unmentioned_abbreviation
+from .lacking import lacks_asked, unmentioned_abbreviation, unmentioned_name
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -72,10 +72,11 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     if confidence < assistant.settings.abstain_threshold and _in_record_form(snap, question,
                                                                              sentences):
         confidence = assistant.settings.abstain_threshold
+    said = _what_top_says(snap, top)
     missing = _unmet(snap, u, top) or lacks_asked(
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
-    ) or unmentioned_abbreviation(question, _what_top_says(snap, top)) or _not_that_meeting(
-        snap, question, _decision_scope(u))
+    ) or unmentioned_abbreviation(question, said) or unmentioned_name(question, said) or (
+        _not_that_meeting(snap, question, _decision_scope(u)))
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)

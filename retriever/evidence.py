@@ -112,11 +112,18 @@ def metadata_words(snap: Snapshot, cands: list[Candidate]) -> set[str]:
     """Words that say which document a passage is from (its council, committee, title): they
     found the document, but inside it they do not tell the answer from the rest."""
     out = set(GENERIC_WORDS)
+    councils: set[str] = set()
     for c in cands:
         meta = snap.docs.get(c.chunk.doc_id) if c.chunk is not None else None
         if meta is not None:
             for value in (meta.council, meta.committee, meta.title):
                 out |= word_set(value or "")
+            councils.add(meta.council or "")
+    # ... and a council's abbreviation ("BANES" for Bath and North East Somerset).
+    named = [word_set(c) for c in councils if c]
+    for acronym, forms in snap.acronyms.items():
+        if any(word_set(form) <= words for form in forms for words in named):
+            out.add(acronym.lower())
     return out
 
 

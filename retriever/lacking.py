@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from indexer.gazetteer import council_by_form, iter_councils
+
 from .asks import (
     _COUNT,
     _MONEY,
@@ -219,4 +221,39 @@ def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
         if re.search(rf"\b{short}", text) or short in initials:
             continue
         return f"The passages found do not mention {short}."
+    return ""
+
+
+# A body or a programme the question names in full: three or more capitalised words, which
+# may be joined by "and", "of", "for" or "the" ("Care Quality Commission", "Youth Voice and
+# Influence Service"); not the question's first word or a month. A possessive ("Ealing's
+# Rapid Engagement ...") ends a name.
+_NAME = re.compile(r"\b[A-Z][a-z-]+(?:\s+(?:(?:and|of|for|the)\s+)?[A-Z][a-z-]+)+\b")
+_MONTH_NAMES = frozenset("""January February March April May June July August September
+October November December""".split())
+
+
+def unmentioned_name(question: str, passages: list[str]) -> str:
+    """Why the passages found cannot answer a question about a body or programme it names in
+    full: none of them says the name, or its initials ("the Care Quality Commission" in an
+    index of Ofsted reports). Not a council's name ("North Lincolnshire Council"): many
+    records never state their council in the text."""
+    text = " ".join(passages)
+    lowered = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    question = question.strip()
+    # A council's name says whose records are asked about, which the search weighs already.
+    places = [m.span() for m, _council, _weight in iter_councils(question)]
+    for m in _NAME.finditer(question):
+        if m.start() == 0 or council_by_form(m[0]) or any(
+                a < m.end() and m.start() < b for a, b in places):
+            continue
+        words = re.findall(r"[A-Za-z]+", m[0])
+        capital = [w for w in words if w[0].isupper()]
+        if len(capital) < 3 or _MONTH_NAMES & set(capital):
+            continue
+        if " ".join(w.lower() for w in words) in lowered:
+            continue
+        if re.search(rf"\b{''.join(w[0] for w in capital)}\b", text):
+            continue
+        return f"The passages found do not mention the {m[0]}."
     return ""

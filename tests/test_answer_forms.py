@@ -101,3 +101,65 @@ def test_a_grade_before_a_dated_inspection_asks_for_the_earlier_grade() -> None:
     recalled = ("Since the last Ofsted inspection in November 2018, when Eastshire was judged "
                 "to be inadequate overall, services have improved.")
     assert kind_fit(kind, recalled) > kind_fit(kind, "Overall effectiveness: Good")
+
+
+def test_an_acronym_may_take_a_capital_from_a_joining_word() -> None:
+    """ "Children in Care Council (CICC)": the "I" is the "in"; a definition learned from
+    the record lets "CICC" in a question find "Children in Care Council", and back."""
+    from indexer.acronyms import learn_acronyms
+
+    learned = learn_acronyms("The impressive Children in Care Council (CICC) is consulted. "
+                             "Staff complete the Assessed and Supported Year in Employment "
+                             "(ASYE). The Department for Education (DfE) wrote.")
+    assert learned["CICC"] == "Children in Care Council"
+    assert learned["DfE"] == "Department for Education"
+    assert not learned.get("ASYE", "").startswith("and ")  # a definition starts with a word
+
+
+def test_a_body_named_in_full_that_no_passage_mentions_is_not_found() -> None:
+    from retriever.lacking import unmentioned_name
+
+    question = ("What was the outcome of the Care Quality Commission's assessment of "
+                "Eastshire Council's adult social care?")
+    ofsted = ["Children in Eastshire benefit from good services. Leaders know them well."]
+    assert unmentioned_name(question, ofsted) == ("The passages found do not mention the Care "
+                                                  "Quality Commission.")
+    assert unmentioned_name(question, ofsted + ["The CQC rated adult care good."]) == ""
+    said = ["The impressive Youth Voice and\nInfluence Service holds leaders to account."]
+    assert unmentioned_name("What did inspectors say about Eastshire's Youth Voice and "
+                            "Influence Service in 2023?", said) == ""
+    # Two capitalised words, a month or the question's first words name no such body.
+    for other in ("How did Ofsted rate leadership in North Eastshire in June 2022?",
+                  "What did Eastshire's Audit Committee resolve?",
+                  "Youth Offending Team Leaders said what?",
+                  # a council's name: many records never state their council in the text
+                  "What did North Eastshire County Council resolve about school transport?",
+                  "How well does Bath and North East Somerset support care leavers?"):
+        assert unmentioned_name(other, ofsted) == ""
+
+
+def test_a_councils_abbreviation_names_the_record_not_the_answer(tmp_path: Path) -> None:
+    """ "Bath and North East Somerset (BANES)": the abbreviation, like the name, says whose
+    record it is, so it does not tell one of its sentences from another; an abbreviation of
+    the record's topic ("children's social care (CSC)") still does."""
+    from retriever.evidence import metadata_words
+    from retriever.rank import ranked
+    from retriever.results import Filters
+    from retriever.search import understand_turn
+
+    report = ("BATH AND NORTH EAST SOMERSET COUNCIL\nInspection of children's social care "
+              "services\n\nChildren in Bath and North East Somerset (BANES) continue to benefit "
+              "from good services.\n\nReferrals to Children's Social Care (CSC) are timely.\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "banes-ilacs-2025-03-01.txt").write_text(report, encoding="utf-8")
+    index = fake_index(tmp_path, corpus)
+    with Assistant.open(index, settings=Settings.from_env(index_dir=index),
+                        embedder=HashEmbedder()) as assistant:
+        snap = assistant.snapshot
+        assert {"BANES", "CSC"} <= set(snap.acronyms)
+        question = "How well does Bath and North East Somerset support children?"
+        cands, _ = ranked(snap, assistant, question, understand_turn(snap, question, [],
+                                                                      Filters()))
+        ignored = metadata_words(snap, cands)
+    assert "banes" in ignored and "csc" not in ignored
