@@ -101,7 +101,7 @@ _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 # Numbers written as words, two to twelve (larger ones are written in digits).
 SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|"
-                     r"third)\b", re.I)
+                     r"third|halved|doubled|tripled|trebled|twice)\b", re.I)
 
 
 class _Count:

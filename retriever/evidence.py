@@ -22,7 +22,7 @@ from indexer.sentences import sentence_fingerprint, sentence_shape, split_senten
 
 from .asks import answer_kind, asked_of, asks_current_rating, kind_fit
 from .dates import reference_dates
-from .grades import GradesAsked, field_grade, names_an_area, set_aside
+from .grades import GradesAsked, besides, field_grade, names_an_area, set_aside
 from .kinds import earlier_asked
 from .lists import listed_under
 from .people import PERSON
@@ -209,6 +209,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             for s in fields:  # "How did Ofsted grade leadership?" names an area
                 if s.text.strip().lower().startswith("overall"):
                     s.features[3] = 0.6
+    if aside_topic := besides(question):  # "apart from X, what else": not X
+        pool = [s for s in pool if not all(Words(word_set(s.text)).has(w) for w in aside_topic)]
     _year_feature(snap, pool, years or [])
     shapes = [sentence_shape(s.base) for s in pool]
     prints = [sentence_fingerprint(s.base) for s in pool]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import Words, word_set
+from .vocabulary import STOPWORDS, Words, word_set
 
 # Words of the tables where records grade things: the inspectorates' four-point scale, audit
 # assurance levels, and the tables' own headings.
@@ -46,6 +46,19 @@ _NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|ar
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
 _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
                    r"\b(?:any|which|one) (?:\w+ )?(?:judgement|judgment) areas?\b", re.I)
+
+
+# "Apart from pathway plans, what else ...?": a topic the question sets aside.
+_BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: for)?)\s+"
+                      r"([\w’'-]+(?:\s+[\w’'-]+){0,5}?)(?=\s*[,;?]|\s+(?:what|which|how|did|"
+                      r"does|do|was|were|is|are|has|have|in|at|for|on)\b)", re.I)
+
+
+def besides(question: str) -> list[str]:
+    """The words of a topic the question sets aside ("Apart from pathway plans, what else
+    ..."): a sentence about it is not what is asked for."""
+    return [w.lower() for m in _BESIDES.finditer(question) for w in re.findall(r"\w+", m[1])
+            if w.lower() not in STOPWORDS and w.lower() not in ("one", "ones", "thing", "things")]
 
 
 def set_aside(question: str) -> set[str]:

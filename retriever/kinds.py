@@ -91,8 +91,10 @@ _LATER_VISIT = re.compile(r"\b(?P<kind>monitoring|focused) visits?\b(?:\s+\S+){0
 
 # "When did Ofsted next visit X after the December 2024 inspection?": a record dated after
 # the one the question starts from, whatever its kind.
-# "Has X been re-inspected since 2019?" asks the same of a later inspection.
-_NEXT_VISIT = re.compile(r"\bnext\s+(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b|"
+# "Has X been re-inspected since 2019?" and "when it next fully inspected X" ask the same of a
+# later inspection.
+_NEXT_VISIT = re.compile(r"\bnext\s+(?:(?:\w+ly|full|standard|formal)\s+)?"
+                         r"(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b|"
                          r"\b(?:re-?inspect\w*|(?:inspected|visited) again)\b[^?]{0,30}?"
                          r"\b(?:since|after)\b", re.I)
 # "When is the next inspection due after the 2023 one?" asks what a record expects, which it

@@ -16,7 +16,7 @@ from retriever.dates import reference_dates
 from retriever.kinds import LOOKS_BACK, earlier_asked
 from retriever.lists import listed_under
 from retriever.vocabulary import Words, word_set
-from tests.fakes import HashEmbedder, fake_index
+from tests.fakes import HashEmbedder, fake_answers, fake_index
 
 IMPROVE = "What needs to improve?\n\n◼ Safeguarding for children in private fostering.\n"
 
@@ -163,3 +163,42 @@ def test_a_councils_abbreviation_names_the_record_not_the_answer(tmp_path: Path)
                                                                       Filters()))
         ignored = metadata_words(snap, cands)
     assert "banes" in ignored and "csc" not in ignored
+
+
+def test_when_it_next_fully_inspected_asks_for_a_later_record(tmp_path: Path) -> None:
+    from tests.test_answer_precision import _report
+
+    later, earlier = fake_answers(
+        tmp_path, {"eastshire-inspection-2025-01-29.txt": _report(
+                       "2 to 6 December 2024", "Good", "has maintained good services"),
+                   "eastshire-inspection-2021-04-20.txt": _report(
+                       "8 to 12 March 2021", "Good", "has improved services")},
+        "What did Ofsted find when it next fully inspected Eastshire after the 2024 inspection?",
+        "What did Ofsted find when it next fully inspected Eastshire after the 2021 inspection?")
+    assert later.abstained and "No visit after the records found" in later.answer
+    assert "No visit after" not in earlier.answer
+
+
+def test_a_topic_set_aside_is_not_the_answer(tmp_path: Path) -> None:
+    """ "Apart from pathway plans, what else ...": the item on pathway plans is not it."""
+    from retriever.grades import besides
+
+    assert besides("Apart from pathway plans, what else did Ofsted ask Eastshire to "
+                   "improve for care leavers?") == ["pathway", "plans"]
+    assert besides("Apart from that, what else?") == []
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "What needs to improve?\n\n◼ The quality of pathway plans for care leavers.\n"
+              "◼ The quality of health history information provided to care leavers.\n")
+    (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
+                             "Apart from pathway plans, what else did Ofsted ask Eastshire to "
+                             "improve for care leavers?")
+    assert answer.citations and all("pathway" not in c.quote for c in answer.citations)
+    assert "health history" in answer.citations[0].quote
+
+
+def test_a_figure_may_be_a_multiple() -> None:
+    """ "How much did X increase staffing?" is answered by "doubled the numbers of staff"."""
+    question = "How much did Eastshire increase staffing in its care leaver teams?"
+    kind = answer_kind(question)
+    assert kind_fit(kind, "Senior leaders doubled the numbers of staff in care leaver teams.") \
+        > kind_fit(kind, "Senior leaders strengthened care leaver teams.")
