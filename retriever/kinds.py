@@ -93,7 +93,7 @@ _LATER_VISIT = re.compile(r"\b(?P<kind>monitoring|focused) visits?\b(?:\s+\S+){0
 # the one the question starts from, whatever its kind.
 # "Has X been re-inspected since 2019?" and "when it next fully inspected X" ask the same of a
 # later inspection.
-_NEXT_VISIT = re.compile(r"\bnext\s+(?:(?:\w+ly|full|standard|formal)\s+)?"
+_NEXT_VISIT = re.compile(r"\bnext\s+(?:(?:\w+ly|full|standard|formal|ofsted|ilacs)\s+){0,2}"
                          r"(?:visit(?:ed|s)?|inspect(?:ed|s|ion)?)\b|"
                          r"\b(?:re-?inspect\w*|(?:inspected|visited) again)\b[^?]{0,30}?"
                          r"\b(?:since|after)\b", re.I)

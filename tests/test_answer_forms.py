@@ -168,15 +168,17 @@ def test_a_councils_abbreviation_names_the_record_not_the_answer(tmp_path: Path)
 def test_when_it_next_fully_inspected_asks_for_a_later_record(tmp_path: Path) -> None:
     from tests.test_answer_precision import _report
 
-    later, earlier = fake_answers(
+    later, earlier, full = fake_answers(
         tmp_path, {"eastshire-inspection-2025-01-29.txt": _report(
                        "2 to 6 December 2024", "Good", "has maintained good services"),
                    "eastshire-inspection-2021-04-20.txt": _report(
                        "8 to 12 March 2021", "Good", "has improved services")},
         "What did Ofsted find when it next fully inspected Eastshire after the 2024 inspection?",
-        "What did Ofsted find when it next fully inspected Eastshire after the 2021 inspection?")
+        "What did Ofsted find when it next fully inspected Eastshire after the 2021 inspection?",
+        "What grade did Eastshire get at its next full Ofsted inspection after the 2024 one?")
     assert later.abstained and "No visit after the records found" in later.answer
     assert "No visit after" not in earlier.answer
+    assert full.abstained and "No visit after the records found" in full.answer
 
 
 def test_a_topic_set_aside_is_not_the_answer(tmp_path: Path) -> None:
