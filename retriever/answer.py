@@ -19,7 +19,7 @@ from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
 from .grades import scale_words
-from .kinds import missing_kind, missing_later_visit
+from .kinds import missing_kind, missing_later_visit, unmentioned_kind
 from .lacking import lacks_asked, unmentioned_abbreviation, unmentioned_name
 from .rank import ranked
 from .results import AskResult, Citation, Filters
@@ -43,6 +43,11 @@ def answer_question(snap: Snapshot, assistant: Assistant, question: str,
     result = _answer(snap, assistant, question, u, k)
     result.understood = u.understanding()
     return result
+
+
+def _kind_unmentioned(question: str, said: list[str]) -> str:
+    kind = unmentioned_kind(question, said)
+    return f"The records found are not of a {kind}, and do not mention one." if kind else ""
 
 
 def _what_top_says(snap: Snapshot, top: list[Candidate]) -> list[str]:
@@ -76,7 +81,8 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     missing = _unmet(snap, u, top) or lacks_asked(
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
     ) or unmentioned_abbreviation(question, said) or unmentioned_name(question, said) or (
-        _not_that_meeting(snap, question, _decision_scope(u)))
+        _not_that_meeting(snap, question, _decision_scope(u))) or _kind_unmentioned(question,
+                                                                                   said)
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)

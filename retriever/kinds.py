@@ -188,3 +188,30 @@ LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(
                         r"\b(?:since|in)\s+(?:19|20)\d\d\b[^.]{0,40}\bwhen\b|"
                         r"\bpreviously\s+(?:been\s+)?(?:judged|rated|graded|inspected|found)\b|"
                         r"\bprevious (?:inspection|judge?ment)", re.I)
+
+
+# "the joint targeted area inspection": a kind of inspection named by three or more words
+# before its noun (fewer are too often a council's name, a verb or "social care"). Words that
+# only place or qualify a record ("the last full Ofsted inspection") do not name a kind.
+_NAMED_KIND = re.compile(r"((?:[a-z]+\s+){2,4})(inspection|visit|review)s?\b")
+_PLACES_A_RECORD = _FILLER | frozenset("""ofsted full last previous prior earlier next first
+second third latest recent most new own same this that its their whole formal standard did
+does do was were is are has have had what which when how""".split())
+
+
+def unmentioned_kind(question: str, said: list[str]) -> str:
+    """A kind of inspection the question names in three or more words ("joint targeted area
+    inspection") that none of the records found is (their council, body and title are in
+    ``said``) and none of their passages mentions, by its last three words."""
+    text = " ".join(_WORD.findall(" ".join(said).lower().replace("’", "'").replace("'s", "")))
+    lowered = " ".join(_WORD.findall(question.lower().replace("’", "'").replace("'s", "")))
+    for m in _NAMED_KIND.finditer(lowered):
+        words = m[1].split()
+        while words and words[0] in _PLACES_A_RECORD:
+            words.pop(0)
+        if len(words) < 3 or any(w in _PLACES_A_RECORD or w in MONTHS for w in words):
+            continue
+        phrase = " ".join(words[-2:] + [m[2]])
+        if phrase not in text:
+            return " ".join(words + [m[2]])
+    return ""

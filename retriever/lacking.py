@@ -90,6 +90,14 @@ _POST = re.compile(rf"\b(?P<role>{_POSTS})\b", re.I)
 _SAID_BY = re.compile(rf"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){{0,4}}?(?P<role>{_POSTS}|"
                       r"councillor|cllr|director|chair)"
                       r"(?:\s+[\w’'-]+){0,6}?\s+(?:say|tell|think|comment|respond)\b", re.I)
+# Words that report what someone said: a sentence that only mentions the role does not.
+_REPORTED = re.compile(r"(?<![\w-])(?:sa(?:y|ys|id)|t(?:ell|ells|old)|stat(?:e|es|ed)|"
+                       r"acknowledg(?:e|es|ed)|report(?:s|ed)?|explain(?:s|ed)?|"
+                       r"comment(?:s|ed)?|not(?:e|es|ed)|confirm(?:s|ed)?|advis(?:e|es|ed)|"
+                       r"inform(?:s|ed)?|respond(?:s|ed)?|add(?:s|ed)|remark(?:s|ed)?|"
+                       r"describ(?:e|es|ed)|highlight(?:s|ed)?|emphasi[sz](?:e|es|ed)|"
+                       r"stress(?:es|ed)?|agree(?:s|d)?|welcom(?:e|es|ed)|ask(?:s|ed)?|"
+                       r"repl(?:y|ies|ied)|assur(?:e|es|ed)|undert(?:ook|akes?))\b(?!-)", re.I)
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
@@ -189,9 +197,13 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if kind is PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."
-    role = _SAID_BY.search(question) or (_POST.search(question) if kind is PERSON else None)
+    said_by = _SAID_BY.search(question)
+    role = said_by or (_POST.search(question) if kind is PERSON else None)
     if role and not any(re.search(rf"\b{role['role']}\b", t, re.I) for t in best):
         return f"The passages found do not mention the {role['role']}."
+    if said_by and not any(re.search(rf"\b{role['role']}\b", t, re.I) and _REPORTED.search(t)
+                           for t in best):
+        return f"The passages found do not report what the {role['role']} said."
     return ""
 
 

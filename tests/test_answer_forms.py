@@ -204,3 +204,36 @@ def test_a_figure_may_be_a_multiple() -> None:
     kind = answer_kind(question)
     assert kind_fit(kind, "Senior leaders doubled the numbers of staff in care leaver teams.") \
         > kind_fit(kind, "Senior leaders strengthened care leaver teams.")
+
+
+def test_what_someone_said_needs_a_passage_reporting_what_they_said() -> None:
+    """A report that names the council's leader among those who know its services well does
+    not say what the leader said publicly about the judgement."""
+    from retriever.lacking import lacks_asked
+
+    question = ("What did the leader of Eastshire Council say publicly about the outstanding "
+                "judgement from Ofsted in 2025?")
+    named = ["The chief executive, the lead member and the leader of the council all have a "
+             "well-informed, detailed and impressive shared knowledge of Eastshire."]
+    assert lacks_asked(question, named, [0.5]) == ("The passages found do not report what the "
+                                                   "leader said.")
+    told = ["The leader of the council told inspectors that the judgement reflects the work "
+            "of staff."]
+    assert lacks_asked(question, told, [0.5]) == ""
+
+
+def test_a_kind_of_inspection_no_record_found_is_or_mentions_is_not_found() -> None:
+    from retriever.kinds import unmentioned_kind
+
+    question = ("What did the joint targeted area inspection of Eastshire's response to child "
+                "exploitation find?")
+    ilacs = ["Inspection of Eastshire's children's social care services",
+             "Children at risk of exploitation receive a swift response."]
+    assert unmentioned_kind(question, ilacs) == "joint targeted area inspection"
+    assert unmentioned_kind(question, ilacs + ["The joint targeted area inspection in 2019 "
+                                               "found weaknesses."]) == ""
+    # Words that place a record, a council's name or a verb before "visit" name no kind.
+    for other in ("What grade did Eastshire get at its last full Ofsted inspection?",
+                  "What did Ofsted's 2023 focused visit to Eastshire find?",
+                  "When did Ofsted make focused visits to North Eastshire before 2021?"):
+        assert unmentioned_kind(other, ilacs) == ""
