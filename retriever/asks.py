@@ -21,6 +21,7 @@ from .dates import (
 from .grades import GradesAsked
 from .kinds import COMPARED_EARLIER, LOOKS_BACK, placed_earlier
 from .people import PERSON as _PERSON
+from .people import Body
 from .people import Person as _Person
 from .vocabulary import IRREGULAR, Words, word_set
 
@@ -195,7 +196,7 @@ _ASKS = (
                 r"\bhow (?:good|well|effective|strong)\b", re.I), _APPRAISAL),
 )
 
-Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count
+Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count | Body
 
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
@@ -219,6 +220,12 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.2 if field else 0.5
     if isinstance(kind, Listing):
         return kind.fit(text, heading)
+    if isinstance(kind, Body):
+        if _DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip()):
+            return 0.2  # "Lead inspector: A Name" says who wrote the record, not who runs X
+        return 1.0 if kind.search(text) else 0.3
+    if kind is _APPRAISAL and _RATED.search(text):
+        return 0.5  # a grade, where a finding about something was asked for
     if kind is _APPRAISAL or kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
@@ -313,6 +320,12 @@ _BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provi
                          r"operates|operated|manages|managed|commissions|commissioned)\b", re.I)
 
 
+# "Which organisation / agency / other council ...?": a body is asked for.
+_ORG_ASKED = re.compile(r"\bwhich (?:\w+\s+){0,2}?(?:organi[sz]ations?|bod(?:y|ies)|"
+                        r"compan(?:y|ies)|agenc(?:y|ies)|trusts?|providers?|charit(?:y|ies)|councils?|"
+                        r"authorit(?:y|ies))\b", re.I)
+
+
 # "What did inspectors / Ofsted / the 2019 report find ...": who is asked, not what about.
 _ASKED_OF = re.compile(rf"\bwhat did ((?:\w+[’']?s?\s+){{1,3}}?){_FINDINGS}\b", re.I)
 
@@ -329,8 +342,10 @@ def answer_kind(question: str) -> Kind | None:
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed
-    if kind is _PERSON and _BODY_ASKED.search(question):
-        return None  # "Who runs X's children's services?": a body may, as well as a person
+    if (kind is _PERSON and _BODY_ASKED.search(question)) or (
+            kind is None and _ORG_ASKED.search(question)):
+        # "Who runs X's children's services?", "Which organisation delivers ...?": a body
+        return Body(word_set(question))
     if kind is None and _MONEY_NAMED.search(question):
         return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
     if kind is None and COMPARED_EARLIER.search(question):

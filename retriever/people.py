@@ -58,3 +58,30 @@ class Person:
 
 
 PERSON = Person()
+
+
+# A body named in a sentence: capitalised words, which may be joined by "for", "of", "and" or
+# "the" ("Achieving for Children", "Royal Borough of Kensington and Chelsea"), or an acronym
+# ("(AfC)", "WCF took over ...").
+_BODY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z’'-]+(?:\s+(?:(?:for|of|and|the)\s+)?"
+                        r"[A-Z][a-z’'-]+)+)|\(?\b([A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)\b\)?")
+
+
+class Body:
+    """Whether a sentence names a body other than those the question names: asked which
+    organisation delivers a council's services, the answer names another one."""
+
+    def __init__(self, named: set[str]) -> None:
+        self.named = named  # the question's own words, lower case
+
+    def search(self, text: str) -> bool:
+        for m in _BODY_NAME.finditer(text.strip()):
+            if m.group(2):
+                if m.group(2).lower() not in self.named:
+                    return True
+                continue
+            words = {w.lower().strip("’'s") for w in re.findall(r"[A-Za-z’'-]+", m.group(1))}
+            if words - self.named - {"for", "of", "and", "the", "royal", "borough", "council",
+                                     "county", "city", "district", "metropolitan", "london"}:
+                return True
+        return False

@@ -237,3 +237,26 @@ def test_a_kind_of_inspection_no_record_found_is_or_mentions_is_not_found() -> N
                   "What did Ofsted's 2023 focused visit to Eastshire find?",
                   "When did Ofsted make focused visits to North Eastshire before 2021?"):
         assert unmentioned_kind(other, ilacs) == ""
+
+
+def test_asked_what_inspectors_said_about_something_a_grade_is_no_finding() -> None:
+    kind = answer_kind("What did inspectors say about Eastshire's local offer for care leavers?")
+    grade = "The experiences and progress of care leavers: Requires improvement to be good"
+    assert kind_fit(kind, grade) < kind_fit(kind, "The local offer is not easy to read.")
+
+
+@pytest.mark.parametrize("question", [
+    "Which organisation actually delivers children's services on behalf of Eastshire council?",
+    "Who actually runs children's services in Eastshire, and since when?",
+    "Which council did Eastshire separate its shared children's services leadership from?",
+])
+def test_which_organisation_is_answered_by_a_sentence_naming_another_body(
+        question: str) -> None:
+    kind = answer_kind(question)
+    named = ("Services for children in Eastshire are provided by Achieving for Children (AfC), "
+             "a not-for-profit community interest company.")
+    assert kind_fit(kind, named) > kind_fit(
+        kind, "Senior managers in Eastshire are committed to providing the best services.")
+    # the question's own council, named in full, is not another body
+    assert kind_fit(kind, "Eastshire County Council leads the partnership well.") < 1.0
+    assert kind_fit(kind, "In October 2019, ECF took over the delivery of services.") == 1.0

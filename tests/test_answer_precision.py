@@ -325,9 +325,9 @@ def test_a_later_visit_asked_about_needs_a_record_of_that_visit(tmp_path: Path) 
 
 def test_who_runs_a_service_may_be_a_body_not_only_a_person() -> None:
     question = "Who actually delivers children's social care on behalf of Eastshire?"
-    assert answer_kind(question) is None
-    assert kind_fit(None, "Lead inspector: Maire Atherton, Her Majesty's Inspector") < \
-        kind_fit(None, "Children's social care is delivered by Achieving for Children.")
+    kind = answer_kind(question)
+    assert kind_fit(kind, "Lead inspector: Maire Atherton, Her Majesty's Inspector") < \
+        kind_fit(kind, "Children's social care is delivered by Achieving for Children.")
 
 
 def test_whose_findings_are_asked_for_is_not_what_they_are_about() -> None:
