@@ -226,6 +226,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0 if kind.search(text) else 0.3
     if kind is _APPRAISAL and _RATED.search(text):
         return 0.5  # a grade, where a finding about something was asked for
+    if kind is LOOKS_BACK and (_DATE_FIELD.match(text.strip())
+                               or _PERSON_FIELD.match(text.strip())):
+        return 0.2  # "Inspection dates: ..." says when this record is from, not how it compares
     if kind is _APPRAISAL or kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:

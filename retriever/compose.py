@@ -54,7 +54,7 @@ _POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due 
                           rf"As a result of)\s+)?(?:(?:This|These|this|these)\b{_ITSELF}|"
                           r"(?:That|Those|that|those|Such|such|then)\b)|(?:It|Its|They|Their)\b|"
                           r"(?:As a result|Consequently|Therefore|Thus|Hence|As such|In turn|"
-                          r"In addition|Furthermore|Moreover|Additionally)\b")
+                          r"In response|In addition|Furthermore|Moreover|Additionally)\b")
 _LOOK_BACK = 600  # characters searched for the sentence pointed to
 
 

@@ -101,11 +101,18 @@ _REPORTED = re.compile(r"(?<![\w-])(?:sa(?:y|ys|id)|t(?:ell|ells|old)|stat(?:e|e
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
+_PAY_ASKED = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay (?:rises?|scales?|awards?|grades?))\b",
+                        re.I)
+_PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|earn\w*|remuneration)\b", re.I)
+
+
 def lacks_money(question: str, texts: list[str]) -> bool:
     """Whether the question asks how much money and none of ``texts`` states a sum ("how much
     time did social workers spend" asks for time)."""
     asks = ((answer_kind(question) is _NUMBER and bool(_MONEY_ASKED.search(question))
              and not _TIME_ASKED.search(question)) or bool(_MONEY_NAMED.search(question)))
+    if asks and _PAY_ASKED.search(question):  # a salary is not answered by a budget
+        return not any(_MONEY.search(t) and _PAY.search(t) for t in texts)
     return asks and not any(_MONEY.search(t) for t in texts)
 
 
@@ -240,7 +247,8 @@ def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
 # may be joined by "and", "of", "for" or "the" ("Care Quality Commission", "Youth Voice and
 # Influence Service"); not the question's first word or a month. A possessive ("Ealing's
 # Rapid Engagement ...") ends a name.
-_NAME = re.compile(r"\b[A-Z][a-z-]+(?:\s+(?:(?:and|of|for|the)\s+)?[A-Z][a-z-]+)+\b")
+_NAME = re.compile(r"\b(?:[A-Z][a-z-]+|[A-Z]{2,})(?:\s+(?:(?:and|of|for|the)\s+)?"
+                   r"(?:[A-Z][a-z-]+|[A-Z]{2,}))+\b")
 _MONTH_NAMES = frozenset("""January February March April May June July August September
 October November December""".split())
 

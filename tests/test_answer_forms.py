@@ -260,3 +260,41 @@ def test_which_organisation_is_answered_by_a_sentence_naming_another_body(
     # the question's own council, named in full, is not another body
     assert kind_fit(kind, "Eastshire County Council leads the partnership well.") < 1.0
     assert kind_fit(kind, "In October 2019, ECF took over the delivery of services.") == 1.0
+
+
+def test_a_salary_is_not_answered_by_a_budget() -> None:
+    from retriever.lacking import lacks_money
+
+    question = "What is the starting salary for a newly qualified social worker in Eastshire?"
+    budget = ["This has led to an increase in the base budget to £24m over four years."]
+    assert lacks_money(question, budget)
+    assert not lacks_money(question, budget + ["Newly qualified social workers are paid a "
+                                               "starting salary of £32,000."])
+    assert not lacks_money("How much was the base budget increased by?", budget)
+
+
+def test_a_body_named_with_capitals_is_a_name_too() -> None:
+    from retriever.lacking import unmentioned_name
+
+    question = ("What rating did HM Inspectorate of Probation give Eastshire's youth justice "
+                "service?")
+    assert unmentioned_name(question, ["Children in Eastshire are safe."]) == (
+        "The passages found do not mention the HM Inspectorate of Probation.")
+
+
+def test_what_was_done_in_response_is_quoted_with_what_it_responds_to(tmp_path: Path) -> None:
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "A key issue raised by care leavers was digital poverty. In response, the offer "
+              "was changed and it now includes free Wi-Fi in their new homes.\n")
+    (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
+                             "What did Eastshire add after care leavers raised digital poverty?")
+    assert "In response, the offer was changed" in answer.citations[0].quote
+
+
+def test_asked_how_a_record_compares_its_dates_field_is_not_the_answer() -> None:
+    question = ("How do Eastshire's children's services in March 2023 compare with the 2019 "
+                "inspection?")
+    kind = answer_kind(question)
+    assert kind is LOOKS_BACK
+    assert kind_fit(kind, "Inspection dates: 13 to 24 March 2023") < kind_fit(
+        kind, "Children in Eastshire benefit from good services.")
