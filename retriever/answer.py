@@ -17,7 +17,7 @@ from indexer.dates import find_dates
 
 from .asks import asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
-from .evidence import FEATURES, GENERIC_WORDS, WEIGHTS, on_topic
+from .evidence import FEATURES, WEIGHTS, on_topic
 from .grades import scale_words
 from .kinds import missing_kind, missing_later_visit, unmentioned_kind
 from .lacking import lacks_asked, unmentioned_abbreviation, unmentioned_name
@@ -25,7 +25,7 @@ from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
 from .verify import not_found, verified
-from .vocabulary import STOPWORDS, Words, word_set
+from .vocabulary import GENERIC_WORDS, STOPWORDS, VAGUE_WORDS, Words, word_set
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -187,12 +187,6 @@ def _confidence(cands: list[Candidate], sentences: list) -> float:
     return 0.6 * top_dense + 0.2 * float(best.features[0]) + 0.2 * float(best.features[2])
 
 
-# Words that point at the items asked for without saying what they are about ("the one
-# thing", "which two areas"): a record's list names its items, not these.
-_VAGUE = frozenset("""thing things one ones two three four five area areas aspect aspects part
-parts""".split())
-
-
 def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     """Whether the question asks for something a record states in a form of its own (the
     items listed under "What needs to improve", a rated field) and one of the three best
@@ -208,7 +202,7 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     if best is None:
         return False
     held = Words(word_set(snap.text_of(best.doc_id)))
-    scale = scale_words(question) | _VAGUE
+    scale = scale_words(question) | VAGUE_WORDS  # a record's list names its items, not these
     asked = [w for w in word_set(question)
              if len(w) >= 3 and w not in STOPWORDS and w not in scale]
     return all(held.has(w) for w in asked)

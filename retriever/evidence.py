@@ -27,7 +27,7 @@ from .kinds import earlier_asked
 from .lists import listed_under
 from .people import PERSON
 from .search import Candidate
-from .vocabulary import Words, word_set
+from .vocabulary import GENERIC_WORDS, Words, word_set
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -61,8 +61,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _OPEN_ENDINGS = {"which", "and", "the", "of", "to", "a", "an", "in", "for", "that", "with", "by",
                  "or", "as", "on", "at", "from", "is", "are", "was", "were"}
-GENERIC_WORDS = {"council", "councils", "borough", "metropolitan", "county", "city", "district",
-            "committee", "panel", "group", "london"}
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import STOPWORDS, Words, word_set
+from .vocabulary import STOPWORDS, VAGUE_WORDS, Words, word_set
 
 # Words of the tables where records grade things: the inspectorates' four-point scale, audit
 # assurance levels, and the tables' own headings.
@@ -58,7 +58,7 @@ def besides(question: str) -> list[str]:
     """The words of a topic the question sets aside ("Apart from pathway plans, what else
     ..."): a sentence about it is not what is asked for."""
     return [w.lower() for m in _BESIDES.finditer(question) for w in re.findall(r"\w+", m[1])
-            if w.lower() not in STOPWORDS and w.lower() not in ("one", "ones", "thing", "things")]
+            if w.lower() not in STOPWORDS and w.lower() not in VAGUE_WORDS]
 
 
 def set_aside(question: str) -> set[str]:

@@ -35,10 +35,15 @@ _KIND_NOUNS = frozenset("""visit visits inspection reinspection review challenge
 board meeting forum cabinet council""".split())
 
 
+def _words(text: str) -> list[str]:
+    """Lower-case words, possessives dropped ("Camden's area SEND inspection")."""
+    return _WORD.findall(text.lower().replace("’", "'").replace("'s", ""))
+
+
 def _phrases(text: str) -> set[str]:
     """Two- and three-word phrases naming a kind of record: one word not filler, one a kind
     noun."""
-    words = _WORD.findall(text.lower().replace("’", "'").replace("'s", ""))
+    words = _words(text)
     out = set()
     for n in (2, 3):
         for i in range(len(words) - n + 1):
@@ -194,17 +199,16 @@ LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(
 # before its noun (fewer are too often a council's name, a verb or "social care"). Words that
 # only place or qualify a record ("the last full Ofsted inspection") do not name a kind.
 _NAMED_KIND = re.compile(r"((?:[a-z]+\s+){2,4})(inspection|visit|review)s?\b")
-_PLACES_A_RECORD = _FILLER | frozenset("""ofsted full last previous prior earlier next first
-second third latest recent most new own same this that its their whole formal standard did
-does do was were is are has have had what which when how""".split())
+_PLACES_A_RECORD = _FILLER | _NOT_KIND | frozenset("""next first second third latest recent
+most new own same this that whole formal standard did does do was were is are has have had what
+which when how""".split())
 
 
 def unmentioned_kind(question: str, said: list[str]) -> str:
     """A kind of inspection the question names in three or more words ("joint targeted area
     inspection") that none of the records found is (their council, body and title are in
     ``said``) and none of their passages mentions, by its last three words."""
-    text = " ".join(_WORD.findall(" ".join(said).lower().replace("’", "'").replace("'s", "")))
-    lowered = " ".join(_WORD.findall(question.lower().replace("’", "'").replace("'s", "")))
+    text, lowered = " ".join(_words(" ".join(said))), " ".join(_words(question))
     for m in _NAMED_KIND.finditer(lowered):
         words = m[1].split()
         while words and words[0] in _PLACES_A_RECORD:

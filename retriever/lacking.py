@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.dates import MONTHS
 from indexer.gazetteer import council_by_form, iter_councils
 
 from .asks import (
@@ -23,9 +24,8 @@ from .asks import (
     answer_kind,
 )
 from .dates import ANY_DATE
-from .evidence import GENERIC_WORDS
 from .people import PERSON
-from .vocabulary import STOPWORDS, Words, word_set
+from .vocabulary import GENERIC_WORDS, STOPWORDS, Words, word_set
 
 # "How much did X spend", "what budget was set": an amount of money is asked for, which a
 # percentage or a count does not give. Only a passage stating a sum answers.
@@ -249,8 +249,6 @@ def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
 # Rapid Engagement ...") ends a name.
 _NAME = re.compile(r"\b(?:[A-Z][a-z-]+|[A-Z]{2,})(?:\s+(?:(?:and|of|for|the)\s+)?"
                    r"(?:[A-Z][a-z-]+|[A-Z]{2,}))+\b")
-_MONTH_NAMES = frozenset("""January February March April May June July August September
-October November December""".split())
 
 
 def unmentioned_name(question: str, passages: list[str]) -> str:
@@ -269,7 +267,7 @@ def unmentioned_name(question: str, passages: list[str]) -> str:
             continue
         words = re.findall(r"[A-Za-z]+", m[0])
         capital = [w for w in words if w[0].isupper()]
-        if len(capital) < 3 or _MONTH_NAMES & set(capital):
+        if len(capital) < 3 or any(w.lower() in MONTHS for w in capital):
             continue
         if " ".join(w.lower() for w in words) in lowered:
             continue

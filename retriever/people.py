@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .vocabulary import GENERIC_WORDS
+
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
                         r"[A-Z]")
 # Two or more capitalised words followed by what follows a name in a record: "Jane Haywood
@@ -81,7 +83,6 @@ class Body:
                     return True
                 continue
             words = {w.lower().strip("’'s") for w in re.findall(r"[A-Za-z’'-]+", m.group(1))}
-            if words - self.named - {"for", "of", "and", "the", "royal", "borough", "council",
-                                     "county", "city", "district", "metropolitan", "london"}:
+            if words - self.named - GENERIC_WORDS - {"for", "of", "and", "the", "royal"}:
                 return True
         return False

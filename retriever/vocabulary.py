@@ -25,6 +25,16 @@ happen happened
 """.split())
 
 
+# Words in the names of councils and their bodies: they say whose record a passage is, not
+# what it says.
+GENERIC_WORDS = frozenset({"council", "councils", "borough", "metropolitan", "county", "city",
+                           "district", "committee", "panel", "group", "london"})
+# Words that point at what is asked for without saying what it is about ("the one thing",
+# "which two areas").
+VAGUE_WORDS = frozenset("""thing things one ones two three four five area areas aspect aspects
+part parts""".split())
+
+
 def expansions_for(token: str, learned: dict[str, set[str]]) -> list[str]:
     """Long forms for an acronym (case as written matters: "SEND" is not "send")."""
     out: list[str] = []

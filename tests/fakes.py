@@ -49,10 +49,12 @@ def fake_index(root: Path, corpus: Path) -> Path:
     return index
 
 
-def fake_answers(root: Path, files: dict[str, str], *questions: str) -> list[Any]:
+def fake_answers(root: Path, files: dict[str, str], *questions: str,
+                 abstain_threshold: float = 0.0) -> list[Any]:
     """The answers to ``questions`` from ``files`` (name -> text, sidecars included) indexed
     under ``root`` with the fake embedder, whose similarities are not the real model's: no
-    abstention on weak wording here."""
+    abstention on weak wording here, unless ``abstain_threshold`` is raised (to test what
+    lifts a weak match over it)."""
     from dataclasses import replace
 
     from indexer.config import Settings
@@ -63,6 +65,6 @@ def fake_answers(root: Path, files: dict[str, str], *questions: str) -> list[Any
     for name, text in files.items():
         (corpus / name).write_text(text, encoding="utf-8")
     index = fake_index(root, corpus)
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.0)
+    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=abstain_threshold)
     with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
         return [assistant.ask(q) for q in questions]

@@ -4,7 +4,6 @@ question about a list ("the one thing")."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,16 +77,12 @@ def test_the_one_thing_a_council_was_asked_to_improve_is_its_list_of_one(
               "adolescents in long-term foster homes.\n\nThe experiences and progress of "
               "children in care: outstanding\n\nChildren in care live in stable homes and "
               "are well supported by their social workers.\n")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "eastshire-ilacs-2019-09-13.txt").write_text(report, encoding="utf-8")
-    index = fake_index(tmp_path, corpus)
-    # The threshold is the real model's; the fake's similarities are far below it.
-    settings = replace(Settings.from_env(index_dir=index), abstain_threshold=0.95)
-    with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
-        result = assistant.ask("What was the one thing Eastshire was asked to improve?")
-        other = assistant.ask("What was the one thing Eastshire was asked to improve about "
-                              "exam results?")
+    # A threshold far above the fake's similarities: only the record-form rule answers.
+    result, other = fake_answers(
+        tmp_path, {"eastshire-ilacs-2019-09-13.txt": report},
+        "What was the one thing Eastshire was asked to improve?",
+        "What was the one thing Eastshire was asked to improve about exam results?",
+        abstain_threshold=0.95)
     assert not result.abstained
     assert result.citations[0].quote.startswith("◼ The formal matching")
     assert other.abstained  # a word the record lacks is still looked for
