@@ -48,6 +48,12 @@ class _Rated:
 _RATING_VERB = re.compile(r"\b(?:judged|judgements?|judgments?|rated|rating|graded|grade|"
                           r"scored|assessed as|found to be)\b", re.I)
 _DIGIT = re.compile(r"\d")
+# A sentence that states a grade in prose, as a record's summary does: "Services for children in
+# X are good", "... continue to require improvement to be good".
+_STATES_GRADE = re.compile(r"\b(?:is|are|remains?|continues? to be|now)\s+"
+                           r"(?:now\s+|still\s+|also\s+)?(?:inadequate|good|outstanding)"
+                           r"(?=\s*(?:[.,;:]|$)|\s+(?:and|but|overall|for|in|at|across|as)\b)|"
+                           r"\brequires? improvement to be good\b", re.I)
 
 
 class Listing:
@@ -205,8 +211,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
              earlier: tuple[str, frozenset[str]] | None = None) -> float:
     """How well a sentence holds the kind of thing asked for, 0..1 (0.5 when the question's
     form asks for no particular kind). Dates and amounts are graded by precision, a number
-    that is only part of a date does not answer "how many", a rating stated in prose is a
-    weaker answer than a rated field, and what should change is looked for first among the
+    that is only part of a date does not answer "how many", a rating is stated in a rated
+    field or in a sentence of the present ("... are good"; one that only uses a rating verb is
+    a weaker answer), and what should change is looked for first among the
     items of a list headed by it (``heading``: the heading the sentence is listed under).
     A dated field ("Inspection dates: ...") answers "when" only about what its label names
     (``asked``: the question's words). A date the question starts from (``known``, from
@@ -236,6 +243,10 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if isinstance(kind, _Rated):
         if kind.search(text):
             return 0.3 if kind.earlier else grades.fit(text) if grades is not None else 1.0
+        stated = _STATES_GRADE.search(text)
+        if (not kind.earlier and stated and not _PAST.search(text)
+                and (grades is None or (grades.wanted is None and not grades.part))):
+            return 1.0  # the record's verdict in its own sentence, as good as its rated field
         if not _RATING_VERB.search(text):
             return 0.0
         if kind.earlier:

@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import answer_kind, asked_of, asks_current_rating, kind_fit
+from .asks import Listing, answer_kind, asked_of, asks_current_rating, kind_fit
 from .dates import reference_dates
 from .grades import GradesAsked, besides, field_grade, names_an_area, set_aside
 from .kinds import earlier_asked
@@ -57,6 +57,10 @@ _LABEL_VALUE = re.compile(r"^[^:\n]{3,120}:\s+\S.{0,200}$", re.S)
 _DEFINITION_LINE = re.compile(r"^[A-Z][A-Za-z0-9&]{1,9}\s*[–—=-]\s*[A-Z][^.;?!]{3,150}$")
 _ASKS_MEANING = re.compile(r"\bstands? for\b|\bmean(?:s|ing)?\b|\bdefin|\babbreviat|"
                            r"\bacronym|\bwhat (?:is|are) (?:the )?[A-Z]{2,}\b")
+# "Did / Was / Are ...?": asked whether something is so, which a finding answers. An item of a
+# list of what should change ("The timeliness of initial health assessments.") only names an
+# area, so it answers such a question only when the question asks what should change.
+_POLAR = re.compile(r"^\s*(?:and\s+)?(?:did|was|were|is|are|has|have|had|does|do)\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _OPEN_ENDINGS = {"which", "and", "the", "of", "to", "a", "an", "in", "for", "that", "with", "by",
@@ -166,6 +170,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     grades = GradesAsked.of(question)
     earlier = earlier_asked(question)
     asks_question = question.rstrip().endswith("?")
+    polar = bool(_POLAR.match(question)) and not isinstance(kind, Listing)
     asks_meaning = bool(_ASKS_MEANING.search(question))
     pool: list[Sentence] = []
     top = max((c.score for c in cands), default=1.0) or 1.0
@@ -192,10 +197,10 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             cos = float(vec @ qvec) if vec is not None else c.dense * 0.8
             focus = float(vec @ fvec) if vec is not None and fvec is not None else cos
             s.features[0], s.features[1] = cos, focus
-            s.features[3] = kind_fit(kind, s.text,
-                                     listed_under(row.text, row.item_title or "", text,
-                                                  a - base, before),
-                                     asked, known, grades, earlier)
+            under = listed_under(row.text, row.item_title or "", text, a - base, before)
+            s.features[3] = kind_fit(kind, s.text, under, asked, known, grades, earlier)
+            if polar and under.startswith("•") and Listing.SECTION.search(under):
+                s.features[3] *= 0.2
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

@@ -293,3 +293,42 @@ def test_asked_how_a_record_compares_its_dates_field_is_not_the_answer() -> None
     assert kind is LOOKS_BACK
     assert kind_fit(kind, "Inspection dates: 13 to 24 March 2023") < kind_fit(
         kind, "Children in Eastshire benefit from good services.")
+
+
+def test_a_grade_stated_in_the_records_own_sentence_answers_as_its_rated_field_does() -> None:
+    """ "Services for children in Eastshire are good." is the record's verdict; a sentence that
+    only recalls an earlier judgement, or gives a grade the question sets aside, is not."""
+    from retriever.grades import GradesAsked
+
+    question = "What overall grade did Eastshire get in its 2024 inspection?"
+    grades = GradesAsked.of(question)
+
+    def fit(text: str, asked: str = question) -> float:
+        return kind_fit(answer_kind(asked), text, grades=GradesAsked.of(asked))
+
+    assert grades.wanted is None
+    assert fit("Services for children in Eastshire are good.") == fit(
+        "Overall effectiveness: Good") == 1.0
+    assert fit("Children's services continue to require improvement to be good.") == 1.0
+    assert fit("At the last inspection, services were judged to be good.") < 1.0
+    assert fit("The building work is good value.") == 0.0  # no copula before the grade
+    # "Which area was rated below good?" names an area: the summary's prose does not.
+    assert fit("Services for children in Eastshire are good.",
+               "Which area of Eastshire's services was rated below good?") < 1.0
+
+
+def test_an_item_of_what_should_change_does_not_answer_whether_something_is_so(
+        tmp_path: Path) -> None:
+    """ "Was Ofsted happy with ...?" is answered by the finding, not by the item that names
+    the same area under "What needs to improve?"."""
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "What needs to improve?\n\n◼ Arrangements for children who go missing from home.\n"
+              "\nMain findings\n\nArrangements for children who go missing from home are not "
+              "strong enough, and return interviews are late.\n")
+    polar, listing = fake_answers(
+        tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
+        "Was Ofsted happy with arrangements for children who go missing from home?",
+        "What did Ofsted say Eastshire needs to improve for children who go missing from home?")
+    assert polar.citations[0].quote.startswith("Arrangements for children who go missing")
+    assert "not strong enough" in polar.citations[0].quote
+    assert listing.citations[0].quote.startswith("◼")
