@@ -102,7 +102,9 @@ _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:t
                       r"\bhad\b[^?]{0,60}\b(?:received|been|got|given|judged|rated)\b", re.I)
 # A sentence that places a rating in the past ("since the last inspection in 2019, when ...").
 _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
-_FUTURE = re.compile(r"\b(?:will|due|expected|planned|next)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|due|expected|planned|next)\b|\b(?:by|no later than)\s+"
+                     r"(?:the end of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|"
+                     r"jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 # Numbers written as words, two to twelve (larger ones are written in digits).
@@ -264,13 +266,16 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0  # "since the previous inspection in 2014": when it was inspected before
     if kind is WHEN_WORDS and asked is not None and _other_years(text, asked, known):
         return 0.3  # "When was the 2019 inspection carried out?" is not answered in 2018
-    if kind is WHEN_WORDS and asked is not None and {"will", "next"} & asked.all:
-        # "When will ... return?" is answered by what is to come ("will be carried out within
-        # approximately 18 months"), not by the dates of this or the last visit.
+    if kind is WHEN_WORDS and asked is not None and {"will", "would", "next"} & asked.all:
+        # "When will ... return?", "By when would X be done?" are answered by what is (or was)
+        # to come ("will be carried out within approximately 18 months", "would take place by
+        # 1 April 2010"), not by the dates of this or the last visit or meeting.
         if _DATE_FIELD.match(text.strip()) or _PAST.search(text):
             return 0.3
         if _WITHIN.search(text) or (_FUTURE.search(text) and ANY_DATE.search(text)):
             return 1.0
+        if ANY_DATE.search(text):
+            return 0.6
     if kind is WHEN_WORDS and asked is not None and "year" in asked.all and "when" not in asked.all:
         return 1.0 if YEAR.search(text) else 0.0  # "in which year ...": a year is precise
     if kind is WHEN_WORDS:
