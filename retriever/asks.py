@@ -21,9 +21,9 @@ from .dates import (
 from .grades import GradesAsked
 from .kinds import COMPARED_EARLIER, LOOKS_BACK, placed_earlier
 from .people import PERSON as _PERSON
-from .people import Body
+from .people import Body, label_asked
 from .people import Person as _Person
-from .vocabulary import IRREGULAR, Words, word_set
+from .vocabulary import Words, word_set
 
 
 class _Rated:
@@ -65,8 +65,10 @@ class Listing:
              "priority", "actions")
     SECTION = re.compile(r"\b(?:improv\w*|recommend\w*|priority actions?|areas? for|"
                          r"next steps|actions? (?:plan|required|needed))\b", re.I)
-    NEED = re.compile(r"\bneed(?:s|ed)? to\b(?!\s*[.,;])|\bshould\b|\bmust\b|\brecommend\w*",
-                      re.I)
+    # "should" as a modal ("should be", "should ensure"), not a condition ("should this change").
+    NEED = re.compile(r"\bneed(?:s|ed)? to\b(?!\s*[.,;])|\bshould\b(?!\s+(?:this|that|these|"
+                      r"those|the|a|an|any|there|it|they|he|she|we|you)\b)|\bmust\b|"
+                      r"\brecommend\w*", re.I)
 
     def fit(self, text: str, heading: str) -> float:
         listed = bool(heading) and bool(self.SECTION.search(heading.lstrip("•")))
@@ -85,7 +87,7 @@ _IMPROVEMENT_SEEN = re.compile(rf"\bimprov\w*\b[^?]{{0,40}}\b{_SEEN}\b|\b{_SEEN}
 _SHORTFALL = re.compile(r"\b(?:not|no|never|without|unable|lacks?|lacking|too|insufficient\w*|"
                         r"poor\w*|weak\w*|inconsistent\w*|variable|delay\w*|late|slow\w*|"
                         r"limited|ineffective|inadequate|unlawful\w*|unsuitable|unsafe|fail\w*|"
-                        r"concern\w*|risks?|gaps?|deficit\w*|shortfalls?|declin\w*|"
+                        r"concern\w*|gaps?|deficit\w*|shortfalls?|declin\w*|stall\w*|variability|"
                         r"deteriorat\w*|impaired|unclear|absent|only|[a-z]+n[’']t)\b", re.I)
 # Words in which a record judges what it describes, for better or worse.
 _APPRAISAL = re.compile(rf"{_SHORTFALL.pattern}|\b(?:strong\w*|strength\w*|effective\w*|good|"
@@ -93,6 +95,10 @@ _APPRAISAL = re.compile(rf"{_SHORTFALL.pattern}|\b(?:strong\w*|strength\w*|effec
                         r"robust|timely|thorough|creative|positive\w*|successful\w*|skilled|"
                         r"comprehensive|well[- ]\w+|works? well|improved|valued)\b", re.I)
 _RATED = _Rated()
+# "Did X improve?", "how quickly has it improved": whether something changed.
+_CHANGE_ASKED = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:(?!(?:to|wants?|wanted|ask|asked|"
+                           r"say|said|tell|told|needs?|needed|expect\w*|requir\w*|recommend\w*|"
+                           r"should|must)\b)[\w’']+\s+){0,4}?improved?\b", re.I)
 _RATED_EARLIER = _Rated(earlier=True)
 # Asked about a time before the record's: "previous inspection", "before 2023", "before the
 # December 2022 one", "had X last been"
@@ -167,7 +173,8 @@ _ASKS = (
                 r"(?![^?]{0,60}?\b(?:improv|chang|progress|declin|deteriorat|worsen|develop|"
                 r"recover|strengthen|weaken)e?d\b)|"
                 r"\bwhat (?:proportion|percentage|number|share|amount|rate|budget|cost|sum|total|"
-                r"figure)\b|"
+                r"figure)\b|\bwhat (?:was|were|is|are) (?:\w+[’']s )?(?:\w+ )?(?:proportion|"
+                r"percentage|rate|share)\s+of\b|"
                 r"\bwhat (?:was|were|is|are|will be)\b[^?]{0,60}\b(?:total|budget|cost|spend|"
                 r"spending|expenditure|overspend|underspend)\b"
                 r"(?:\s+(?:for|in|of)\s+[\w/ -]{1,20})?\s*\??$",
@@ -255,7 +262,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
             return 1.0 if _BEFORE_NOW.search(text) else 0.6
         return 0.3 if _PAST.search(text) else 0.6  # "at the last inspection, ... judged"
     if (kind is _PERSON and asked is not None and _PERSON_FIELD.match(text.strip())
-            and not _label_asked(text.split(":", 1)[0], asked)):
+            and not label_asked(text.split(":", 1)[0], asked)):
         return 0.3  # "Lead inspector: X" does not answer who chairs the board
     if (kind is WHEN_WORDS and asked is not None and _DATE_FIELD.match(text.strip())
             and not _names_asked(text.split(":", 1)[0], asked)):
@@ -361,6 +368,10 @@ def answer_kind(question: str) -> Kind | None:
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed
+    if kind is _IMPROVE and _CHANGE_ASKED.search(question):
+        # "How quickly did it improve afterwards?" asks whether things changed, not what should
+        rest = _CHANGE_ASKED.sub(" ", question)
+        kind = next((holds for asks, holds in _ASKS if asks.search(rest)), None)
     if (kind is _PERSON and _BODY_ASKED.search(question)) or (
             kind is None and _ORG_ASKED.search(question)):
         # "Who runs X's children's services?", "Which organisation delivers ...?": a body
@@ -372,17 +383,6 @@ def answer_kind(question: str) -> Kind | None:
     return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
 
 
-
-
-def _label_asked(label: str, asked: Words) -> bool:
-    """Whether the question uses one of the label's words itself, its plural, or the verb of
-    the role ("led" the lead, "chaired" the chair, "inspected" the inspector): a role is
-    named exactly ("leader" is not "lead", "inspection" is not "inspector")."""
-    forms = set(asked.all) | {IRREGULAR.get(w, w) for w in asked.all}
-    for w in asked.all:
-        if w.endswith("ed"):
-            forms |= {w[:-2], w[:-2] + "or", w[:-2] + "er", w[:-1] + "r"}
-    return any(w in forms or w + "s" in forms for w in word_set(label) if len(w) >= 4)
 
 
 def _names_asked(label: str, asked: Words) -> bool:

@@ -85,6 +85,9 @@ _NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b|"
 _POSTS = (r"cabinet member|lead member|portfolio holder|leader|mayor|mp|chief executive|"
           r"minister|secretary of state")
 _POST = re.compile(rf"\b(?P<role>{_POSTS})\b", re.I)
+# "Who was X's lead member ...?": the holder of a post, by name.
+_HOLDER_ASKED = re.compile(rf"^\s*who (?:is|was|were|are)\b[^?]{{0,60}}?\b(?:{_POSTS}|director|"
+                           r"chair)\b", re.I)
 # "What did Calderdale's cabinet member say about the result?": what one person in a role
 # said, which only a record that mentions that role can hold.
 _SAID_BY = re.compile(rf"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){{0,4}}?(?P<role>{_POSTS}|"
@@ -201,6 +204,9 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
             _PART.search(t) or (_PART_IN_WORDS.search(t)
                                 and not _PERCENTAGE_ASKED.search(question)) for t in best):
         return "The passages found state no percentage or share."
+    if kind is _NUMBER and not _PART_ASKED.search(question) and not any(
+            f >= 0.8 for f in fits[:BEST]):
+        return "The passages found state no figure of what is asked."  # a rate, a number
     if kind is PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."
@@ -211,6 +217,9 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if said_by and not any(re.search(rf"\b{role['role']}\b", t, re.I) and _REPORTED.search(t)
                            for t in best):
         return f"The passages found do not report what the {role['role']} said."
+    if kind is PERSON and _HOLDER_ASKED.search(question) and not any(
+            f >= 1.0 for f in fits[:BEST]):
+        return "The passages found name no one in the role asked about."
     return ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import GENERIC_WORDS
+from .vocabulary import GENERIC_WORDS, IRREGULAR, Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
                         r"[A-Z]")
@@ -86,3 +86,22 @@ class Body:
             if words - self.named - GENERIC_WORDS - {"for", "of", "and", "the", "royal"}:
                 return True
         return False
+
+
+# Nouns naming a role, each a different one: a question naming one does not ask for another.
+_ROLES = {"member", "inspector", "chair", "chairman", "director", "officer", "councillor",
+          "leader", "executive", "mayor", "manager", "adviser", "advisor", "secretary"}
+
+
+def label_asked(label: str, asked: Words) -> bool:
+    """Whether the question uses one of the label's words itself, its plural, or the verb of
+    the role ("led" the lead, "chaired" the chair, "inspected" the inspector): a role is
+    named exactly ("leader" is not "lead", "inspection" is not "inspector")."""
+    forms = set(asked.all) | {IRREGULAR.get(w, w) for w in asked.all}
+    roles = {w for w in word_set(label) if w in _ROLES}
+    if roles and (_ROLES & forms) and not roles & forms:
+        return False  # "Lead inspector" does not answer who the lead member was
+    for w in asked.all:
+        if w.endswith("ed"):
+            forms |= {w[:-2], w[:-2] + "or", w[:-2] + "er", w[:-1] + "r"}
+    return any(w in forms or w + "s" in forms for w in word_set(label) if len(w) >= 4)

@@ -103,9 +103,15 @@ def _short_names(councils: tuple[str, ...]) -> dict[str, str]:
     return {w: cs[0] for w, cs in firsts.items() if len(cs) == 1}
 
 
+# "West and North Northamptonshire", "East and West Sussex": two places sharing one name.
+_SHARED_NAME = re.compile(r"\b(North|South|East|West|Central)\s+and\s+(North|South|East|West|"
+                          r"Central)\s+([A-Z][\w-]+)")
+
+
 def council_in_question(question: str, councils: list[str]) -> str | None:
     """The council a question names: one the index holds first (by its core name, so
     "Eastshire" finds "Eastshire County Council"), then the gazetteer, then the form."""
+    question = _SHARED_NAME.sub(r"\1 \3 and \2 \3", question)
     for council in sorted(councils, key=len, reverse=True):
         core = _core(council)
         if len(core) >= 3 and re.search(rf"\b{re.escape(core)}\b", question, re.I):

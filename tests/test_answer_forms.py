@@ -332,3 +332,70 @@ def test_an_item_of_what_should_change_does_not_answer_whether_something_is_so(
     assert polar.citations[0].quote.startswith("Arrangements for children who go missing")
     assert "not strong enough" in polar.citations[0].quote
     assert listing.citations[0].quote.startswith("◼")
+
+
+def test_a_post_holder_asked_by_role_needs_someone_named_in_that_role() -> None:
+    """ "Who was Eastshire's lead member?" is not answered by "Lead inspector: A Name": the
+    label names another role."""
+    from retriever.lacking import lacks_asked
+
+    question = "Who was Eastshire's lead member for children's services in 2022?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    texts = ["Lead inspector: Nick Bennison, His Majesty's Inspector",
+             "The leader and lead member understand and challenge children's services."]
+    fits = [kind_fit(kind, t, asked=asked) for t in texts]
+    assert fits[0] < 1.0
+    assert lacks_asked(question, texts, fits).startswith("The passages found name no one")
+    texts.append("Lead member: Councillor Jane Hill")
+    fits.append(kind_fit(kind, texts[-1], asked=asked))
+    assert lacks_asked(question, texts, fits) == ""
+
+
+def test_a_rate_asked_for_needs_a_figure() -> None:
+    from retriever.lacking import lacks_asked
+
+    question = "What was Eastshire's rate of children on child protection plans per 10,000?"
+    kind = answer_kind(question)
+    texts = ["Child protection enquiries are thorough and timely.",
+             "Inspection dates: 3 to 7 March 2025"]
+    fits = [kind_fit(kind, t) for t in texts]
+    assert lacks_asked(question, texts, fits) == (
+        "The passages found state no figure of what is asked.")
+    texts.append("The rate of children on plans is 48 per 10,000, below similar areas.")
+    fits.append(kind_fit(kind, texts[-1]))
+    assert lacks_asked(question, texts, fits) == ""
+
+
+def test_two_places_sharing_one_name_are_both_named() -> None:
+    from retriever.query import council_in_question
+
+    councils = ["West Northamptonshire Council", "Eastshire County Council"]
+    assert council_in_question("When did Northamptonshire split into West and North "
+                               "Northamptonshire?", councils) == "West Northamptonshire Council"
+
+
+def test_whether_something_improved_is_not_what_should_improve() -> None:
+    from retriever.asks import Listing
+
+    assert not isinstance(answer_kind("What was Eastshire judged in 2019, and how quickly did "
+                                      "it improve afterwards?"), Listing)
+    assert not isinstance(answer_kind("Has Eastshire's front door improved?"), Listing)
+    for question in ("What did Ofsted want improved for care leavers in Eastshire?",
+                     "What did Ofsted ask Eastshire to improve about life-story work?",
+                     "What does Eastshire still need to improve?"):
+        assert isinstance(answer_kind(question), Listing), question
+
+
+def test_should_as_a_condition_states_no_need() -> None:
+    kind = answer_kind("What did Ofsted say Eastshire needs to improve?")
+    assert kind_fit(kind, "There are no children missing education, although systems are in "
+                          "place should this situation change.") < kind_fit(
+        kind, "Leaders should ensure that plans are reviewed.")
+
+
+def test_children_at_risk_is_a_topic_not_a_shortfall() -> None:
+    kind = answer_kind("Did inspectors find any problem with return home interviews in Eastshire?")
+    praise = ("When return home interviews take place, particularly for children at the highest "
+              "risk, high-quality information is gained.")
+    shortfall = "Return home interviews are offered, but take-up has stalled."
+    assert kind_fit(kind, shortfall) > kind_fit(kind, praise)
