@@ -330,6 +330,12 @@ def asks_current_rating(kind: Kind | None) -> bool:
     return kind is _RATED
 
 
+def asks_back(kind: Kind | None) -> bool:
+    """Whether a question of this kind is answered where a record looks back to an earlier
+    one: a comparison with it, or the grade it gave."""
+    return kind is LOOKS_BACK or kind is _RATED_EARLIER
+
+
 def rated_fields(text: str) -> int:
     """How many of a passage's lines are rated fields ("Overall effectiveness: Good")."""
     return sum(1 for line in text.splitlines() if _RATED.search(line))

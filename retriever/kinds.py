@@ -181,7 +181,8 @@ def placed_earlier(text: str, earlier: tuple[str, frozenset[str]]) -> bool:
 _EARLIER_ONE = (r"(?:(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
                 r"(?:inspection|visit|judge?ment|rating|grade)s?|(?:19|20)\d\d)")
 COMPARED_EARLIER = re.compile(
-    rf"\bcompar\w*\b[^?]*\b{_EARLIER_ONE}|\b(?:better|worse)\s+than\b[^?]*\b{_EARLIER_ONE}|"
+    rf"\bcompar\w*\b(?:(?!\b(?:with|to|against)\b)[^?])*\b(?:with|to|against)\s+(?:its\s+|the\s+|"
+    rf"their\s+|that\s+|an?\s+)?(?:\S+\s+){{0,2}}?{_EARLIER_ONE}|\b(?:better|worse)\s+than\b[^?]*\b{_EARLIER_ONE}|"
     r"\b(?:keep|kept|retain\w*|maintain\w*|held on to|hold on to|lost|lose)\s+(?:its|their|the)\s+"
     r"(?:\w+\s+)?(?:rating|grade|judge?ment)\b|"
     rf"\b(?:built on|stood still|improved or (?:slipped|declined|deteriorated)|better or worse|"
@@ -192,7 +193,7 @@ LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(
                         r"prior|earlier)\s+)?(?:[\w’'-]+\s+){0,2}?(?:inspection|visit)s?\b|"
                         r"\b(?:since|in)\s+(?:19|20)\d\d\b[^.]{0,40}\bwhen\b|"
                         r"\bpreviously\s+(?:been\s+)?(?:judged|rated|graded|inspected|found)\b|"
-                        r"\bprevious (?:inspection|judge?ment)", re.I)
+                        r"\bprevious (?:inspection|judge?ment)|\bno longer\b", re.I)
 
 
 # "the joint targeted area inspection": a kind of inspection named by three or more words

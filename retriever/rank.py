@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .asks import Listing, answer_kind, asks_current_rating, rated_fields
+from .asks import Listing, answer_kind, asks_back, asks_current_rating, rated_fields
 from .evidence import Sentence, candidate_sentences, focus_text, metadata_words
 from .grades import GRADE_WORDS
+from .kinds import LOOKS_BACK
 from .lists import headings_in
 from .search import POOL, Candidate, hybrid
 
@@ -74,6 +75,8 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
         words, holds = list(kind.WORDS), _lists_changes
     elif asks_current_rating(kind):
         words, holds = list(GRADE_WORDS), _rates
+    elif asks_back(kind):
+        words, holds = ["previous", "last", "since", "inspection"], _looks_back
     else:
         return []
     docs = list(dict.fromkeys(c.chunk.doc_id for c in head if c.chunk is not None))
@@ -96,6 +99,10 @@ def _sections(snap: Snapshot, question: str, head: list[Candidate],
 
 def _lists_changes(chunk: Chunk) -> bool:
     return any(Listing.SECTION.search(h) for h in _headings(chunk))
+
+
+def _looks_back(chunk: Chunk) -> bool:
+    return bool(LOOKS_BACK.search(chunk.text))
 
 
 def _rates(chunk: Chunk) -> bool:

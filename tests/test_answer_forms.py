@@ -399,3 +399,27 @@ def test_children_at_risk_is_a_topic_not_a_shortfall() -> None:
               "risk, high-quality information is gained.")
     shortfall = "Return home interviews are offered, but take-up has stalled."
     assert kind_fit(kind, shortfall) > kind_fit(kind, praise)
+
+
+def test_a_comparison_with_something_else_is_not_with_an_earlier_record() -> None:
+    assert answer_kind("How does the share of Eastshire's children living with family compare "
+                       "with the national picture, per the 2019 inspection?") is not LOOKS_BACK
+    assert answer_kind("How does Eastshire's 2025 result compare with its previous "
+                       "inspection?") is LOOKS_BACK
+    # "no longer inadequate" says how things stand against before
+    assert kind_fit(LOOKS_BACK, "Services are no longer inadequate.") == 1.0
+
+
+def test_where_a_record_looks_back_is_found_though_its_words_are_not_the_questions(
+        tmp_path: Path) -> None:
+    """ "Did X hold on to its judgement?" shares no words with "Since the previous
+    inspection in 2019, when services were judged to be outstanding, ... maintained", so the
+    record's passages that look back join those its words found."""
+    filler = "".join(f"Paragraph {i}. The judgement on provider {i} is held monthly.\n\n"
+                     for i in range(200))
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              + filler + "Since the previous inspection in 2019, when services were judged to "
+              "be outstanding, the quality of services has been maintained.\n\n" + filler)
+    (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2024-07-01.txt": report},
+                             "Did Eastshire hold on to its judgement in 2024?")
+    assert answer.citations[0].quote.startswith("Since the previous inspection in 2019")
