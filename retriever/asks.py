@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 
 from .dates import (
+    AGE,
     ANY_DATE,
     DAY_DATE,
+    DURATION,
     MONTH_YEAR,
+    OFTEN,
+    SMALL_NUMBERS,
     WHEN_WORDS,
+    WITHIN,
     YEAR,
     Moment,
     dates_given,
@@ -113,8 +118,6 @@ _FUTURE = re.compile(r"\b(?:will|would|due|expected|planned|next)\b|\b(?:by|no l
                      r"jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
-# Numbers written as words, two to twelve (larger ones are written in digits).
-SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|"
                      r"third|halved|doubled|tripled|trebled|twice)\b", re.I)
 
@@ -130,24 +133,11 @@ class _Count:
 
 _COUNT = _Count()
 _NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
-# How long something takes or lasts: "up to two years", "within 20 working days".
-_DURATION = re.compile(rf"\b(?:\d+(?:\.\d+)?|one|{SMALL_NUMBERS}|eighteen|twenty|thirty|several|"
-                       r"a few|many)[\s-]+"
-                       r"(?:working\s+)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:an?|one)\s+(?:hour|day|week|"
-                       r"fortnight|month|year)\b", re.I)
-# "When will ...?" answered by a span of time from now: "within approximately 18 months".
-_WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s+|about\s+|"
-                     rf"around\s+)?(?:{_DURATION.pattern})", re.I)
 # A label whose value names a person ("Lead inspector: Steve Lowe", "Chair: Cllr A Smith").
 _PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\n|$)")
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
 _DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{DAY_DATE.pattern}|{MONTH_YEAR.pattern}|\d)",
                          re.I)
-# How often something happens: "monthly", "every six weeks", "twice a year".
-_OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
-                    r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
-                    r"(?:once|twice|\w+ times) (?:a|per|each|every) (?:\w+ )?(?:day|week|month|"
-                    r"quarter|year)s?|frequency)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
@@ -160,9 +150,9 @@ _ASKS = (
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
     (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
-     _DURATION),
+     DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
-     _OFTEN),
+     OFTEN),
     (re.compile(r"\bhow many\b|\bwhat number of\b|\bwhat (?:was|were|is|are) the (?:\w+ )?"
                 r"number of\b|\bwhat (?:was|were|is|are) the (?:average|mean|median|typical)\b",
                 re.I), _COUNT),
@@ -279,7 +269,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         # 1 April 2010"), not by the dates of this or the last visit or meeting.
         if _DATE_FIELD.match(text.strip()) or _PAST.search(text):
             return 0.3
-        if _WITHIN.search(text) or (_FUTURE.search(text) and ANY_DATE.search(text)):
+        if WITHIN.search(text) or (_FUTURE.search(text) and ANY_DATE.search(text)):
             return 1.0
         if ANY_DATE.search(text):
             return 0.6
@@ -287,13 +277,13 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0 if YEAR.search(text) else 0.0  # "in which year ...": a year is precise
     if kind is WHEN_WORDS:
         return (1.0 if DAY_DATE.search(text) else 0.6 if MONTH_YEAR.search(text)
-                or _WITHIN.search(text) else 0.3 if YEAR.search(text) else 0.0)
+                or WITHIN.search(text) else 0.3 if YEAR.search(text) else 0.0)
     if kind is _COUNT:
         # "How many ...": a count, which a sum of money does not give; "no children were
         # living in ..." counts the children asked about as none.
         if asked is not None and any(asked.has(m[1].lower()) for m in _NONE.finditer(text)):
             return 1.0
-        rest = _MONEY.sub(" ", ANY_DATE.sub(" ", text))
+        rest = AGE.sub(" ", _MONEY.sub(" ", ANY_DATE.sub(" ", text)))
         return (1.0 if _NUMBER.search(rest) else 0.6 if _MONEY.search(text)
                 else 0.2 if _NUMBER.search(text) else 0.0)
     if kind is _NUMBER:

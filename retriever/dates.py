@@ -1,5 +1,6 @@
-"""How records and questions state dates: the patterns of a date's precision, and the dates
-a question starts from (which are where its answer is placed, not the answer)."""
+"""How records and questions state dates and spans of time: the patterns of a date's precision,
+of durations, frequencies and ages, and the dates a question starts from (which are where its
+answer is placed, not the answer)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?:19|20)\d\d\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ANY_DATE = re.compile(rf"{DAY_DATE.pattern}|{MONTH_YEAR.pattern}|\b(?:19|20)\d\d(?:/\d\d)?\b",
                       re.I)
+
+
+# Numbers written as words, two to twelve (larger ones are written in digits).
+SMALL_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# How long something takes or lasts: "up to two years", "within 20 working days".
+DURATION = re.compile(rf"\b(?:\d+(?:\.\d+)?|one|{SMALL_NUMBERS}|eighteen|twenty|thirty|several|"
+                      r"a few|many)[\s-]+(?:working\s+)?(?:hours?|days?|weeks?|months?|years?)\b|"
+                      r"\b(?:an?|one)\s+(?:hour|day|week|fortnight|month|year)\b", re.I)
+# "When will ...?" answered by a span of time from now: "within approximately 18 months".
+WITHIN = re.compile(rf"\b(?:within|in|after)\s+(?:the\s+next\s+|approximately\s+|about\s+|"
+                    rf"around\s+)?(?:{DURATION.pattern})", re.I)
+# How often something happens: "monthly", "every six weeks", "twice a year".
+OFTEN = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|"
+                   r"yearly|bi-?annually|every (?:\w+ )?(?:day|week|month|quarter|year)s?|"
+                   r"(?:once|twice|\w+ times) (?:a|per|each|every) (?:\w+ )?(?:day|week|month|"
+                   r"quarter|year)s?|frequency)\b", re.I)
+# An age, which counts no one: "aged 16 and 17 years", "16- and 17-year-olds", "18 years old".
+AGE = re.compile(r"\baged?\s+(?:up to\s+|over\s+|under\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
+                 r"(?:\s+years?)?|\b\d+-?\s*(?:(?:and|to|–|-)\s*\d+)?[\s-]*years?[\s-]olds?\b",
+                 re.I)
 
 
 # A date the question starts from, not one it asks for: after "before", "since" ... ("before

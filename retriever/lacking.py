@@ -20,10 +20,9 @@ from .asks import (
     _MONEY_NAMED,
     _NONE,
     _NUMBER,
-    SMALL_NUMBERS,
     answer_kind,
 )
-from .dates import ANY_DATE
+from .dates import ANY_DATE, SMALL_NUMBERS
 from .people import PERSON
 from .vocabulary import GENERIC_WORDS, STOPWORDS, Words, word_set
 
@@ -38,11 +37,12 @@ _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+
 # 1,000 pieces", "one child", a figure in brackets after what it counts ("children's centres
 # (48)"). Not a number inside a name, a compound or an age ("COVID-19", "seven-minute
 # briefings", "16- and 17-year-olds"), a span of time ("within 24 hours"), nor "one of" or
-# "a one-council approach".
+# "a one-council approach". What a number counts is looked ahead at, so that "four DCSs and
+# five assistant directors" holds two counts.
 _COUNTED = re.compile(rf"(?<![\w-])(?:\d(?:[\d,]*\d)?|{SMALL_NUMBERS}|one(?!\s+of\b)|twenty|"
                       r"thirty|forty|fifty|hundreds?|thousands?|dozens?)"
                       r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
-                      r"weeks?|months?|years?))\b)(?P<after>[A-Za-z][^.;:,()]{0,40})|"
+                      r"weeks?|months?|years?))\b)(?=(?P<after>[A-Za-z][^.;:,()]{0,40}))|"
                       r"(?P<before>[A-Za-z][^.;:,()]{0,40}?[a-z])\s+\(\d[\d,]*\)", re.I)
 # What "how many" counts: the words after it up to the verb or preposition ("how many agency
 # social workers was X employing" counts agency social workers).

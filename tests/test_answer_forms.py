@@ -423,3 +423,22 @@ def test_where_a_record_looks_back_is_found_though_its_words_are_not_the_questio
     (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2024-07-01.txt": report},
                              "Did Eastshire hold on to its judgement in 2024?")
     assert answer.citations[0].quote.startswith("Since the previous inspection in 2019")
+
+
+def test_two_counts_in_one_phrase_are_both_counts() -> None:
+    """ "four DCSs and five assistant directors": the second number counts directors."""
+    from retriever.lacking import lacks_asked
+
+    question = "How many directors of children's services has Eastshire had in a year?"
+    kind = answer_kind(question)
+    text = ("A lack of stable leadership, with four DCSs and five assistant directors in the "
+            "last 12 months, has resulted in drift.")
+    assert lacks_asked(question, [text], [kind_fit(kind, text)]) == ""
+
+
+def test_an_age_is_not_a_count() -> None:
+    kind = answer_kind("How many social workers left Eastshire in 2024?")
+    assert kind_fit(kind, "Support for children aged 16 and 17 years who present as "
+                          "homeless needs to improve.") < 1.0
+    assert kind_fit(kind, "Services for 16- and 17-year-olds are weak.") < 1.0
+    assert kind_fit(kind, "Twelve social workers left the service.") == 1.0
