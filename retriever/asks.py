@@ -138,10 +138,18 @@ _PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
 _DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{DAY_DATE.pattern}|{MONTH_YEAR.pattern}|\d)",
                          re.I)
+# Why something is so: a sentence giving a cause ("... due to a lack of police capacity",
+# "This led to ...", "... has contributed to a deterioration").
+CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (?:direct )?result|"
+                   r"result(?:s|ed)? (?:in|from)|led to|leads? to|contribut\w* to|caused|causes?|"
+                   r"hinder\w*|so that|therefore|consequently|reasons?|driven by|affected by|"
+                   r"in response to|at the request of|following)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
+    (re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b|\bwhat (?:caused|led to|was the reason|were "
+                r"the reasons|explains?)\b|\bfor what reason\b", re.I), CAUSE),
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
                 r"inspector|hmi|person|people)\b|\bwhat (?:is|was) the name of (?:\S+ ){0,4}?"
                 r"(?:councillor|member|leader|director|chair|mayor|officer|inspector|mp)\b",
@@ -230,6 +238,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         if _DATE_FIELD.match(text.strip()) or _PERSON_FIELD.match(text.strip()):
             return 0.2  # "Lead inspector: A Name" says who wrote the record, not who runs X
         return 1.0 if kind.search(text) else 0.3
+    if kind is CAUSE:
+        return 1.0 if kind.search(text) else 0.2 if heading.startswith("•") else 0.5
     if kind is _APPRAISAL and _RATED.search(text):
         return 0.5  # a grade, where a finding about something was asked for
     if kind is LOOKS_BACK and (_DATE_FIELD.match(text.strip())

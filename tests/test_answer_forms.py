@@ -442,3 +442,14 @@ def test_an_age_is_not_a_count() -> None:
                           "homeless needs to improve.") < 1.0
     assert kind_fit(kind, "Services for 16- and 17-year-olds are weak.") < 1.0
     assert kind_fit(kind, "Twelve social workers left the service.") == 1.0
+
+
+def test_why_is_answered_by_a_cause() -> None:
+    kind = answer_kind("Why were some child protection conferences in Eastshire delayed?")
+    cause = ("This is due to the fact that some conferences have been rearranged because "
+             "partners did not attend.")
+    effect = "Some initial child protection conferences are delayed."
+    assert kind_fit(kind, cause) > kind_fit(kind, effect)
+    # an item of what should change names an area, it gives no reason
+    assert kind_fit(kind, "◼ Timeliness of initial child protection conferences.",
+                    "•What needs to improve?") < kind_fit(kind, effect)
