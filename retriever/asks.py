@@ -143,7 +143,8 @@ _DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{DAY_DATE.pattern}|{MONTH_YEAR
 CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (?:direct )?result|"
                    r"result(?:s|ed)? (?:in|from)|led to|leads? to|contribut\w* to|caused|causes?|"
                    r"hinder\w*|so that|therefore|consequently|reasons?|driven by|affected by|"
-                   r"in response to|at the request of|following)\b", re.I)
+                   r"in response to|at the request of|following|(?:compounded|exacerbated) by|"
+                   r"attributed to|stems? from|linked to)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
@@ -171,8 +172,8 @@ _ASKS = (
                 r"(?![^?]{0,60}?\b(?:improv|chang|progress|declin|deteriorat|worsen|develop|"
                 r"recover|strengthen|weaken)e?d\b)|"
                 r"\bwhat (?:proportion|percentage|number|share|amount|rate|budget|cost|sum|total|"
-                r"figure)\b|\bwhat (?:was|were|is|are) (?:\w+[’']s )?(?:\w+ )?(?:proportion|"
-                r"percentage|rate|share)\s+of\b|"
+                r"figure)\b|\bwhat (?:was|were|is|are) (?:the )?(?:[\w’'-]+ ){0,5}?"
+                r"(?:proportion|percentage|rate|share)\b(?=\s+(?:of|at|in|for)\b|\s*[?,]|\s*$)|"
                 r"\bwhat (?:was|were|is|are|will be)\b[^?]{0,60}\b(?:total|budget|cost|spend|"
                 r"spending|expenditure|overspend|underspend)\b"
                 r"(?:\s+(?:for|in|of)\s+[\w/ -]{1,20})?\s*\??$",
@@ -353,7 +354,8 @@ _BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provi
 
 
 # "Which organisation / agency / other council ...?": a body is asked for.
-_ORG_ASKED = re.compile(r"\bwhich (?:\w+\s+){0,2}?(?:organi[sz]ations?|bod(?:y|ies)|"
+_ORG_ASKED = re.compile(r"\bwhat (?:is|are|was|were)\b[^?]{0,60}\b(?:called|named|known as)\b|"
+                        r"\bwhich (?:\w+\s+){0,2}?(?:organi[sz]ations?|bod(?:y|ies)|"
                         r"compan(?:y|ies)|agenc(?:y|ies)|trusts?|providers?|charit(?:y|ies)|councils?|"
                         r"authorit(?:y|ies))\b", re.I)
 

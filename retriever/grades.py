@@ -26,7 +26,8 @@ _FIELD_GRADE = re.compile(rf":\s*({_GRADE})\s*\.?\s*$", re.I)
 
 # What a question sets aside: "good rather than outstanding", "not rated inadequate".
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
-                       r"found to be)(?: as| to be)?)\s+((?:[\w’'-]+\s*){1,3})|"
+                       r"found to be|get|got|receive|given|achieve)(?: as| to be)?)\s+"
+                       r"((?:[\w’'-]+\s*){1,3})|"
                        rf"\bnot\s+({_GRADE})\b", re.I)
 # "below good", "lower than that", "better than requires improvement".
 _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|above|"

@@ -453,3 +453,21 @@ def test_why_is_answered_by_a_cause() -> None:
     # an item of what should change names an area, it gives no reason
     assert kind_fit(kind, "◼ Timeliness of initial child protection conferences.",
                     "•What needs to improve?") < kind_fit(kind, effect)
+
+
+def test_forms_of_question_from_set_r() -> None:
+    """What a blind set showed: "not get outstanding" sets that grade aside, "what is X
+    called" asks for a name, "X's vacancy rate" for a figure, "compounded by" gives a cause."""
+    from retriever.grades import GradesAsked
+    from retriever.people import Body
+
+    grades = GradesAsked.of("Which area did Eastshire not get outstanding for in 2019, and what "
+                            "was the grade?")
+    assert grades.wanted is not None and 3 not in grades.wanted
+    assert isinstance(answer_kind("What are Eastshire's children in care councils called?"), Body)
+    number = answer_kind("What was Eastshire council's social worker vacancy rate in 2019?")
+    assert kind_fit(number, "The vacancy rate is 12%.") > kind_fit(
+        number, "Vacancy rates have reduced.")
+    cause = answer_kind("Why has recruiting social workers been hard for Eastshire?")
+    assert kind_fit(cause, "National pressures have been compounded by a legacy of "
+                           "reputation.") == 1.0
