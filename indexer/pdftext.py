@@ -200,10 +200,17 @@ def _wrapped(prev: str, line: str, width: int) -> bool:
     return len(prev) + 1 + len(line.split(" ", 1)[0]) > 0.85 * width
 
 
+# "(RAA) since October 2019 ...": the abbreviation of what the line before named, which goes on.
+_ABBREVIATION_NEXT = re.compile(r"\([A-Z][A-Za-z]{1,9}\)\s+[a-z]")
+
+
 def _separator(prev: str | None, line: str, blank: bool, width: int) -> str:
     """How ``line`` follows ``prev``: joined ("" or " "), a line break, or a paragraph break."""
     if prev is None:
         return ""
+    if _ABBREVIATION_NEXT.match(line) and not _ends_sentence(prev) and (
+            not blank or _wrapped(prev, line, width)):
+        return " "  # "(RAA) since ..." goes on from the name it abbreviates, not an item "(a)"
     if blank:
         if not _ends_sentence(prev) and (line[:1].islower() or line[:1].isdigit()) \
                 and _wrapped(prev, line, width) and not _NEW_UNIT.match(line) \

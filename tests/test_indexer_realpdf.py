@@ -345,3 +345,21 @@ def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> 
     assert "Children's services in Eastshire require improvement to be good" in text
     assert "help and protection are outstanding" in text
     assert "benefit greatly from outstanding services." in text
+
+
+def test_a_sentence_broken_before_its_abbreviation_goes_on() -> None:
+    """ "... regional adoption agency" / (blank line) / "(RAA) since October 2019." is one
+    sentence: the abbreviation opens no paragraph."""
+    from indexer.pdftext import clean_pages
+
+    page = ("34. Haringey has been part of the Adopt London North regional adoption agency\n\n"
+            "(RAA) since October 2019. These partnership arrangements are serving Haringey\n"
+            "children well. The RAA has a good understanding of children's needs, and the local\n"
+            "authority has good oversight of the RAA's work. However, leaders and managers\n"
+            "rightly recognise that there is a lack of understanding among frontline teams.\n")
+    text = clean_pages([page]).text
+    assert "regional adoption agency (RAA) since October 2019." in text
+    # and as the reader gives it, with no blank line: not an item "(a)" of a list
+    assert "agency (RAA) since" in clean_pages([page.replace("agency\n\n", "agency\n")]).text
+    listed = clean_pages(["The panel agreed to:\n(a) review the plan\n(b) report back\n"]).text
+    assert "(a) review the plan" in listed and "to: (a)" not in listed
