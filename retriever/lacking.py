@@ -67,8 +67,12 @@ said""".split())
 # "What percentage / proportion / share of ...": a part of a whole, which a record states as a
 # percentage or a fraction ("56%", "over half", "four in five").
 _PART_ASKED = re.compile(r"\bwhat (?:proportion|percentage|share)\b|\bby what percentage\b|"
-                         r"\bfor what (?:proportion|share)\b", re.I)
-_PART = re.compile(r"\d\s?%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|quarters|"
+                         r"\bfor what (?:proportion|share)\b|"
+                         # "X's vacancy rate", "the rate of children on plans per 10,000"
+                         r"\bwhat (?:was|were|is|are)\b[^?]{0,60}\brates?\b"
+                         r"(?=\s+(?:of|at|in|for)\b|\s*[?,]|\s*$)", re.I)
+_PART = re.compile(r"\d\s?%|\bper ?cent\b|\bper\s+[\d,]{2,}\b|"
+                   r"\b(?:half|halves|third|thirds|quarter|quarters|"
                    r"fifth|fifths|tenth|tenths)\b|"
                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) in (?:every )?"
                    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)

@@ -471,3 +471,19 @@ def test_forms_of_question_from_set_r() -> None:
     cause = answer_kind("Why has recruiting social workers been hard for Eastshire?")
     assert kind_fit(cause, "National pressures have been compounded by a legacy of "
                            "reputation.") == 1.0
+
+
+def test_a_rate_is_stated_as_a_percentage_or_per_so_many() -> None:
+    from retriever.lacking import lacks_asked
+
+    question = "What was Eastshire council's social worker vacancy rate in 2019?"
+    kind = answer_kind(question)
+    texts = ["Social work vacancy rates have reduced and workloads are manageable.",
+             "A small number of social workers are supporting over 20 children."]
+    assert lacks_asked(question, texts, [kind_fit(kind, t) for t in texts]) == (
+        "The passages found state no percentage or share.")
+    texts.append("The vacancy rate has fallen to 9%.")
+    assert lacks_asked(question, texts, [kind_fit(kind, t) for t in texts]) == ""
+    plans = "What was Eastshire's rate of children on child protection plans?"
+    stated = ["There are 48 children on plans per 10,000 children."]
+    assert lacks_asked(plans, stated, [kind_fit(answer_kind(plans), stated[0])]) == ""
