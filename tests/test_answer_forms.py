@@ -351,16 +351,20 @@ def test_a_post_holder_asked_by_role_needs_someone_named_in_that_role() -> None:
     assert lacks_asked(question, texts, fits) == ""
 
 
-def test_a_rate_asked_for_needs_a_figure() -> None:
+def test_a_figure_asked_for_needs_a_figure() -> None:
     from retriever.lacking import lacks_asked
 
     question = "What was Eastshire's rate of children on child protection plans per 10,000?"
+    count = "How old were the youngest children Eastshire placed in unregistered homes?"
+    assert lacks_asked(count, ["Children in care are well supported."], [kind_fit(
+        answer_kind(count), "Children in care are well supported.")]) == (
+        "The passages found state no figure of what is asked.")
     kind = answer_kind(question)
     texts = ["Child protection enquiries are thorough and timely.",
              "Inspection dates: 3 to 7 March 2025"]
     fits = [kind_fit(kind, t) for t in texts]
     assert lacks_asked(question, texts, fits) == (
-        "The passages found state no figure of what is asked.")
+        "The passages found state no percentage or share.")
     texts.append("The rate of children on plans is 48 per 10,000, below similar areas.")
     fits.append(kind_fit(kind, texts[-1]))
     assert lacks_asked(question, texts, fits) == ""
