@@ -23,7 +23,7 @@ from .dates import (
     Moment,
     dates_given,
 )
-from .grades import GradesAsked
+from .grades import GRADE_STATED, STATES_GRADE, GradesAsked
 from .kinds import COMPARED_EARLIER, LOOKS_BACK, placed_earlier
 from .people import PERSON as _PERSON
 from .people import Body, label_asked
@@ -53,12 +53,7 @@ class _Rated:
 _RATING_VERB = re.compile(r"\b(?:judged|judgements?|judgments?|rated|rating|graded|grade|"
                           r"scored|assessed as|found to be)\b", re.I)
 _DIGIT = re.compile(r"\d")
-# A sentence that states a grade in prose, as a record's summary does: "Services for children in
-# X are good", "... continue to require improvement to be good".
-_STATES_GRADE = re.compile(r"\b(?:is|are|remains?|continues? to be|now)\s+"
-                           r"(?:now\s+|still\s+|also\s+)?(?:inadequate|good|outstanding)"
-                           r"(?=\s*(?:[.,;:]|$)|\s+(?:and|but|overall|for|in|at|across|as)\b)|"
-                           r"\brequires? improvement to be good\b", re.I)
+
 
 
 class Listing:
@@ -253,12 +248,12 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if isinstance(kind, _Rated):
         if kind.search(text):
             return 0.3 if kind.earlier else grades.fit(text) if grades is not None else 1.0
-        stated = _STATES_GRADE.search(text)
+        stated = STATES_GRADE.search(text)
         if (not kind.earlier and stated and not _PAST.search(text)
                 and (grades is None or (grades.wanted is None and not grades.part))):
             return 1.0  # the record's verdict in its own sentence, as good as its rated field
-        if not _RATING_VERB.search(text):
-            return 0.0
+        if not _RATING_VERB.search(text) and not (kind.earlier and GRADE_STATED.search(text)):
+            return 0.0  # (asked for an earlier grade: "... in 2021, when it was inadequate")
         if kind.earlier:
             return 1.0 if _BEFORE_NOW.search(text) else 0.6
         return 0.3 if _PAST.search(text) else 0.6  # "at the last inspection, ... judged"

@@ -51,7 +51,8 @@ _ASKS_CHANGE = re.compile(r"\bhow (?:has|have|did)\b.{0,60}\b(?:chang\w*|improv\
 _ITSELF = (r"(?!\s+(?:letter|report|inspection|visit|meeting|committee|panel|document|paper|"
            r"section|appendix|agenda|minutes?|review|plan|framework|strategy)\b)")
 _POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due to|In spite of|"
-                          rf"As a result of)\s+)?(?:(?:This|These|this|these)\b{_ITSELF}|"
+                          rf"As a result of|For(?: all)?)\s+)?"
+                          rf"(?:(?:This|These|this|these)\b{_ITSELF}|"
                           r"(?:That|Those|that|those|Such|such|then)\b)|(?:It|Its|They|Their)\b|"
                           r"(?:As a result|Consequently|Therefore|Thus|Hence|As such|In turn|"
                           r"In response|In addition|Furthermore|Moreover|Additionally)\b")

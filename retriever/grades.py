@@ -24,6 +24,16 @@ SCALE = ("inadequate", "requires improvement", "good", "outstanding")
 _GRADE = r"(?:inadequate|requires? improvement(?: to be good)?|good|outstanding)"
 _FIELD_GRADE = re.compile(rf":\s*({_GRADE})\s*\.?\s*$", re.I)
 
+# A sentence that states a grade in prose, as a record's summary does: "Services for children in
+# X are good", "... continue to require improvement to be good".
+STATES_GRADE = re.compile(r"\b(?:is|are|remains?|continues? to be|now)\s+"
+                          r"(?:now\s+|still\s+|also\s+)?(?:inadequate|good|outstanding)"
+                          r"(?=\s*(?:[.,;:]|$)|\s+(?:and|but|overall|for|in|at|across|as)\b)|"
+                          r"\brequires? improvement to be good\b", re.I)
+# A grade named in prose, as a record recalls an earlier one ("... in 2021, when the overall
+# effectiveness was inadequate").
+GRADE_STATED = re.compile(r"\b(?:inadequate|outstanding|requires? improvement)\b|"
+                          r"\b(?:was|were) good\b", re.I)
 # What a question sets aside: "good rather than outstanding", "not rated inadequate".
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
                        r"found to be|get|got|receive|given|achieve)(?: as| to be)?)\s+"

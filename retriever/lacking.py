@@ -90,8 +90,9 @@ _POSTS = (r"cabinet member|lead member|portfolio holder|leader|mayor|mp|chief ex
           r"minister|secretary of state")
 _POST = re.compile(rf"\b(?P<role>{_POSTS})\b", re.I)
 # "Who was X's lead member ...?": the holder of a post, by name.
-_HOLDER_ASKED = re.compile(rf"^\s*who (?:is|was|were|are)\b[^?]{{0,60}}?\b(?:{_POSTS}|director|"
-                           r"chair)\b", re.I)
+_HOLDER_ASKED = re.compile(rf"^\s*who (?:is|was|were|are) (?:the\s+)?(?:[\w’'-]+[’']s\s+)?"
+                           rf"(?:(?:current|new|former|interim|acting|permanent|then)\s+)?"
+                           rf"(?:{_POSTS}|director|chair)\b", re.I)
 # "What did Calderdale's cabinet member say about the result?": what one person in a role
 # said, which only a record that mentions that role can hold.
 _SAID_BY = re.compile(rf"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){{0,4}}?(?P<role>{_POSTS}|"

@@ -491,3 +491,30 @@ def test_a_rate_is_stated_as_a_percentage_or_per_so_many() -> None:
     plans = "What was Eastshire's rate of children on child protection plans?"
     stated = ["There are 48 children on plans per 10,000 children."]
     assert lacks_asked(plans, stated, [kind_fit(answer_kind(plans), stated[0])]) == ""
+
+
+def test_forms_of_question_from_set_s() -> None:
+    """What a blind set showed: an earlier grade recalled without a rating verb ("when the
+    overall effectiveness was inadequate"); "who was line-managing X's director" asks for
+    whoever it was, not for the director by name; "For these reasons, ..." is quoted with the
+    reasons."""
+    from retriever.lacking import lacks_asked
+
+    earlier = answer_kind("What overall grade had Eastshire received at the inspection before "
+                          "the June 2025 one?")
+    assert kind_fit(earlier, "Services have improved since the last inspection in 2021, when the "
+                             "overall effectiveness was inadequate.") == 1.0
+    assert kind_fit(earlier, "Inspection dates: 9 to 20 June 2025") == 0.0
+    question = "Who was line-managing Eastshire's director of children's services in 2019?"
+    text = "The DCS was line-managed until recently by a chief operations officer."
+    assert lacks_asked(question, [text], [kind_fit(answer_kind(question), text)]) == ""
+
+
+def test_for_these_reasons_is_quoted_with_the_reasons(tmp_path: Path) -> None:
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "Overall, children are not experiencing good practice consistently enough across "
+              "all services. For these reasons, overall effectiveness requires improvement to be "
+              "good.\n")
+    (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2019-11-04.txt": report},
+                             "Why did Eastshire's overall effectiveness require improvement?")
+    assert answer.citations[0].quote.startswith("Overall, children are not experiencing")
