@@ -56,6 +56,10 @@ _COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\
 _AVERAGE = frozenset({"average", "mean", "median"})
 _COMMON = 0.25  # a word in more than this share of the candidate sentences tells none apart
 _NEAR = 4  # the words after a number that say what it counts
+# "one child being placed in ...": one of those asked about is an example, not how many there
+# are, unless the record says it is all ("only one", "there is one").
+_ONE = re.compile(r"(?:one|a single)\b", re.I)
+_ONLY = re.compile(r"\b(?:only|just|there (?:is|was|are|were))\s+$", re.I)
 # "Were inspectors concerned about how many care leavers are in work?" asks about a count,
 # which a record may judge without stating it ("lower than comparators").
 _ABOUT_A_COUNT = re.compile(r"\b(?:about|over|regarding|on|with) how many\b", re.I)
@@ -158,7 +162,8 @@ def _counts(text: str, asked: Words, counted: Words | None = None,
         # "44 social workers", "children's centres (48)", "caseloads of 15 children"
         near = ((m["after"] or "").split()[:_NEAR] + (m["before"] or "").split()[-_NEAR:]
                 + rest[max(0, m.start() - 30):m.start()].split()[-3:])
-        if any(counted.has(w.lower().strip("’'")) for w in near) or (
+        if (any(counted.has(w.lower().strip("’'")) for w in near) and not (
+                _ONE.match(m[0]) and not _ONLY.search(rest, 0, m.start()))) or (
                 topic is not None and _about(text, topic)):
             return True
     return False

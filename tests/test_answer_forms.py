@@ -518,3 +518,16 @@ def test_for_these_reasons_is_quoted_with_the_reasons(tmp_path: Path) -> None:
     (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2019-11-04.txt": report},
                              "Why did Eastshire's overall effectiveness require improvement?")
     assert answer.citations[0].quote.startswith("Overall, children are not experiencing")
+
+
+def test_one_of_those_asked_about_is_an_example_not_a_count() -> None:
+    from retriever.lacking import lacks_asked
+
+    question = "How many children were in the care of Eastshire at the time of the inspection?"
+    kind = answer_kind(question)
+    texts = ["This has resulted in one child being placed in an unregistered children's home."]
+    assert lacks_asked(question, texts, [kind_fit(kind, texts[0])]).startswith(
+        "The passages found state no count")
+    for stated in ("There is only one child in the care of the council.",
+                   "At the time of the inspection, 27 children were in care."):
+        assert lacks_asked(question, [stated], [kind_fit(kind, stated)]) == "", stated
