@@ -1,4 +1,4 @@
-"""Nineteen question sets on real inspection reports outside the development corpus, each against
+"""Twenty question sets on real inspection reports outside the development corpus, each against
 the plain baselines in one run.
 
     python -m bench.realsets WORK_DIR [--real ../shared/corpus-real]
@@ -6,8 +6,8 @@ the plain baselines in one run.
 Each set (``bench/data/real_set_*.jsonl``) names its reports by file name (``doc``); they are
 copied from the shared real corpus into WORK_DIR/<set>/docs, indexed there once, and scored.
 The questions were written by someone who had not seen the answer layer's output: set A was
-then read to find general faults, sets B to S were each measured once before their misses
-were read (the closing notes of issue 12 give those first figures). Sets L to S are of
+then read to find general faults, sets B to T were each measured once before their misses
+were read (the closing notes of issue 12 give those first figures). Sets L to T are of
 reports no other set uses, some of them from councils already in other sets. In set C, two evidence
 strings are judgement-table lines as pdftotext gives them ("Overall effectiveness Inadequate");
 the indexer's reader puts a colon between a judgement and its grade, and evidence is matched on

@@ -189,7 +189,7 @@ _ASKS = (
                 r"\bimprovement\b(?=\s+(?:points?|areas?|actions?|for|to|in|did|was|were|is|"
                 r"are|had|has)\b|\s*[?,.]|\s*$)|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
-                r"\b(?:needs?|needed|should|must)\b[^?]{0,30}?\b(?:get|be|do) better\b|"
+                r"\b(?:needs?|needed|should|must)\b[^?]{0,30}?\b(?:get|be|do|\w+) better\b|"
                 r"\bareas? for\b|"
                 # "What did Ofsted say X needed to do / get better / should work on?"
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "

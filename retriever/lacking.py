@@ -22,7 +22,7 @@ from .asks import (
     _NUMBER,
     answer_kind,
 )
-from .dates import ANY_DATE, SMALL_NUMBERS
+from .dates import AGE, ANY_DATE, SMALL_NUMBERS, WHEN_WORDS
 from .people import PERSON
 from .vocabulary import GENERIC_WORDS, STOPWORDS, Words, word_set
 
@@ -56,6 +56,7 @@ _COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\
 _AVERAGE = frozenset({"average", "mean", "median"})
 _COMMON = 0.25  # a word in more than this share of the candidate sentences tells none apart
 _NEAR = 4  # the words after a number that say what it counts
+_AGE_OF = re.compile(r"\bage of \d+", re.I)  # "supports care leavers up to the age of 18"
 # "one child being placed in ...": one of those asked about is an example, not how many there
 # are, unless the record says it is all ("only one", "there is one").
 _ONE = re.compile(r"(?:one|a single)\b", re.I)
@@ -110,6 +111,8 @@ _REPORTED = re.compile(r"(?<![\w-])(?:sa(?:y|ys|id)|t(?:ell|ells|old)|stat(?:e|e
                        r"describ(?:e|es|ed)|highlight(?:s|ed)?|emphasi[sz](?:e|es|ed)|"
                        r"stress(?:es|ed)?|agree(?:s|d)?|welcom(?:e|es|ed)|ask(?:s|ed)?|"
                        r"repl(?:y|ies|ied)|assur(?:e|es|ed)|undert(?:ook|akes?))\b(?!-)", re.I)
+# "When is X's next inspection due?", "when will Ofsted return?": a date still to come.
+_DUE_ASKED = re.compile(r"\bnext\b[^?]*\bdue\b|\bwhen (?:will|is)\b[^?]*\bnext\b", re.I)
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
@@ -153,7 +156,7 @@ def _counts(text: str, asked: Words, counted: Words | None = None,
         if (counted is not None and any(after.has(w) for w in counted.all)
                 and (topic is None or _about(text, topic))):
             return True
-    rest = _MONEY.sub(" ", ANY_DATE.sub(" ", text))
+    rest = _AGE_OF.sub(" ", AGE.sub(" ", _MONEY.sub(" ", ANY_DATE.sub(" ", text))))
     for m in _COUNTED.finditer(rest):
         if _LABEL_BEFORE.search(rest, 0, m.start()):
             continue
@@ -217,6 +220,9 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if kind is _NUMBER and not _PART_ASKED.search(question) and not any(
             f >= 0.8 for f in fits[:BEST]):
         return "The passages found state no figure of what is asked."  # a rate, a number
+    if kind is WHEN_WORDS and _DUE_ASKED.search(question) and not any(
+            f >= 1.0 for f in fits[:BEST]):
+        return "The passages found give no date still to come."
     if kind is PERSON and _NAMED_ASKED.search(question) and not any(
             f >= 1.0 for f in fits[:BEST]):
         return "The passages found name no one in the role asked about."

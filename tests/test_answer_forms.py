@@ -531,3 +531,25 @@ def test_one_of_those_asked_about_is_an_example_not_a_count() -> None:
     for stated in ("There is only one child in the care of the council.",
                    "At the time of the inspection, 27 children were in care."):
         assert lacks_asked(question, [stated], [kind_fit(kind, stated)]) == "", stated
+
+
+def test_forms_of_question_from_set_t() -> None:
+    """What a blind set showed: "up to the age of 18" counts no one; "when is X's next
+    inspection due" needs a date still to come; "needs to respond better" asks what should
+    change."""
+    from retriever.asks import Listing
+    from retriever.lacking import lacks_asked
+
+    question = "How many children were in care in Eastshire at the time of the 2025 inspection?"
+    text = "The virtual school supports care leavers up to the age of 18 with a local offer."
+    assert lacks_asked(question, [text], [kind_fit(answer_kind(question), text)]).startswith(
+        "The passages found state no count")
+    due = "When is Eastshire's next full Ofsted inspection of children's services due?"
+    past = "Improvement began following the appointment of the director at the end of 2020."
+    asked = Words(word_set(due))
+    assert lacks_asked(due, [past], [kind_fit(answer_kind(due), past, asked=asked)]) == (
+        "The passages found give no date still to come.")
+    soon = "The next inspection will be carried out within approximately 18 months."
+    assert lacks_asked(due, [soon], [kind_fit(answer_kind(due), soon, asked=asked)]) == ""
+    assert isinstance(answer_kind("Which children did Ofsted say Eastshire needs to respond "
+                                  "better to?"), Listing)
