@@ -207,6 +207,7 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if lacks_money(question, texts):
         return "The passages found state no sum of money."
     kind, best, asked = answer_kind(question), texts[:BEST], Words(word_set(question))
+    top_fit = max(fits[:BEST], default=0.0)  # how well the best sentences hold the kind asked
     # "how many weeks": a span counts; "concerned about how many": a judgement may answer
     if kind is _COUNT and not _TIME_ASKED.search(question) and not _ABOUT_A_COUNT.search(
             question):
@@ -217,14 +218,11 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
             _PART.search(t) or (_PART_IN_WORDS.search(t)
                                 and not _PERCENTAGE_ASKED.search(question)) for t in best):
         return "The passages found state no percentage or share."
-    if kind is _NUMBER and not _PART_ASKED.search(question) and not any(
-            f >= 0.8 for f in fits[:BEST]):
+    if kind is _NUMBER and not _PART_ASKED.search(question) and top_fit < 0.8:
         return "The passages found state no figure of what is asked."  # a rate, a number
-    if kind is WHEN_WORDS and _DUE_ASKED.search(question) and not any(
-            f >= 1.0 for f in fits[:BEST]):
+    if kind is WHEN_WORDS and _DUE_ASKED.search(question) and top_fit < 1.0:
         return "The passages found give no date still to come."
-    if kind is PERSON and _NAMED_ASKED.search(question) and not any(
-            f >= 1.0 for f in fits[:BEST]):
+    if kind is PERSON and _NAMED_ASKED.search(question) and top_fit < 1.0:
         return "The passages found name no one in the role asked about."
     said_by = _SAID_BY.search(question)
     role = said_by or (_POST.search(question) if kind is PERSON else None)
@@ -233,8 +231,7 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if said_by and not any(re.search(rf"\b{role['role']}\b", t, re.I) and _REPORTED.search(t)
                            for t in best):
         return f"The passages found do not report what the {role['role']} said."
-    if kind is PERSON and _HOLDER_ASKED.search(question) and not any(
-            f >= 1.0 for f in fits[:BEST]):
+    if kind is PERSON and _HOLDER_ASKED.search(question) and top_fit < 1.0:
         return "The passages found name no one in the role asked about."
     return ""
 

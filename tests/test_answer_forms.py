@@ -33,6 +33,15 @@ def test_a_passage_that_opens_inside_a_list_continues_the_list_before_it() -> No
     assert listed_under(passage, "Front page", item, at) == "•Front page"
 
 
+def _why_not(question: str, *texts: str) -> str:
+    """Why the sentences ``texts`` (best first) cannot answer the question, their kind fits
+    scored as the answer layer scores them; "" when they may."""
+    from retriever.lacking import lacks_asked
+
+    kind, asked = answer_kind(question), Words(word_set(question))
+    return lacks_asked(question, list(texts), [kind_fit(kind, t, asked=asked) for t in texts])
+
+
 def _when(question: str, sentence: str) -> float:
     return kind_fit(answer_kind(question), sentence, asked=Words(word_set(question)),
                     known=reference_dates(question), earlier=earlier_asked(question))
@@ -337,37 +346,24 @@ def test_an_item_of_what_should_change_does_not_answer_whether_something_is_so(
 def test_a_post_holder_asked_by_role_needs_someone_named_in_that_role() -> None:
     """ "Who was Eastshire's lead member?" is not answered by "Lead inspector: A Name": the
     label names another role."""
-    from retriever.lacking import lacks_asked
-
     question = "Who was Eastshire's lead member for children's services in 2022?"
-    kind, asked = answer_kind(question), Words(word_set(question))
     texts = ["Lead inspector: Nick Bennison, His Majesty's Inspector",
              "The leader and lead member understand and challenge children's services."]
-    fits = [kind_fit(kind, t, asked=asked) for t in texts]
-    assert fits[0] < 1.0
-    assert lacks_asked(question, texts, fits).startswith("The passages found name no one")
-    texts.append("Lead member: Councillor Jane Hill")
-    fits.append(kind_fit(kind, texts[-1], asked=asked))
-    assert lacks_asked(question, texts, fits) == ""
+    assert kind_fit(answer_kind(question), texts[0], asked=Words(word_set(question))) < 1.0
+    assert _why_not(question, *texts).startswith("The passages found name no one")
+    assert _why_not(question, *texts, "Lead member: Councillor Jane Hill") == ""
 
 
 def test_a_figure_asked_for_needs_a_figure() -> None:
-    from retriever.lacking import lacks_asked
-
     question = "What was Eastshire's rate of children on child protection plans per 10,000?"
     count = "How old were the youngest children Eastshire placed in unregistered homes?"
-    assert lacks_asked(count, ["Children in care are well supported."], [kind_fit(
-        answer_kind(count), "Children in care are well supported.")]) == (
+    assert _why_not(count, "Children in care are well supported.") == (
         "The passages found state no figure of what is asked.")
-    kind = answer_kind(question)
     texts = ["Child protection enquiries are thorough and timely.",
              "Inspection dates: 3 to 7 March 2025"]
-    fits = [kind_fit(kind, t) for t in texts]
-    assert lacks_asked(question, texts, fits) == (
-        "The passages found state no percentage or share.")
-    texts.append("The rate of children on plans is 48 per 10,000, below similar areas.")
-    fits.append(kind_fit(kind, texts[-1]))
-    assert lacks_asked(question, texts, fits) == ""
+    assert _why_not(question, *texts) == "The passages found state no percentage or share."
+    assert _why_not(question, *texts, "The rate of children on plans is 48 per 10,000, below "
+                                      "similar areas.") == ""
 
 
 def test_two_places_sharing_one_name_are_both_named() -> None:
@@ -431,13 +427,9 @@ def test_where_a_record_looks_back_is_found_though_its_words_are_not_the_questio
 
 def test_two_counts_in_one_phrase_are_both_counts() -> None:
     """ "four DCSs and five assistant directors": the second number counts directors."""
-    from retriever.lacking import lacks_asked
-
     question = "How many directors of children's services has Eastshire had in a year?"
-    kind = answer_kind(question)
-    text = ("A lack of stable leadership, with four DCSs and five assistant directors in the "
-            "last 12 months, has resulted in drift.")
-    assert lacks_asked(question, [text], [kind_fit(kind, text)]) == ""
+    assert _why_not(question, "A lack of stable leadership, with four DCSs and five assistant "
+                              "directors in the last 12 months, has resulted in drift.") == ""
 
 
 def test_an_age_is_not_a_count() -> None:
@@ -478,19 +470,13 @@ def test_forms_of_question_from_set_r() -> None:
 
 
 def test_a_rate_is_stated_as_a_percentage_or_per_so_many() -> None:
-    from retriever.lacking import lacks_asked
-
     question = "What was Eastshire council's social worker vacancy rate in 2019?"
-    kind = answer_kind(question)
     texts = ["Social work vacancy rates have reduced and workloads are manageable.",
              "A small number of social workers are supporting over 20 children."]
-    assert lacks_asked(question, texts, [kind_fit(kind, t) for t in texts]) == (
-        "The passages found state no percentage or share.")
-    texts.append("The vacancy rate has fallen to 9%.")
-    assert lacks_asked(question, texts, [kind_fit(kind, t) for t in texts]) == ""
-    plans = "What was Eastshire's rate of children on child protection plans?"
-    stated = ["There are 48 children on plans per 10,000 children."]
-    assert lacks_asked(plans, stated, [kind_fit(answer_kind(plans), stated[0])]) == ""
+    assert _why_not(question, *texts) == "The passages found state no percentage or share."
+    assert _why_not(question, *texts, "The vacancy rate has fallen to 9%.") == ""
+    assert _why_not("What was Eastshire's rate of children on child protection plans?",
+                    "There are 48 children on plans per 10,000 children.") == ""
 
 
 def test_forms_of_question_from_set_s() -> None:
@@ -498,16 +484,13 @@ def test_forms_of_question_from_set_s() -> None:
     overall effectiveness was inadequate"); "who was line-managing X's director" asks for
     whoever it was, not for the director by name; "For these reasons, ..." is quoted with the
     reasons."""
-    from retriever.lacking import lacks_asked
-
     earlier = answer_kind("What overall grade had Eastshire received at the inspection before "
                           "the June 2025 one?")
     assert kind_fit(earlier, "Services have improved since the last inspection in 2021, when the "
                              "overall effectiveness was inadequate.") == 1.0
     assert kind_fit(earlier, "Inspection dates: 9 to 20 June 2025") == 0.0
-    question = "Who was line-managing Eastshire's director of children's services in 2019?"
-    text = "The DCS was line-managed until recently by a chief operations officer."
-    assert lacks_asked(question, [text], [kind_fit(answer_kind(question), text)]) == ""
+    assert _why_not("Who was line-managing Eastshire's director of children's services in 2019?",
+                    "The DCS was line-managed until recently by a chief operations officer.") == ""
 
 
 def test_for_these_reasons_is_quoted_with_the_reasons(tmp_path: Path) -> None:
@@ -521,16 +504,12 @@ def test_for_these_reasons_is_quoted_with_the_reasons(tmp_path: Path) -> None:
 
 
 def test_one_of_those_asked_about_is_an_example_not_a_count() -> None:
-    from retriever.lacking import lacks_asked
-
     question = "How many children were in the care of Eastshire at the time of the inspection?"
-    kind = answer_kind(question)
-    texts = ["This has resulted in one child being placed in an unregistered children's home."]
-    assert lacks_asked(question, texts, [kind_fit(kind, texts[0])]).startswith(
-        "The passages found state no count")
+    assert _why_not(question, "This has resulted in one child being placed in an unregistered "
+                              "children's home.").startswith("The passages found state no count")
     for stated in ("There is only one child in the care of the council.",
                    "At the time of the inspection, 27 children were in care."):
-        assert lacks_asked(question, [stated], [kind_fit(kind, stated)]) == "", stated
+        assert _why_not(question, stated) == "", stated
 
 
 def test_forms_of_question_from_set_t() -> None:
@@ -538,18 +517,14 @@ def test_forms_of_question_from_set_t() -> None:
     inspection due" needs a date still to come; "needs to respond better" asks what should
     change."""
     from retriever.asks import Listing
-    from retriever.lacking import lacks_asked
 
     question = "How many children were in care in Eastshire at the time of the 2025 inspection?"
-    text = "The virtual school supports care leavers up to the age of 18 with a local offer."
-    assert lacks_asked(question, [text], [kind_fit(answer_kind(question), text)]).startswith(
-        "The passages found state no count")
+    assert _why_not(question, "The virtual school supports care leavers up to the age of 18 with "
+                              "a local offer.").startswith("The passages found state no count")
     due = "When is Eastshire's next full Ofsted inspection of children's services due?"
-    past = "Improvement began following the appointment of the director at the end of 2020."
-    asked = Words(word_set(due))
-    assert lacks_asked(due, [past], [kind_fit(answer_kind(due), past, asked=asked)]) == (
-        "The passages found give no date still to come.")
-    soon = "The next inspection will be carried out within approximately 18 months."
-    assert lacks_asked(due, [soon], [kind_fit(answer_kind(due), soon, asked=asked)]) == ""
+    assert _why_not(due, "Improvement began following the appointment of the director at the end "
+                         "of 2020.") == "The passages found give no date still to come."
+    assert _why_not(due, "The next inspection will be carried out within approximately 18 "
+                         "months.") == ""
     assert isinstance(answer_kind("Which children did Ofsted say Eastshire needs to respond "
                                   "better to?"), Listing)
