@@ -108,9 +108,9 @@ _EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\b|\bbefore\s+(?:t
                       r"\bhad\b[^?]{0,60}\b(?:received|been|got|given|judged|rated)\b", re.I)
 # A sentence that places a rating in the past ("since the last inspection in 2019, when ...").
 _BEFORE_NOW = re.compile(r"\b(?:previous|prior|last|earlier|since|was|were|had been)\b", re.I)
-_FUTURE = re.compile(r"\b(?:will|would|due|expected|planned|next)\b|\b(?:by|no later than)\s+"
-                     r"(?:the end of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|"
-                     r"jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|due(?!\s+to\b)|expected|planned|next)\b|"
+                     r"\b(?:by|no later than)\s+(?:the end of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+                     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|"

@@ -526,5 +526,8 @@ def test_forms_of_question_from_set_t() -> None:
                          "of 2020.") == "The passages found give no date still to come."
     assert _why_not(due, "The next inspection will be carried out within approximately 18 "
                          "months.") == ""
+    # "due to" gives a cause, not a date to come
+    assert _why_not(due, "Oct 2014 - The review was delayed due to Ofsted's inspection in June "
+                         "2014.") == "The passages found give no date still to come."
     assert isinstance(answer_kind("Which children did Ofsted say Eastshire needs to respond "
                                   "better to?"), Listing)
