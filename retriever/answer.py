@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from indexer.dates import find_dates
 
-from .asks import asks_record_form
+from .asks import answer_kind, asks_current_rating, asks_record_form
 from .compose import asks_for_decisions, compose, compose_decisions, decision_topic
 from .evidence import FEATURES, WEIGHTS, on_topic
-from .grades import scale_words
+from .grades import grade_of_year_missing, scale_words
 from .kinds import missing_kind, missing_later_visit, unmentioned_kind
-from .lacking import lacks_asked, unmentioned_abbreviation, unmentioned_name
+from .lacking import BEST, lacks_asked, unmentioned_abbreviation, unmentioned_name
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -82,7 +82,8 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
     ) or unmentioned_abbreviation(question, said) or unmentioned_name(question, said) or (
         _not_that_meeting(snap, question, _decision_scope(u))) or _kind_unmentioned(question,
-                                                                                   said)
+                                                                                   said) or (
+        _grade_of_year(snap, question, u, sentences))
     if not sentences or confidence < assistant.settings.abstain_threshold:
         result = not_found(question, "The passages found match it only weakly.", related,
                            u.filters)
@@ -100,6 +101,20 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
         result = verified(snap, question, draft, u.filters)
     result.confidence = confidence
     return result
+
+
+def _grade_of_year(snap: Snapshot, question: str, u: Understood, sentences: list) -> str:
+    """Why a rating asked of a named year is not in the best sentences (see
+    ``grade_of_year_missing``); empty when it may be."""
+    if not u.years or not asks_current_rating(answer_kind(question)):
+        return ""
+    best = []
+    for s in sentences[:BEST]:
+        meta = snap.docs.get(s.doc_id)
+        best.append((s.text, meta.date if meta else None, meta.published if meta else None))
+    if not grade_of_year_missing(u.years, best):
+        return ""
+    return f"The passages found give no grade from {' or '.join(u.years)}."
 
 
 def _decisions(snap: Snapshot, assistant: Assistant, question: str, u: Understood):

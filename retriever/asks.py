@@ -127,7 +127,9 @@ class _Count:
 
 
 _COUNT = _Count()
-_NONE = re.compile(r"\b(?:no|none of the)\s+(?:\w+\s+)?([a-z]{3,})", re.I)
+# "no children", "none of the care leavers"; not "no longer", "no more than", "no later".
+_NONE = re.compile(r"\b(?:no|none of the)\s+(?!(?:longer|more|less|later|sooner|doubt|"
+                   r"matter|fewer)\b)(?:\w+\s+)?([a-z]{3,})", re.I)
 # A label whose value names a person ("Lead inspector: Steve Lowe", "Chair: Cllr A Smith").
 _PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\n|$)")
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
@@ -153,8 +155,10 @@ _ASKS = (
     (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
-    (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b", re.I),
-     DURATION),
+    # "What was the average length of care proceedings?": a span of time.
+    (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b|\bwhat (?:was|"
+                r"were|is|are) the (?:average |mean |median |typical )?(?:length|duration)s?\b",
+                re.I), DURATION),
     (re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:frequency|intervals?)\b", re.I),
      OFTEN),
     (re.compile(r"\bhow many\b|\bwhat number of\b|\bwhat (?:was|were|is|are) the (?:\w+ )?"
@@ -324,6 +328,13 @@ _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
 def asks_current_rating(kind: Kind | None) -> bool:
     """Whether a question of this kind asks for a record's own rating (not an earlier one)."""
     return kind is _RATED
+
+
+def earlier_rating(kind: Kind | None) -> Kind | None:
+    """The kind of a rating question asked of a year none of the records found is from ("at
+    its 2014 inspection", of a 2018 report): an earlier grade, which a record states in prose
+    where it looks back, not in its own rated fields."""
+    return _RATED_EARLIER if kind is _RATED else kind
 
 
 def asks_back(kind: Kind | None) -> bool:

@@ -94,3 +94,13 @@ def dates_given(text: str, known: list[Moment]) -> bool:
     return bool(dates) and all(
         year and any(year == y and (not m or m == month) for y, m in known)
         for year, month in dates)
+
+
+def made_in(years: list[str], made: str | None, published: str | None) -> bool:
+    """Whether a record is of a year a question names: its fieldwork's year, the next (a
+    report on a November inspection is published in January) or its stated publication
+    year. An undated record may be of any."""
+    if not made:
+        return True
+    year = int(made[:4])
+    return bool(set(years) & {str(year), str(year + 1), (published or "")[:4]})

@@ -20,8 +20,15 @@ import numpy as np
 
 from indexer.sentences import sentence_fingerprint, sentence_shape, split_sentences
 
-from .asks import Listing, answer_kind, asked_of, asks_current_rating, kind_fit
-from .dates import reference_dates
+from .asks import (
+    Listing,
+    answer_kind,
+    asked_of,
+    asks_current_rating,
+    earlier_rating,
+    kind_fit,
+)
+from .dates import made_in, reference_dates
 from .grades import GradesAsked, besides, field_grade, names_an_area, set_aside
 from .kinds import earlier_asked
 from .lists import listed_under
@@ -164,6 +171,11 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     """
     ignore = ignore if ignore is not None else metadata_words(snap, cands)
     kind = answer_kind(question)
+    of_year: list[str] = []  # a rating asked of a year none of the records found is from
+    if asks_current_rating(kind) and years and not any(
+            made_in(years, m.date, m.published) for c in cands
+            if (m := snap.docs.get(c.chunk.doc_id)) is not None):  # type: ignore[union-attr]
+        kind, of_year = earlier_rating(kind), years  # "at its 2014 inspection", of a 2018 report
     asked = Words(word_set(question))
     known = reference_dates(question)
     aside = set_aside(question)
@@ -201,6 +213,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[3] = kind_fit(kind, s.text, under, asked, known, grades, earlier)
             if polar and under.startswith("•") and Listing.SECTION.search(under):
                 s.features[3] *= 0.2
+            if of_year and not any(y in text for y in of_year):
+                s.features[3] *= 0.6  # another year's grade ("In 2012, X was judged ...")
             s.features[4] = c.score / top
             s.features[5] = 1.0 if i == 0 else 0.0
             s.features[6] = 1.0 if _LABEL_VALUE.match(text.strip()) else 0.0

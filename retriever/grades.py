@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dates import made_in
 from .vocabulary import STOPWORDS, VAGUE_WORDS, Words, word_set
 
 # Words of the tables where records grade things: the inspectorates' four-point scale, audit
@@ -175,3 +176,19 @@ def names_an_area(question: str, fields: list[str], ignore: set[str]) -> bool:
     return any(distinct.has(w) for w in word_set(question)
                if len(w) >= 4 and w not in ignore and w not in GRADE_WORDS
                and w not in _RATING_VERBS)
+
+
+def grade_of_year_missing(years: list[str], best: list[tuple[str, str | None, str | None]]) -> bool:
+    """Whether none of the best sentences (text, record's date, record's publication date) can
+    give the grade of a year the question names. A record's rated fields are its own verdict,
+    so "What grade did X get at its 2014 inspection?" is not answered by a 2018 report's
+    "Overall effectiveness: Requires improvement to be good"; a later report gives the earlier
+    grade only where it names the year beside it ("in 2014, when services were judged
+    inadequate")."""
+    for text, made, published in best:
+        if made_in(years, made, published):
+            return False
+        if any(y in text for y in years) and (GRADE_STATED.search(text)
+                                              or STATES_GRADE.search(text)):
+            return False
+    return bool(best)
