@@ -20,7 +20,13 @@ from .compose import asks_for_decisions, compose, compose_decisions, decision_to
 from .evidence import FEATURES, WEIGHTS, on_topic
 from .grades import grade_of_year_missing, scale_words
 from .kinds import missing_kind, missing_later_visit, unmentioned_kind
-from .lacking import BEST, lacks_asked, unmentioned_abbreviation, unmentioned_name
+from .lacking import (
+    BEST,
+    lacks_asked,
+    unmentioned_abbreviation,
+    unmentioned_graded,
+    unmentioned_name,
+)
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -81,6 +87,7 @@ def _answer(snap: Snapshot, assistant: Assistant, question: str, u: Understood,
     missing = _unmet(snap, u, top) or lacks_asked(
         question, [s.text for s in sentences], [float(s.features[3]) for s in sentences]
     ) or unmentioned_abbreviation(question, said) or unmentioned_name(question, said) or (
+        unmentioned_graded(question, said)) or (
         _not_that_meeting(snap, question, _decision_scope(u))) or _kind_unmentioned(question,
                                                                                    said) or (
         _grade_of_year(snap, question, u, sentences))

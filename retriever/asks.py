@@ -112,6 +112,7 @@ _FUTURE = re.compile(r"\b(?:will|would|due(?!\s+to\b)|expected|planned|next)\b|"
                      r"\b(?:by|no later than)\s+(?:the end of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
                      r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)", re.I)
 _PAST = re.compile(r"\b(?:previous|prior|last|earlier)\b", re.I)
+_SINCE = re.compile(r"\bsince\s+(?:[\w’'-]+\s+){0,5}?(?:19|20)\d\d\b", re.I)
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?%|\bper cent\b", re.I)
 _NUMBER = re.compile(rf"\d|\b(?:one|{SMALL_NUMBERS}|twenty|hundred|thousand|half|quarter|"
                      r"third|halved|doubled|tripled|trebled|twice)\b", re.I)
@@ -183,8 +184,7 @@ _ASKS = (
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
                 # "Was any area graded lower than that?": a grade placed on the scale.
-                r"\b(?:judged|rated|graded)\s+(?:below|lower than|higher than|above|better than|"
-                r"worse than)\b|\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
+                r"\b(?:judged|rated|graded)\s+(?:below|lower|higher|above|better|worse)\b|\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
                 r"(?:grades?|ratings?|judge?ments?)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
     # "improvement" as a noun's modifier ("the improvement notice", "improvement plan") names
@@ -197,7 +197,8 @@ _ASKS = (
                 r"\bareas? for\b|"
                 # "What did Ofsted say X needed to do / get better / should work on?"
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
-                r"(?:do|change|address|tackle|fix|speed up)\b|"
+                r"(?:do|change|address|tackle|fix|speed up|work on|sort out|put right|get right|"
+                r"focus on)\b|"
                 r"\b(?:should|must|needs? to) work on\b|\bstill needs? to\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
@@ -245,6 +246,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if kind is LOOKS_BACK and (_DATE_FIELD.match(text.strip())
                                or _PERSON_FIELD.match(text.strip())):
         return 0.2  # "Inspection dates: ..." says when this record is from, not how it compares
+    if (kind is LOOKS_BACK and asked is not None and _GRADE_ASKED & asked.all
+            and not GRADE_STATED.search(text)):
+        return 0.7 if kind.search(text) else 0.5  # "compare the result with the one before"
     if kind is _APPRAISAL or kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
@@ -277,8 +281,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         # "When will ... return?", "By when would X be done?" are answered by what is (or was)
         # to come ("will be carried out within approximately 18 months", "would take place by
         # 1 April 2010"), not by the dates of this or the last visit or meeting.
-        if _DATE_FIELD.match(text.strip()) or _PAST.search(text):
-            return 0.3
+        if _DATE_FIELD.match(text.strip()) or _PAST.search(text) or _SINCE.search(text):
+            return 0.3  # ("investment since 2019": a time gone by)
         if WITHIN.search(text) or (_FUTURE.search(text) and ANY_DATE.search(text)):
             return 1.0
         if ANY_DATE.search(text):
@@ -300,7 +304,16 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         rest = ANY_DATE.sub(" ", text)
         return (1.0 if _AMOUNT.search(rest) else 0.8 if _NUMBER.search(rest)
                 else 0.2 if _NUMBER.search(text) else 0.0)
+    if kind is DURATION:  # "over eight weeks" is precise, "for many weeks" is not
+        spans = [m[0].lower() for m in DURATION.finditer(text)]
+        return 0.0 if not spans else 0.8 if all(w.startswith(_VAGUE_SPAN) for w in spans) else 1.0
     return 1.0 if kind.search(text) else 0.0
+
+
+_VAGUE_SPAN = ("several", "a few", "many")
+# A comparison of grades: where the record looks back, the sentence naming the earlier grade.
+_GRADE_ASKED = frozenset({"result", "results", "rating", "ratings", "rated", "grade", "grades",
+                          "graded", "judgement", "judgment", "judged", "verdict"})
 
 
 def _other_years(text: str, asked: Words, known: list[Moment]) -> bool:
@@ -366,19 +379,24 @@ _ORG_ASKED = re.compile(r"\bwhat (?:is|are|was|were)\b[^?]{0,60}\b(?:called|name
                         r"authorit(?:y|ies))\b", re.I)
 
 
-# "What did inspectors / Ofsted / the 2019 report find ...": who is asked, not what about.
-_ASKED_OF = re.compile(rf"\bwhat did ((?:\w+[’']?s?\s+){{1,3}}?){_FINDINGS}\b", re.I)
+# "What did inspectors / Ofsted / the 2019 report find ...", "the line inspectors said gave
+# poor advice": who is asked, not what about.
+_ASKED_OF = re.compile(rf"\bwhat did ((?:\w+[’']?s?\s+){{1,3}}?){_FINDINGS}\b|"
+                       r"\b(inspectors?|ofsted|hmi)\s+(?:said|say|says|found|finds|described|"
+                       r"thought|noted|reported|judged)\b", re.I)
+_CONTRACTED = re.compile(r"\b(what|who|when|where|how)[’']s\b", re.I)
 
 
 def asked_of(question: str) -> set[str]:
     """The words naming whose findings a question asks for ("inspectors", "Ofsted"): every
     sentence of a report is theirs, so these words do not tell the answer from the rest."""
-    m = _ASKED_OF.search(question)
-    return {re.sub(r"[’']s?$", "", w.lower()) for w in m[1].split()} if m else set()
+    return {re.sub(r"[’']s?$", "", w.lower()) for m in _ASKED_OF.finditer(question)
+            for w in (m[1] or m[2]).split()}
 
 
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
+    question = _CONTRACTED.sub(r"\1 is", question)  # "What's X called?"
     kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed

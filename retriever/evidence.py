@@ -176,7 +176,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             made_in(years, m.date, m.published) for c in cands
             if (m := snap.docs.get(c.chunk.doc_id)) is not None):  # type: ignore[union-attr]
         kind, of_year = earlier_rating(kind), years  # "at its 2014 inspection", of a 2018 report
-    asked = Words(word_set(question))
+    asked = Words(word_set(question) - asked_of(question))
     known = reference_dates(question)
     aside = set_aside(question)
     grades = GradesAsked.of(question)

@@ -47,7 +47,9 @@ _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|
 # "Did any area get a better grade?" after a grade the question states ("X was judged
 # inadequate overall - ..."): placed against that one.
 _GRADE_NOUN = r"\s+(?:grades?|ratings?|judge?ments?)\b"
-_COMPARED_TO_STATED = re.compile(rf"\b(?P<dir>better|higher|worse|lower){_GRADE_NOUN}", re.I)
+_COMPARED_TO_STATED = re.compile(rf"\b(?P<dir>better|higher|worse|lower){_GRADE_NOUN}|"
+                                 r"\b(?:graded|rated|judged)\s+(?P<dir2>better|higher|worse|"
+                                 r"lower)\b(?!\s+than)", re.I)
 # "Which part got the top grade?": the ends of the scale.
 _END_OF_SCALE = re.compile(rf"\b(?P<end>top|highest|best|lowest|worst|bottom){_GRADE_NOUN}",
                            re.I)
@@ -123,7 +125,7 @@ class GradesAsked:
         grades_stated = _NAMED.findall(stated)
         if m is None and told and grades_stated:
             wanted = _beyond(rank_of(grades_stated[-1]),
-                             told["dir"].lower() in ("worse", "lower"))
+                             (told["dir"] or told["dir2"]).lower() in ("worse", "lower"))
         elif m is None and end:
             top = end["end"].lower() in ("top", "highest", "best")
             wanted = {len(SCALE) - 1 if top else 0}

@@ -179,7 +179,8 @@ def placed_earlier(text: str, earlier: tuple[str, frozenset[str]]) -> bool:
 # earlier one, which a record does where it looks back ("Since the previous inspection in
 # 2019, when services were judged outstanding, ...").
 _EARLIER_ONE = (r"(?:(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
-                r"(?:inspection|visit|judge?ment|rating|grade)s?|(?:19|20)\d\d)")
+                r"(?:inspection|visit|judge?ment|rating|grade)s?|(?:19|20)\d\d|"
+                r"(?:one|inspection|visit|rating|grade)\s+before\b)")
 COMPARED_EARLIER = re.compile(
     rf"\bcompar\w*\b(?:(?!\b(?:with|to|against)\b)[^?])*\b(?:with|to|against)\s+(?:its\s+|the\s+|"
     rf"their\s+|that\s+|an?\s+)?(?:\S+\s+){{0,2}}?{_EARLIER_ONE}|\b(?:better|worse)\s+than\b[^?]*\b{_EARLIER_ONE}|"
@@ -199,7 +200,9 @@ LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(
 # "the joint targeted area inspection": a kind of inspection named by three or more words
 # before its noun (fewer are too often a council's name, a verb or "social care"). Words that
 # only place or qualify a record ("the last full Ofsted inspection") do not name a kind.
-_NAMED_KIND = re.compile(r"((?:[a-z]+\s+){2,4})(inspection|visit|review)s?\b")
+# Not a verb with its object ("after helping review the local offer").
+_NAMED_KIND = re.compile(r"((?:[a-z]+\s+){2,4})(inspection|visit|review)s?\b"
+                         r"(?!\s+(?:the|a|an|its|their|our|this|that|these|those)\b)")
 _PLACES_A_RECORD = _FILLER | _NOT_KIND | frozenset("""next first second third latest recent
 most new own same this that whole formal standard did does do was were is are has have had what
 which when how""".split())

@@ -94,6 +94,7 @@ _NAMED_ASKED = re.compile(r"\bwhich (?:councillor|officer|inspector|person)\b|"
 _POSTS = (r"cabinet member|lead member|portfolio holder|leader|mayor|mp|chief executive|"
           r"minister|secretary of state")
 _POST = re.compile(rf"\b(?P<role>{_POSTS})\b", re.I)
+_ROLE_NAMED = re.compile(rf"\b(?:{_POSTS}|director|chair|head)(?=s?\b)", re.I)
 # "Who was X's lead member ...?": the holder of a post, by name.
 _HOLDER_ASKED = re.compile(rf"^\s*who (?:is|was|were|are) (?:the\s+)?(?:[\w’'-]+[’']s\s+)?"
                            rf"(?:(?:current|new|former|interim|acting|permanent|then)\s+)?"
@@ -113,6 +114,7 @@ _REPORTED = re.compile(r"(?<![\w-])(?:sa(?:y|ys|id)|t(?:ell|ells|old)|stat(?:e|e
                        r"repl(?:y|ies|ied)|assur(?:e|es|ed)|undert(?:ook|akes?))\b(?!-)", re.I)
 # "When is X's next inspection due?", "when will Ofsted return?": a date still to come.
 _DUE_ASKED = re.compile(r"\bnext\b[^?]*\bdue\b|\bwhen (?:will|is)\b[^?]*\bnext\b", re.I)
+_WILL_ASKED = re.compile(r"^\s*(?:and\s+|so\s+)?when will\b", re.I)  # a date to come, or a span
 BEST = 10  # the best sentences looked at for a count, a part or a person
 
 
@@ -220,9 +222,11 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
         return "The passages found state no percentage or share."
     if kind is _NUMBER and not _PART_ASKED.search(question) and top_fit < 0.8:
         return "The passages found state no figure of what is asked."  # a rate, a number
-    if kind is WHEN_WORDS and _DUE_ASKED.search(question) and top_fit < 1.0:
+    if kind is WHEN_WORDS and ((_DUE_ASKED.search(question) and top_fit < 1.0) or (
+            _WILL_ASKED.search(question) and top_fit < 0.6)):
         return "The passages found give no date still to come."
-    if kind is PERSON and _NAMED_ASKED.search(question) and top_fit < 1.0:
+    if kind is PERSON and _NAMED_ASKED.search(question) and not _named_in_role(
+            question, best, fits[:BEST]):
         return "The passages found name no one in the role asked about."
     said_by = _SAID_BY.search(question)
     role = said_by or (_POST.search(question) if kind is PERSON else None)
@@ -231,9 +235,19 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
     if said_by and not any(re.search(rf"\b{role['role']}\b", t, re.I) and _REPORTED.search(t)
                            for t in best):
         return f"The passages found do not report what the {role['role']} said."
-    if kind is PERSON and _HOLDER_ASKED.search(question) and top_fit < 1.0:
+    if kind is PERSON and _HOLDER_ASKED.search(question) and not _named_in_role(
+            question, best, fits[:BEST]):
         return "The passages found name no one in the role asked about."
     return ""
+
+
+def _named_in_role(question: str, best: list[str], fits: list[float]) -> bool:
+    """Whether one of the best sentences names someone (a kind fit of 1) and, when the
+    question asks for a post's holder ("the name of X's director of children's services"),
+    mentions that post: "Gweres Teylurow, a therapeutic service" names no director."""
+    post = _ROLE_NAMED.search(question)
+    return any(fit >= 1.0 and (post is None or re.search(rf"\b{post[0]}", t, re.I))
+               for t, fit in zip(best, fits, strict=False))
 
 
 # An abbreviation the question uses ("GCSE", "SEND", "MASH"); not one with "&" in it, which
@@ -297,3 +311,26 @@ def unmentioned_name(question: str, passages: list[str]) -> str:
             continue
         return f"The passages found do not mention the {m[0]}."
     return ""
+
+
+# "Which Somerset secondary schools were judged inadequate?": the things whose grades are asked.
+_GRADED_ASKED = re.compile(r"^\s*which\s+((?:[\w’'-]+\s+){1,5}?)(?:were|was|are|is|have been|"
+                           r"has been|got|received)\s+(?:\w+\s+)?(?:judged|rated|graded|found)\b",
+                           re.I)
+# The records' own words for what they grade: any of these may be what the question means.
+_GRADED_PARTS = frozenset("""area areas part parts aspect aspects service services judgement
+judgements judgment judgments element elements bit bits one ones""".split())
+
+
+def unmentioned_graded(question: str, passages: list[str]) -> str:
+    """Why the passages found cannot say which things were given a grade: they never mention
+    the things asked about (a report on children's services grades no secondary schools)."""
+    m = _GRADED_ASKED.search(question)
+    if not m:
+        return ""
+    what = m[1].split(" of ")[-1]  # "which bit of X's services": the services
+    asked = [w for w in what.split() if not w[0].isupper() and w.lower() not in STOPWORDS
+             and w.lower() not in _GRADED_PARTS and w.lower() not in GENERIC_WORDS]
+    said = Words(word_set(" ".join(passages)))
+    missing = [w for w in asked if not said.has(w.lower().strip("’'"))]
+    return f"The passages found do not mention {' '.join(asked)}." if missing else ""

@@ -1,6 +1,7 @@
-"""What a blind set of questions (set U) showed about questions a record may not answer: a
-grade asked of a year no record is from, "no longer" read as a count of none, and "the
-average length of X" asked as a span of time."""
+"""What two blind sets of questions (U and V) showed about the forms of questions: what a
+record may not answer (a grade asked of a year no record is from, a post's holder it does not
+name, a date still to come, things it never grades) and what a question asks for ("the
+average length of X", "what's X called", "told to work on", "graded lower")."""
 
 from __future__ import annotations
 
@@ -59,3 +60,51 @@ def test_the_average_length_of_something_is_a_span_of_time() -> None:
     stated = ("There is more to do to reduce the average length of care proceedings, which was "
               "44 weeks at the time of the inspection.")
     assert _why_not(question, stated) == ""
+
+
+def test_forms_of_question_from_set_v() -> None:
+    from retriever.asks import Listing, asked_of
+    from retriever.grades import GradesAsked
+    from retriever.kinds import LOOKS_BACK, unmentioned_kind
+    from retriever.people import Body
+
+    assert isinstance(answer_kind("What's Eastshire's children in care council called?"), Body)
+    assert isinstance(answer_kind("Eastshire did well overall, but what were they told to work "
+                                  "on for care leavers?"), Listing)
+    assert isinstance(answer_kind("What did Ofsted want Eastshire to sort out?"), Listing)
+    lower = "Eastshire was rated good overall in 2022, but was any part graded lower?"
+    assert GradesAsked.of(lower).wanted == {0, 1}  # inadequate, requires improvement
+    assert answer_kind("How does Eastshire's 2024 inspection result compare with the one before "
+                       "it?") is LOOKS_BACK
+    # "inspectors said" says whose words, not what about
+    assert asked_of("When did X start its advice line, the one inspectors said gave poor "
+                    "advice?") == {"inspectors"}
+    # "review" as a verb names no kind of record
+    assert unmentioned_kind("What did care leavers get after helping review the local offer?",
+                            ["Care leavers helped to shape the local offer."]) == ""
+
+
+def test_a_precise_span_of_time_answers_how_long_before_a_vague_one() -> None:
+    question = "How long were Eastshire families waiting for early help in 2019?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    assert kind_fit(kind, "Too many children wait over eight weeks for a worker.", asked=asked) \
+        > kind_fit(kind, "Some families wait for many weeks.", asked=asked) > 0
+
+
+def test_what_a_record_does_not_hold_is_not_found() -> None:
+    from retriever.lacking import unmentioned_graded
+
+    will = "When will Eastshire's five new children's homes open?"
+    assert _why_not(will, "There has been significant investment in children's services since "
+                          "2019 to develop five new children's homes.") \
+        == "The passages found give no date still to come."
+    assert _why_not(will, "The first two homes will open in April 2025.") == ""
+    director = "What is the name of Eastshire's director of children's services?"
+    assert _why_not(director, "Gweres Teylurow, a therapeutic service for younger children, has "
+                              "been evaluated.").startswith("The passages found name no one")
+    assert _why_not(director, "The director of children's services, Jane Smith, has led the "
+                              "improvement.") == ""
+    schools = "Which Eastshire secondary schools were judged inadequate by Ofsted in 2022?"
+    assert unmentioned_graded(schools, ["Overall effectiveness: Good"]) != ""
+    assert unmentioned_graded("Which bit of Eastshire's children's services was rated good?",
+                              ["The experiences and progress of children in care: Good"]) == ""
