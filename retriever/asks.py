@@ -147,10 +147,15 @@ CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
 _ASKS = (
-    (re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b|\bwhat (?:caused|led to|was the reason|were "
-                r"the reasons|explains?)\b|\bfor what reason\b", re.I), CAUSE),
+    # "X came out good overall, so why ...?", "I want to know why ...".
+    (re.compile(r"(?:^\s*|[,;:–—]\s+|\s-\s+)(?:and\s+|but\s+|so\s+)?why\b|"
+                r"\b(?:know|explain|ask|tell (?:me|us))\s+why\b|"
+                r"\bwhat (?:caused|led to|was the reason|were the reasons|explains?)\b|"
+                r"\bfor what reason\b", re.I), CAUSE),
     (re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|officer|member|"
                 r"inspector|hmi|person|people)\b|\bwhat (?:is|was) the name of (?:\S+ ){0,4}?"
+                r"(?:chief executive|head|manager|minister|secretary|executive)\b|"
+                r"\bwhat (?:is|was) the name of (?:\S+ ){0,4}?"
                 r"(?:councillor|member|leader|director|chair|mayor|officer|inspector|mp)\b",
                 re.I), _PERSON),
     (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
@@ -184,8 +189,13 @@ _ASKS = (
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
                 # "Was any area graded lower than that?": a grade placed on the scale.
-                r"\b(?:judged|rated|graded)\s+(?:below|lower|higher|above|better|worse)\b|\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
-                r"(?:grades?|ratings?|judge?ments?)\b", re.I), _RATED),
+                r"\b(?:judged|rated|graded)\s+(?:below|lower|higher|above|better|worse)\b|"
+                r"\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
+                r"(?:grades?|ratings?|judge?ments?)\b|"
+                # "Which part of X's services was still not good?"
+                r"\b(?:which|what) (?:\S+ ){0,2}?(?:parts?|areas?|aspects?|judge?ments?)\b"
+                r"[^?]{0,60}\b(?:was|were|is|are)\s+(?:(?:still|only|also|not)\s+)*(?:good|outstanding|"
+                r"inadequate|requires? improvement)\b", re.I), _RATED),
     # In lower case only: "the Improvement Board" names a body, it does not ask what to improve.
     # "improvement" as a noun's modifier ("the improvement notice", "improvement plan") names
     # a thing; as what is asked for ("improvement point", "improvement for X") it does not.
@@ -199,7 +209,9 @@ _ASKS = (
                 r"\b(?:needs?|needed|tell|told|ask|asked|wants?|wanted|required)\b[^?]{0,30}?\bto "
                 r"(?:do|change|address|tackle|fix|speed up|work on|sort out|put right|get right|"
                 r"focus on)\b|"
-                r"\b(?:should|must|needs? to) work on\b|\bstill needs? to\b"), _IMPROVE),
+                r"\b(?:should|must|needs? to) work on\b|\bstill needs? to\b|"
+                r"\bneeds? (?:fixing|sorting|addressing|tackling|attention)\b|"
+                r"\b(?:must|should|has to|have to|needs? to) do\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
                 r"issues?|risks?)\b", re.I),

@@ -56,7 +56,7 @@ _END_OF_SCALE = re.compile(rf"\b(?P<end>top|highest|best|lowest|worst|bottom){_G
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
 _NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
-                    rf"(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
+                    rf"(?:(?:only|still|also|just)\s+)?(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
 _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
                    r"\b(?:any|which|one) (?:\w+ )?(?:judgement|judgment) areas?\b", re.I)

@@ -56,7 +56,9 @@ _COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\
 _AVERAGE = frozenset({"average", "mean", "median"})
 _COMMON = 0.25  # a word in more than this share of the candidate sentences tells none apart
 _NEAR = 4  # the words after a number that say what it counts
-_AGE_OF = re.compile(r"\bage of \d+", re.I)  # "supports care leavers up to the age of 18"
+# "supports care leavers up to the age of 18", "children under 16 live in ..."
+_AGE_OF = re.compile(r"\bage of \d+|\b(?:children|child|young people|people|those)\s+(?:under|over)"
+                     r"\s+\d+\b", re.I)
 # "one child being placed in ...": one of those asked about is an example, not how many there
 # are, unless the record says it is all ("only one", "there is one").
 _ONE = re.compile(r"(?:one|a single)\b", re.I)

@@ -108,3 +108,37 @@ def test_what_a_record_does_not_hold_is_not_found() -> None:
     assert unmentioned_graded(schools, ["Overall effectiveness: Good"]) != ""
     assert unmentioned_graded("Which bit of Eastshire's children's services was rated good?",
                               ["The experiences and progress of children in care: Good"]) == ""
+
+
+def test_forms_of_question_from_set_w() -> None:
+    from retriever.asks import CAUSE, Listing
+    from retriever.grades import GradesAsked
+    from retriever.kinds import LOOKS_BACK
+    from retriever.people import PERSON
+
+    # "why" asked after a clause that states something, or asked indirectly
+    assert answer_kind("Eastshire came out good overall, so why do inspectors say its child "
+                       "protection work isn't consistently good?") is CAUSE
+    assert answer_kind("I want to know why children wait for mental health support. What does "
+                       "Ofsted say?") is CAUSE
+    assert isinstance(answer_kind("What did Ofsted say Eastshire must do so that children "
+                                  "understand why they are in care?"), Listing)
+    assert isinstance(answer_kind("What does the report say needs fixing about court cases?"),
+                      Listing)
+    assert GradesAsked.of("Eastshire was rated outstanding in 2022, but which judgement was only "
+                          "good?").wanted == {2}
+    assert GradesAsked.of("Which part of Eastshire's services was still not good?").wanted \
+        is not None
+    assert answer_kind("Has Eastshire's Ofsted grade moved since the previous inspection?") \
+        is LOOKS_BACK
+    # a year alone is not an earlier record: "what changed between 2019 and 2024" is a finding
+    assert answer_kind("What changed in Eastshire's status between the 2019 and 2024 "
+                       "inspections?") is not LOOKS_BACK
+    assert answer_kind("What is the name of the chief executive of Eastshire's trust?") is PERSON
+
+
+def test_children_under_an_age_are_not_a_count() -> None:
+    question = "Exactly how many children under 16 was Eastshire placing in unregistered settings?"
+    assert _why_not(question, "A small but significant number of children under 16 live in "
+                              "unregistered settings.").startswith("The passages found state no")
+    assert _why_not(question, "Four children under 16 live in unregistered settings.") == ""
