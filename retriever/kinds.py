@@ -188,9 +188,10 @@ COMPARED_EARLIER = re.compile(
     r"(?:\w+\s+)?(?:rating|grade|judge?ment)\b|"
     rf"\b(?:built on|stood still|improved or (?:slipped|declined|deteriorated)|better or worse|"
     rf"got (?:better|worse)|gone (?:downhill|backwards)|slipped|moved on)\b[^?]*\b{_EARLIER_ONE}|"
-    # "Has X's grade moved since the previous inspection?" (a year alone: "changed in 2019")
-    r"\b(?:moved|changed)\b[^?]*\b(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
-    r"(?:inspection|visit|judge?ment|rating|grade)s?\b",
+    # "Has X's grade moved since the previous inspection?" (a year alone: "changed in 2019"),
+    # "How far has X come since its previous inspection?"
+    r"\b(?:moved|changed|since)\b[^?]*\b(?:previous|prior|earlier|last|preceding)\s+"
+    r"(?:\S+\s+){0,2}?(?:inspection|visit|judge?ment|rating|grade)s?\b",
     re.I)
 # A sentence that looks back to an earlier record.
 LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(?:(?:previous|last|"
