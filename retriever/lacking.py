@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.acronyms import ACRONYMS
 from indexer.dates import MONTHS
 from indexer.gazetteer import council_by_form, iter_councils
 
@@ -169,6 +170,9 @@ def _counts(text: str, asked: Words, counted: Words | None = None,
         # "44 social workers", "children's centres (48)", "caseloads of 15 children"
         near = ((m["after"] or "").split()[:_NEAR] + (m["before"] or "").split()[-_NEAR:]
                 + rest[max(0, m.start() - 30):m.start()].split()[-3:])
+        # "five DCS post-holders" counts directors of children's services
+        near += [w for a in near for form in ACRONYMS.get(a.strip(",.;:()’'").rstrip("s"), ())
+                 for w in form.split()]
         if (any(counted.has(w.lower().strip("’'")) for w in near) and not (
                 _ONE.match(m[0]) and not _ONLY.search(rest, 0, m.start()))) or (
                 topic is not None and _about(text, topic)):
@@ -177,9 +181,12 @@ def _counts(text: str, asked: Words, counted: Words | None = None,
 
 
 def _about(text: str, topic: Words) -> bool:
-    """Whether a sentence holds half the question's other words of substance (rounded up)."""
+    """Whether a sentence holds half the question's other words of substance (rounded up), and
+    two of them when there are two or more: "services" alone does not make "one partnership
+    group ... influencing services" about complaints received."""
     words = Words(word_set(text))
-    return sum(1 for w in topic.all if words.has(w)) * 2 >= len(topic.all)
+    held = sum(1 for w in topic.all if words.has(w))
+    return held * 2 >= len(topic.all) and held >= min(2, len(topic.all))
 
 
 def _counted(question: str, texts: list[str]) -> tuple[Words | None, Words | None]:

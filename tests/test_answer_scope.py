@@ -158,3 +158,14 @@ def test_a_record_saying_what_it_is_answers_when_not_what() -> None:
     assert kind_fit(answer_kind(when), preamble, asked=Words(word_set(when))) == 1.0
     assert answer_kind("How far has Eastshire come since its previous Ofsted inspection?") \
         is LOOKS_BACK
+
+
+def test_a_count_is_about_the_question_by_more_than_one_shared_word() -> None:
+    question = ("Exactly how many complaints about Eastshire children's services did Ofsted "
+                "receive during the 2025 inspection?")
+    assert _why_not(question, "Leaders engage parents through one partnership group, which is "
+                              "influencing services.").startswith("The passages found state no")
+    # an abbreviation counts what it stands for
+    dcs = "How many directors of children's services has Eastshire had in 18 months?"
+    assert _why_not(dcs, "With five DCS post-holders in 18 months, stability has been "
+                         "elusive.") == ""
