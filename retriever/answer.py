@@ -27,6 +27,7 @@ from .lacking import (
     unmentioned_graded,
     unmentioned_name,
 )
+from .query import asked_plainly
 from .rank import ranked
 from .results import AskResult, Citation, Filters
 from .search import Candidate, understand_turn
@@ -45,6 +46,7 @@ _FIT = FEATURES.index("fit")
 
 def answer_question(snap: Snapshot, assistant: Assistant, question: str,
                     history: list[dict[str, str]], filters: Filters, k: int = 8) -> AskResult:
+    question = asked_plainly(question)
     u = understand_turn(snap, question, history, filters)
     result = _answer(snap, assistant, question, u, k)
     result.understood = u.understanding()

@@ -146,7 +146,8 @@ CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (
                    r"result(?:s|ed)? (?:in|from)|led to|leads? to|contribut\w* to|caused|causes?|"
                    r"hinder\w*|so that|therefore|consequently|reasons?|driven by|affected by|"
                    r"in response to|at the request of|following|(?:compounded|exacerbated) by|"
-                   r"attributed to|stems? from|linked to)\b", re.I)
+                   r"attributed to|stems? from|linked to|(?:has |have |had )?meant that|"
+                   r"means that)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
@@ -215,7 +216,10 @@ _ASKS = (
                 r"focus on)\b|"
                 r"\b(?:should|must|needs? to) work on\b|\bstill needs? to\b|"
                 r"\bneeds? (?:fixing|sorting|addressing|tackling|attention)\b|"
-                r"\b(?:must|should|has to|have to|needs? to) do\b"), _IMPROVE),
+                r"\b(?:must|should|has to|have to|had to|needs? to) do\b|"
+                # "Is there anything Ofsted still wasn't satisfied with?"
+                r"\b(?:wasn't|was not|weren't|were not|isn't|is not|not)\s+(?:yet\s+|fully\s+)?"
+                r"(?:satisfied|happy|pleased|content)\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
                 r"issues?|risks?)\b", re.I),

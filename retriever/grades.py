@@ -33,7 +33,7 @@ STATES_GRADE = re.compile(r"\b(?:is|are|remains?|continues? to be|now)\s+"
                           r"\brequires? improvement to be good\b", re.I)
 # A grade named in prose, as a record recalls an earlier one ("... in 2021, when the overall
 # effectiveness was inadequate").
-GRADE_STATED = re.compile(r"\b(?:inadequate|outstanding|requires? improvement)\b|"
+GRADE_STATED = re.compile(r"\b(?:inadequate|outstanding|requir(?:es?|ing) improvement)\b|"
                           r"\b(?:was|were) good\b", re.I)
 # What a question sets aside: "good rather than outstanding", "not rated inadequate".
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"

@@ -197,6 +197,8 @@ COMPARED_EARLIER = re.compile(
 LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(?:(?:previous|last|"
                         r"prior|earlier)\s+)?(?:[\w’'-]+\s+){0,2}?(?:inspection|visit)s?\b|"
                         r"\b(?:since|in)\s+(?:19|20)\d\d\b[^.]{0,40}\bwhen\b|"
+                        r"\b(?:in|at)\s+(?:\w+\s+)?(?:19|20)\d\d\b[^.]{0,60}\b(?:was|were)\s+"
+                        r"(?:judged|rated|graded|found)\b|"
                         r"\bpreviously\s+(?:been\s+)?(?:judged|rated|graded|inspected|found)\b|"
                         r"\bprevious (?:inspection|judge?ment)|\bno longer\b", re.I)
 

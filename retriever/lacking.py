@@ -22,8 +22,10 @@ from .asks import (
     _NONE,
     _NUMBER,
     answer_kind,
+    asks_back,
 )
 from .dates import AGE, ANY_DATE, SMALL_NUMBERS, WHEN_WORDS
+from .kinds import LOOKS_BACK
 from .people import PERSON
 from .vocabulary import GENERIC_WORDS, STOPWORDS, Words, word_set
 
@@ -49,7 +51,8 @@ _COUNTED = re.compile(rf"(?<![\w-])(?:\d(?:[\d,]*\d)?|{SMALL_NUMBERS}|one(?!\s+o
 # social workers was X employing" counts agency social workers).
 # "The average caseload per social worker" counts caseloads, per worker: the words after
 # "per" say what the count is divided by, not what it is of.
-_COUNTED_ASKED = re.compile(r"\b(?:how many|(?:average|mean|median)(?:\s+number\s+of)?)\s+"
+_COUNTED_ASKED = re.compile(r"\b(?:how many(?:\s+of\s+(?:those|these|the|them|their))?|"
+                            r"(?:average|mean|median)(?:\s+number\s+of)?)\s+"
                             r"(?P<what>(?:(?!(?:were|was|are|is|did|does|do|has|"
                             r"have|had|in|on|at|by|for|of|from|with|per|across|within|would|"
                             r"will|could|can|there|the|a|an)\b)[\w’'-]+\s*){1,4})"
@@ -194,11 +197,12 @@ def _counted(question: str, texts: list[str]) -> tuple[Words | None, Words | Non
     names, years or question words, nor words most of ``texts`` share: "care", in reports
     on care, does not make a sentence about council homes built for care leavers); (None,
     None) when the question does not say."""
-    m = _COUNTED_ASKED.search(question)
-    if not m:
+    asked = list(_COUNTED_ASKED.finditer(question))  # "how many X ..., and how many Y ...?"
+    if not asked:
         return None, None
-    counted = {w for w in map(_bare, m["what"].split()) if w not in STOPWORDS and len(w) > 2}
-    rest = question[:m.start()] + " " + question[m.end():]
+    counted = {w for m in asked for w in map(_bare, m["what"].split())
+               if w not in STOPWORDS and len(w) > 2}
+    rest = _COUNTED_ASKED.sub(" ", question)
     topic = {_bare(w) for w in re.findall(r"(?<![\w’'-])[a-z][\w’'-]*", rest)}
     topic = {w for w in topic - STOPWORDS - GENERIC_WORDS - _SCOPE - _AVERAGE if len(w) > 2}
     pool = [Words(word_set(t)) for t in texts]
@@ -231,6 +235,10 @@ def lacks_asked(question: str, texts: list[str], fits: list[float]) -> str:
         return "The passages found state no percentage or share."
     if kind is _NUMBER and not _PART_ASKED.search(question) and top_fit < 0.8:
         return "The passages found state no figure of what is asked."  # a rate, a number
+    if asks_back(kind) and kind is not LOOKS_BACK and top_fit < 0.6:
+        # "What grade did X get at its previous inspection?": this record's own fields and a
+        # sentence that only mentions the previous inspection give no earlier grade
+        return "The passages found give no earlier grade."
     if kind is WHEN_WORDS and ((_DUE_ASKED.search(question) and top_fit < 1.0) or (
             _WILL_ASKED.search(question) and top_fit < 0.6)):
         return "The passages found give no date still to come."

@@ -164,3 +164,37 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
     dense = question + (" (" + "; ".join(dense_extra) + ")" if dense_extra else "")
     return Understood(text=dense, terms=list(dict.fromkeys(terms + extra)), filters=explicit,
                       implied=implied, years=years, doc_type_hint=hint, council_named=named)
+
+
+# Who is asking and why, before or around the question itself: "As a Southwark councillor,",
+# "I'm preparing for scrutiny committee -", "I'd like to know", "can you tell me".
+_FRAMING = (
+    re.compile(r"^\s*as\s+(?:a|an|the)\s+[^,.:;?]{1,60}?(?:[,:;–—]\s*|\s+-\s+|\s+(?=I\b))",
+               re.I),
+    re.compile(r"^\s*I(?:'m|’m|\s+am)\s+(?:a|an|the)\s+[^,.:;?–—]{1,60}?(?:[,:;–—]|\s-)\s*",
+               re.I),
+    re.compile(r"^\s*I(?:'m|’m|\s+am)\s+(?:preparing|getting ready|writing)\s+(?:for|a|an|to)\s+"
+               r"[^,.:;?–—]{1,60}?(?:[,:;–—]|\s-)\s*", re.I),
+    re.compile(r"\b(?:I(?:'d|’d|\s+would)\s+like\s+to\s+know|I\s+(?:want|need|wish)\s+to\s+know|"
+               r"(?:can|could)\s+you\s+tell\s+me|please\s+tell\s+me)\s*,?\s*", re.I),
+)
+
+
+def asked_plainly(question: str) -> str:
+    """The question without who is asking or why ("As a foster carer in Eastshire I want to
+    know why ..." asks "why ..."): these words are in no record, and they pull the search and
+    the kind of answer away from what is asked. The question itself when nothing is left."""
+    plain, names = question, []
+    for pattern in _FRAMING:
+        m = pattern.search(plain)
+        if m:  # the place stays: "As a Lambeth councillor" asks about Lambeth's records
+            names += [w for w in _WORD.findall(m[0])[1:] if w[0].isupper() and w != "I"]
+            plain = plain[:m.start()] + plain[m.end():]
+    plain = plain.strip()
+    if len(plain.split()) < 3:
+        return question
+    plain = plain[0].upper() + plain[1:]
+    if names:
+        end = len(plain.rstrip("?.! "))
+        plain = f"{plain[:end]} ({' '.join(names)}){plain[end:]}"
+    return plain

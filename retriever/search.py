@@ -19,7 +19,7 @@ import numpy as np
 from indexer.gazetteer import council_matches
 
 from .followup import resolve
-from .query import Understood, understand
+from .query import Understood, asked_plainly, understand
 from .results import Filters, Hit
 
 if TYPE_CHECKING:
@@ -203,6 +203,7 @@ def run_search(snap: Snapshot, assistant: Assistant, query: str, *, k: int, filt
                ) -> tuple[list[Hit], Understood]:
     from .rank import ranked
 
+    query = asked_plainly(query)
     u = understand_turn(snap, query, history or [], filters)
     cands, _sentences = ranked(snap, assistant, query, u, pool=max(POOL, k + offset))
     cands = cands[offset:offset + k]

@@ -169,3 +169,32 @@ def test_a_count_is_about_the_question_by_more_than_one_shared_word() -> None:
     dcs = "How many directors of children's services has Eastshire had in 18 months?"
     assert _why_not(dcs, "With five DCS post-holders in 18 months, stability has been "
                          "elusive.") == ""
+
+
+def test_forms_of_question_from_set_x() -> None:
+    from retriever.asks import CAUSE, Listing
+    from retriever.kinds import LOOKS_BACK
+    from retriever.query import asked_plainly
+
+    # who is asking is not what is asked; the place they name stays
+    assert asked_plainly("As a Westshire councillor, I want to know which areas Ofsted told the "
+                         "council to improve.") == ("Which areas Ofsted told the council to "
+                                                    "improve (Westshire).")
+    assert asked_plainly("I'm preparing for scrutiny committee - what did Ofsted say Eastshire "
+                         "must do?") == "What did Ofsted say Eastshire must do?"
+    assert asked_plainly("What did the council decide?") == "What did the council decide?"
+    assert CAUSE.search("An increase in turnover of social workers has meant that some children "
+                        "have been waiting too long.")
+    assert isinstance(answer_kind("Eastshire was rated outstanding in 2023. Is there anything "
+                                  "Ofsted still wasn't satisfied with?"), Listing)
+    assert LOOKS_BACK.search("In 2021, all services were judged as requiring improvement.")
+    earlier = "What overall grade did Eastshire get at its previous inspection in 2022?"
+    assert _why_not(earlier, "Overall effectiveness: Outstanding", "Since the previous inspection "
+                    "in 2022, leaders have continued to strengthen practice.") \
+        == "The passages found give no earlier grade."
+    assert _why_not(earlier, "At the previous inspection in 2022, services were judged to be "
+                             "good.") == ""
+    two = ("How many families has the edge-of-care team worked with, and how many of those "
+           "children went into care?")
+    assert _why_not(two, "In the last 18 months, approximately 40 children have been helped, "
+                         "with only one child entering care.") == ""
