@@ -134,10 +134,6 @@ _NONE = re.compile(r"\b(?:no|none of the)\s+(?!(?:longer|more|less|later|sooner|
 # A label whose value names a person ("Lead inspector: Steve Lowe", "Chair: Cllr A Smith").
 _PERSON_FIELD = re.compile(r"^[^:\n]{3,60}:\s*(?:[A-Z][\w’'.-]*\s*){2,5}(?:,|\n|$)")
 # A label whose value is a date ("Inspection dates: 7 to 18 November 2022").
-# A record saying what it is ("This letter summarises the findings of a focused visit to X on
-# 10 and 11 December 2019"): which record and when, not what it found.
-_PREAMBLE = re.compile(r"\s*This (?:letter|report)\b[^.]{0,40}?\b(?:summarises|summarizes|sets "
-                       r"out|describes|outlines)\b", re.I)
 _DATE_FIELD = re.compile(rf"^[^:\n]{{3,80}}:\s*(?:{DAY_DATE.pattern}|{MONTH_YEAR.pattern}|\d)",
                          re.I)
 # Why something is so: a sentence giving a cause ("... due to a lack of police capacity",
@@ -248,8 +244,6 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     ``reference_dates``) does not answer "when", nor a rated field giving a grade the
     question does not ask for (``grades``: "below good", "not rated inadequate")."""
     known = known or []
-    if _PREAMBLE.match(text) and kind is not WHEN_WORDS:
-        return 0.2  # "This letter summarises the findings of a visit on ...": when, not what
     if kind is None:
         # "Inspection dates: 7 to 18 November 2022" says when the record is from and "Lead
         # inspector: A Name" who wrote it, which answer only questions asking when or who.
