@@ -159,7 +159,9 @@ _ASKS = (
                 r"\bwhat (?:is|was) the name of (?:\S+ ){0,4}?"
                 r"(?:councillor|member|leader|director|chair|mayor|officer|inspector|mp)\b",
                 re.I), _PERSON),
-    (re.compile(r"^\s*(?:and\s+)?when\b|\b(?:what|which) (?:(?:was|were|is|are) the )?"
+    # "When ...?", and after a clause that places it: "Before the 2022 inspection, when had ...?"
+    (re.compile(r"^\s*(?:and\s+)?when\b|[,;:–—]\s+when\s+(?=(?:was|were|is|are|did|does|do|had|"
+                r"has|have|will|would)\b)|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
     # "What was the average length of care proceedings?": a span of time.

@@ -189,3 +189,13 @@ def test_forms_of_question_from_set_x() -> None:
            "children went into care?")
     assert _why_not(two, "In the last 18 months, approximately 40 children have been helped, "
                          "with only one child entering care.") == ""
+
+
+def test_when_asked_after_a_clause_that_places_it() -> None:
+    from retriever.dates import WHEN_WORDS
+
+    assert answer_kind("Before the spring 2022 inspection, when had Eastshire's children's "
+                       "services last been inspected?") is WHEN_WORDS
+    # a "when" clause that only places the question asks for no date
+    assert answer_kind("What did Ofsted find about care leavers, when it visited Eastshire?") \
+        is not WHEN_WORDS
