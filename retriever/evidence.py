@@ -26,9 +26,9 @@ from .asks import (
     asked_of,
     asks_current_rating,
     earlier_rating,
-    kind_fit,
 )
 from .dates import made_in, reference_dates
+from .fit import kind_fit
 from .grades import GradesAsked, besides, field_grade, names_an_area, set_aside
 from .kinds import earlier_asked
 from .lists import listed_under

@@ -10,8 +10,9 @@ import pytest
 
 from indexer import Settings
 from retriever import Assistant
-from retriever.asks import answer_kind, kind_fit
+from retriever.asks import answer_kind
 from retriever.dates import reference_dates
+from retriever.fit import kind_fit
 from retriever.kinds import LOOKS_BACK, earlier_asked
 from retriever.lists import listed_under
 from retriever.vocabulary import Words, word_set

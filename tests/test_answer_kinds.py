@@ -12,7 +12,8 @@ import pytest
 
 from indexer import Settings
 from retriever import Assistant
-from retriever.asks import answer_kind, kind_fit
+from retriever.asks import answer_kind
+from retriever.fit import kind_fit
 from retriever.lists import listed_under
 from retriever.results import AskResult
 from tests.fakes import HashEmbedder, fake_answers, fake_index

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from retriever.asks import answer_kind, kind_fit
+from retriever.asks import answer_kind
+from retriever.fit import kind_fit
 from retriever.grades import GradesAsked, scale_words
 from retriever.lacking import lacks_asked
 from retriever.vocabulary import Words, word_set

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retriever.asks import answer_kind, kind_fit
+from retriever.asks import answer_kind
 from retriever.dates import DURATION
+from retriever.fit import kind_fit
 from retriever.lacking import lacks_asked
 from retriever.vocabulary import Words, word_set
 from tests.fakes import fake_answers

@@ -311,7 +311,8 @@ def test_a_precise_answer_fits_better_than_a_vague_one(question: str, better: st
                                                        worse: str) -> None:
     """A bare year does not answer "when" as well as a day does, and the digits of a date do
     not answer "how much"."""
-    from retriever.asks import answer_kind, kind_fit
+    from retriever.asks import answer_kind
+    from retriever.fit import kind_fit
 
     kind = answer_kind(question)
     assert kind_fit(kind, better) > kind_fit(kind, worse)
@@ -359,7 +360,8 @@ def test_a_named_body_is_not_a_person() -> None:
 ])
 def test_a_question_asking_for_a_rating_fits_a_rated_field(question: str, field: str,
                                                            prose: str) -> None:
-    from retriever.asks import answer_kind, kind_fit
+    from retriever.asks import answer_kind
+    from retriever.fit import kind_fit
 
     kind = answer_kind(question)
     assert kind_fit(kind, field) == 1.0 and kind_fit(kind, prose) == 0.0
