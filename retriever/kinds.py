@@ -178,8 +178,9 @@ def placed_earlier(text: str, earlier: tuple[str, frozenset[str]]) -> bool:
 # previous inspection?", "Did X keep its outstanding rating?": a record compared with an
 # earlier one, which a record does where it looks back ("Since the previous inspection in
 # 2019, when services were judged outstanding, ...").
-_EARLIER_ONE = (r"(?:(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
-                r"(?:inspection|visit|judge?ment|rating|grade)s?|(?:19|20)\d\d|"
+_PREVIOUS_ONE = (r"(?:previous|prior|earlier|last|preceding)\s+(?:\S+\s+){0,2}?"
+                 r"(?:inspection|visit|judge?ment|rating|grade)s?")
+_EARLIER_ONE = (rf"(?:{_PREVIOUS_ONE}|(?:19|20)\d\d|"
                 r"(?:one|inspection|visit|rating|grade)\s+before\b)")
 COMPARED_EARLIER = re.compile(
     rf"\bcompar\w*\b(?:(?!\b(?:with|to|against)\b)[^?])*\b(?:with|to|against)\s+(?:its\s+|the\s+|"
@@ -190,8 +191,7 @@ COMPARED_EARLIER = re.compile(
     rf"got (?:better|worse)|gone (?:downhill|backwards)|slipped|moved on)\b[^?]*\b{_EARLIER_ONE}|"
     # "Has X's grade moved since the previous inspection?" (a year alone: "changed in 2019"),
     # "How far has X come since its previous inspection?"
-    r"\b(?:moved|changed|since)\b[^?]*\b(?:previous|prior|earlier|last|preceding)\s+"
-    r"(?:\S+\s+){0,2}?(?:inspection|visit|judge?ment|rating|grade)s?\b",
+    rf"\b(?:moved|changed|since)\b[^?]*\b{_PREVIOUS_ONE}\b",
     re.I)
 # A sentence that looks back to an earlier record.
 LOOKS_BACK = re.compile(r"\b(?:since|at|than|from|after)\s+(?:the|its|their)\s+(?:(?:previous|last|"

@@ -68,3 +68,15 @@ def fake_answers(root: Path, files: dict[str, str], *questions: str,
     settings = replace(Settings.from_env(index_dir=index), abstain_threshold=abstain_threshold)
     with Assistant.open(index, settings=settings, embedder=HashEmbedder()) as assistant:
         return [assistant.ask(q) for q in questions]
+
+
+def why_not(question: str, *texts: str) -> str:
+    """Why the sentences ``texts`` (best first) cannot answer the question, their kind fits
+    scored as the answer layer scores them; "" when they may."""
+    from retriever.asks import answer_kind
+    from retriever.fit import kind_fit
+    from retriever.lacking import lacks_asked
+    from retriever.vocabulary import Words, word_set
+
+    kind, asked = answer_kind(question), Words(word_set(question))
+    return lacks_asked(question, list(texts), [kind_fit(kind, t, asked=asked) for t in texts])

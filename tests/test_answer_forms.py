@@ -17,6 +17,7 @@ from retriever.kinds import LOOKS_BACK, earlier_asked
 from retriever.lists import listed_under
 from retriever.vocabulary import Words, word_set
 from tests.fakes import HashEmbedder, fake_answers, fake_index
+from tests.fakes import why_not as _why_not
 
 IMPROVE = "What needs to improve?\n\n◼ Safeguarding for children in private fostering.\n"
 
@@ -32,15 +33,6 @@ def test_a_passage_that_opens_inside_a_list_continues_the_list_before_it() -> No
     prose = IMPROVE + "\nLeaders know their services well and act on what they find.\n"
     assert listed_under(passage, "Front page", item, at, prose) == "•Front page"
     assert listed_under(passage, "Front page", item, at) == "•Front page"
-
-
-def _why_not(question: str, *texts: str) -> str:
-    """Why the sentences ``texts`` (best first) cannot answer the question, their kind fits
-    scored as the answer layer scores them; "" when they may."""
-    from retriever.lacking import lacks_asked
-
-    kind, asked = answer_kind(question), Words(word_set(question))
-    return lacks_asked(question, list(texts), [kind_fit(kind, t, asked=asked) for t in texts])
 
 
 def _when(question: str, sentence: str) -> float:

@@ -10,20 +10,15 @@ from pathlib import Path
 from retriever.asks import answer_kind
 from retriever.dates import DURATION
 from retriever.fit import kind_fit
-from retriever.lacking import lacks_asked
 from retriever.vocabulary import Words, word_set
 from tests.fakes import fake_answers
+from tests.fakes import why_not as _why_not
 
 REPORT = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n"
           "Inspection dates: 5 November 2018 to 16 November 2018\n\n"
           "Overall effectiveness: Requires improvement to be good\n\n"
           "Since the last full inspection in 2014, a range of services have improved for "
           "children. Leaders know their services well and act on what they find.\n")
-
-
-def _why_not(question: str, *texts: str) -> str:
-    kind, asked = answer_kind(question), Words(word_set(question))
-    return lacks_asked(question, list(texts), [kind_fit(kind, t, asked=asked) for t in texts])
 
 
 def test_a_grade_asked_of_a_year_no_record_is_from_is_not_found(tmp_path: Path) -> None:
