@@ -5,6 +5,14 @@ how they do on another, so the figures quoted are never the ones the weights wer
     python -m bench.fit_answer --fit TUNE.jsonl@DEV_INDEX --fit SET_A.jsonl@A_INDEX \
         --check HELD.jsonl@DEV_INDEX --check SET_F.jsonl@F_INDEX --only year
 
+The weights in use were fitted on the dev tune half and sets A-L, checked on the rest (WORK as
+built by ``python -m bench.realsets WORK``; TUNE/HELD by ``python -m bench.devsplit``):
+
+    python -m bench.fit_answer --keep-norm --fit TUNE.jsonl@DEV_INDEX \
+        $(for s in a b c d e f g h i j k l; do
+          echo --fit bench/data/real_set_$s.jsonl@WORK/real_set_$s/index; done) \
+        --check HELD.jsonl@DEV_INDEX ...
+
 For every answerable question the pipeline's own candidate sentences are collected with their
 features; a sentence is a positive when it contains the question's evidence (normalised as in
 ``scrutiny eval``). The weights maximise the likelihood of a positive being chosen first among
@@ -130,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="regularise toward the weights in use, skip the coordinate ascent, and "
                         "scale the result to their norm (sentence scores also weigh passages, "
                         "so their scale is kept)")
+    p.add_argument("--keep-norm", action="store_true",
+                   help="scale a fresh fit to the norm of the weights in use (the first "
+                        "sentence of each question is unchanged by scale; passages are not)")
     p.add_argument("--only", choices=FEATURES,
                    help="fit this one weight, the others kept as they are")
     a = p.parse_args(argv)
@@ -151,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         w = w * np.linalg.norm(WEIGHTS) / np.linalg.norm(w)
     else:
         w = ascend(fitted, fit(fitted))
+        if a.keep_norm:
+            w = w * np.linalg.norm(WEIGHTS) / np.linalg.norm(w)
 
     print("features:", ", ".join(FEATURES))
     print("fitted weights:", np.round(w, 3).tolist())
