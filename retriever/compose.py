@@ -30,7 +30,7 @@ MAX_DIRECT = 4
 MAX_LIST = 12
 MAX_TIMELINE = 8
 DIRECT_MARGIN = 0.6  # supporting quotes score within this of the best (score units)
-FIT, LEXICAL = FEATURES.index("fit"), FEATURES.index("lexical")
+FIT = FEATURES.index("fit")
 
 _ASKS_LIST = re.compile(r"\b(?:resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
                         r"undert\w*|promis\w*|actions?|areas? for (?:improvement|development)|"
@@ -229,9 +229,9 @@ def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str,
     """Decisions, or items of the list the question asks for, among the candidates that are
     about the topic: the best one's relevance sets the bar, so a list does not fill up with
     decisions on other items. Decisions come in each record's order, newest record first;
-    listed items grouped by record, best record first, and within it best first when the
-    items differ in the question's words (it asks for the one on its topic), else in the
-    record's order."""
+    listed items grouped by record, best record first, and within it best first: an item
+    may be on the question's topic by its meaning alone ("care leavers in custody" for "in
+    prison"), so sharing the question's words alike does not make the items equal."""
     # The bar is set by the best sentence of all: decisions far below it are about other
     # items, and then the sentences that are about the topic answer directly.
     bar = sentences[0].score - 2 * DIRECT_MARGIN
@@ -242,10 +242,7 @@ def compose_list(snap: Snapshot, sentences: list[Sentence], decisions: dict[str,
     chosen = _distinct(found, MAX_LIST)
     if listing and _is_listed(sentences[0]):  # one record's list at a time, best first
         order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
-        # Items that hold the question's words alike come as the record lists them.
-        alike = {d for d in order
-                 if len({float(s.features[LEXICAL]) for s in chosen if s.doc_id == d}) == 1}
-        chosen.sort(key=lambda s: (order[s.doc_id], s.start if s.doc_id in alike else 0))
+        chosen.sort(key=lambda s: order[s.doc_id])  # stable: best first within a record
     else:  # decisions: in each record's order, the newest record's first
         chosen.sort(key=lambda s: (snap.docs[s.doc_id].date or "", s.doc_id, s.start),
                     reverse=True)
