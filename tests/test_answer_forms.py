@@ -524,3 +524,16 @@ def test_forms_of_question_from_set_t() -> None:
                          "2014.") == "The passages found give no date still to come."
     assert isinstance(answer_kind("Which children did Ofsted say Eastshire needs to respond "
                                   "better to?"), Listing)
+
+
+def test_items_sharing_the_questions_words_alike_come_best_first(tmp_path: Path) -> None:
+    """Both items name care leavers; the one closer to the question in meaning (here the fake
+    embedder's overlap) is quoted first, not the one the record happens to list first."""
+    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+              "What needs to improve?\n\n◼ The quality of pathway plans for care leavers.\n"
+              "◼ Support for care leavers who are in custody.\n")
+    (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
+                             "What did Ofsted ask Eastshire to improve for care leavers who "
+                             "are in prison?")
+    assert answer.citations and "custody" in answer.citations[0].quote
+    assert any("pathway plans" in c.quote for c in answer.citations[1:])
