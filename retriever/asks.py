@@ -272,6 +272,7 @@ _BODY_ASKED = re.compile(r"^\s*who (?:\w+ )?(?:runs|ran|delivers|delivered|provi
 
 
 # "Which organisation / agency / other council ...?": a body is asked for.
+_CALLED = re.compile(r"\b(?:called|named|known as)\b", re.I)
 _ORG_ASKED = re.compile(r"\bwhat (?:is|are|was|were)\b[^?]{0,60}\b(?:called|named|known as)\b|"
                         r"\bwhich (?:\w+\s+){0,2}?(?:organi[sz]ations?|bod(?:y|ies)|"
                         r"compan(?:y|ies)|agenc(?:y|ies)|trusts?|providers?|charit(?:y|ies)|councils?|"
@@ -306,7 +307,7 @@ def answer_kind(question: str) -> Kind | None:
     if (kind is _PERSON and _BODY_ASKED.search(question)) or (
             kind is None and _ORG_ASKED.search(question)):
         # "Who runs X's children's services?", "Which organisation delivers ...?": a body
-        return Body(word_set(question))
+        return Body(word_set(question), called=bool(_CALLED.search(question)))
     if kind is None and _MONEY_NAMED.search(question):
         return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
     if kind is None and COMPARED_EARLIER.search(question):

@@ -73,10 +73,13 @@ class Body:
     """Whether a sentence names a body other than those the question names: asked which
     organisation delivers a council's services, the answer names another one."""
 
-    def __init__(self, named: set[str]) -> None:
+    def __init__(self, named: set[str], called: bool = False) -> None:
         self.named = named  # the question's own words, lower case
+        self.called = called  # asks what something is called: a name of one word will do
 
     def search(self, text: str) -> bool:
+        if self.called and self._one_word_name(text.strip()):
+            return True
         for m in _BODY_NAME.finditer(text.strip()):
             if m.group(2):
                 if m.group(2).lower() not in self.named:
@@ -86,6 +89,29 @@ class Body:
             if words - self.named - GENERIC_WORDS - {"for", "of", "and", "the", "royal"}:
                 return True
         return False
+
+
+    def _one_word_name(self, text: str) -> bool:
+        """A capitalised word inside a sentence, beside a word of the question: "its shared
+        partnership framework Flourish", "the Mockingbird programme"."""
+        words = re.findall(r"[A-Za-z’'-]+", text)
+        for i, w in enumerate(words):
+            if (i == 0 or not _ONE_NAME.fullmatch(w) or w.lower() in self.named
+                    or w.lower() in GENERIC_WORDS or w.lower() in _NOT_NAMES):
+                continue
+            near = {x.lower() for x in words[max(0, i - 2):i] + words[i + 1:i + 3]}
+            if near & (self.named - _FUNCTION):
+                return True
+        return False
+
+
+_ONE_NAME = re.compile(r"[A-Z][a-z]{3,}")
+_NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "monday", "tuesday",
+              "wednesday", "thursday", "friday", "england", "ofsted", "council", "however",
+              "good", "outstanding", "inadequate", "requires", "improvement", "effective"}
+_FUNCTION = {"the", "a", "an", "of", "for", "and", "to", "in", "is", "it", "what", "called",
+             "named", "known", "as", "its", "their", "s"}
 
 
 # Nouns naming a role, each a different one: a question naming one does not ask for another.

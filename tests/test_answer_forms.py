@@ -537,3 +537,16 @@ def test_items_sharing_the_questions_words_alike_come_best_first(tmp_path: Path)
                              "are in prison?")
     assert answer.citations and "custody" in answer.citations[0].quote
     assert any("pathway plans" in c.quote for c in answer.citations[1:])
+
+
+def test_what_a_thing_is_called_may_be_one_capitalised_word_beside_it() -> None:
+    """ "What is it called?" of a framework is answered by "its shared framework Flourish";
+    a grade after a label ("children in care: Good") or a month is not a name."""
+    kind = answer_kind("Eastshire's partners work to a shared framework for children. What is "
+                       "it called?")
+    named = "Leaders have embedded the shared partnership framework Flourish across services."
+    assert kind_fit(kind, named) == 1.0
+    for unnamed in ("The experiences and progress of children in care: Good",
+                    "Partners agreed a shared framework in March.",
+                    "Partners share a framework that is well understood."):
+        assert kind_fit(kind, unnamed) < 1.0, unnamed
