@@ -67,6 +67,7 @@ _ASKS_MEANING = re.compile(r"\bstands? for\b|\bmean(?:s|ing)?\b|\bdefin|\babbrev
 # list of what should change ("The timeliness of initial health assessments.") only names an
 # area, so it answers such a question only when the question asks what should change.
 _POLAR = re.compile(r"^\s*(?:and\s+)?(?:did|was|were|is|are|has|have|had|does|do)\b", re.I)
+_ABBREVIATION = re.compile(r"(?<![\w&])([A-Z]{2,}[a-z]?)(?![\w&])")
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _OPEN_ENDINGS = {"which", "and", "the", "of", "to", "a", "an", "in", "for", "that", "with", "by",
@@ -183,6 +184,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     asks_question = question.rstrip().endswith("?")
     polar = bool(_POLAR.match(question)) and not isinstance(kind, Listing)
     asks_meaning = bool(_ASKS_MEANING.search(question))
+    meant = _ABBREVIATION.findall(question) if asks_meaning else []
     pool: list[Sentence] = []
     top = max((c.score for c in cands), default=1.0) or 1.0
     for rank, c in enumerate(cands):
@@ -210,6 +212,8 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             under = listed_under(row.text, row.item_title or "", text, a - base, before)
             s.features[3] = kind_fit(kind, s.text, under, asked, known, grades, earlier)
+            if any(spells_out(m, text) for m in meant):
+                s.features[3] = 1.0  # "What is MAPS?": "... psychology service (MAPS)"
             if polar and under.startswith("•") and Listing.SECTION.search(under):
                 s.features[3] *= 0.2
             if of_year and not any(y in text for y in of_year):
@@ -251,6 +255,25 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         s.score = float(s.features @ WEIGHTS) + BIAS
     pool.sort(key=lambda s: s.score, reverse=True)
     return pool
+
+
+def spells_out(abbreviation: str, text: str) -> bool:
+    """Whether a sentence gives what an abbreviation stands for beside it: "multi-agency
+    psychology service (MAPS)", "Systemic, Trauma informed, and Anti Racist (STAR)", "MAPS
+    (multi-agency psychology service)": its letters are the initials of words next to it,
+    in order (words between them, like "informed" or "and", may be skipped)."""
+    letters = abbreviation.lower()
+    for m in re.finditer(rf"\(\s*{re.escape(abbreviation)}\s*\)|\b{re.escape(abbreviation)}"
+                         r"\s*\(([^)]{3,120})\)", text):
+        words = (m[1] or text[max(0, m.start() - 160):m.start()]).replace("-", " ").split()
+        initials = [w.strip("‘’'\",")[:1].lower() for w in words if w.strip("‘’'\",")]
+        if m[1] is None:
+            initials = initials[-2 * len(letters):]
+        for start in (i for i, c in enumerate(initials) if c == letters[0]):
+            rest = iter(initials[start:])
+            if all(c in rest for c in letters):
+                return True
+    return False
 
 
 def _before(snap: Snapshot, row: Any) -> str:

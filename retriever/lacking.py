@@ -44,7 +44,8 @@ _TIME_ASKED = re.compile(r"\bhow much (?:\w+ )?time\b|\bhow (?:many|much) (?:\w+
 # five assistant directors" holds two counts.
 _COUNTED = re.compile(rf"(?<![\w-])(?:\d(?:[\d,]*\d)?|{SMALL_NUMBERS}|one(?!\s+of\b)|twenty|"
                       r"thirty|forty|fifty|hundreds?|thousands?|dozens?)"
-                      r"\s+(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
+                      r"(?:\s+|-(?!(?:thirds?|quarters?|halves|half|fold)\b))"  # "six-bed unit"
+                      r"(?!(?:per ?cent|years? old|(?:working\s+)?(?:minutes?|hours?|days?|"
                       r"weeks?|months?|years?))\b)(?=(?P<after>[A-Za-z][^.;:,()]{0,40}))|"
                       r"(?P<before>[A-Za-z][^.;:,()]{0,40}?[a-z])\s+\(\d[\d,]*\)", re.I)
 # What "how many" counts: the words after it up to the verb or preposition ("how many agency
@@ -101,10 +102,12 @@ _POSTS = (r"cabinet member|lead member|portfolio holder|leader|mayor|mp|chief ex
           r"minister|secretary of state")
 _POST = re.compile(rf"\b(?P<role>{_POSTS})\b", re.I)
 _ROLE_NAMED = re.compile(rf"\b(?:{_POSTS}|director|chair|head)(?=s?\b)", re.I)
-# "Who was X's lead member ...?": the holder of a post, by name.
+# "Who was X's lead member ...?", "Who is the executive director for ...?": the holder of a
+# post, by name.
 _HOLDER_ASKED = re.compile(rf"^\s*who (?:is|was|were|are) (?:the\s+)?(?:[\w’'-]+[’']s\s+)?"
                            rf"(?:(?:current|new|former|interim|acting|permanent|then)\s+)?"
-                           rf"(?:{_POSTS}|director|chair)\b", re.I)
+                           rf"(?:(?:executive|corporate|strategic|deputy|assistant|operational|"
+                           rf"independent|service)\s+)?(?:{_POSTS}|director|chair)\b", re.I)
 # "What did Calderdale's cabinet member say about the result?": what one person in a role
 # said, which only a record that mentions that role can hold.
 _SAID_BY = re.compile(rf"\bwhat did (?:the\s+)?(?:[\w’'-]+\s+){{0,4}}?(?P<role>{_POSTS}|"

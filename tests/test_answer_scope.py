@@ -1,4 +1,4 @@
-"""What two blind sets of questions (U and V) showed about the forms of questions: what a
+"""What blind sets of questions (U, V and later ones) showed about the forms of questions: what a
 record may not answer (a grade asked of a year no record is from, a post's holder it does not
 name, a date still to come, things it never grades) and what a question asks for ("the
 average length of X", "what's X called", "told to work on", "graded lower")."""
@@ -195,3 +195,44 @@ def test_when_asked_after_a_clause_that_places_it() -> None:
     # a "when" clause that only places the question asks for no date
     assert answer_kind("What did Ofsted find about care leavers, when it visited Eastshire?") \
         is not WHEN_WORDS
+
+
+def test_the_holder_of_a_post_named_with_its_qualifier_must_be_named() -> None:
+    """ "Who is the executive director for children ...?" is not answered by a sentence that
+    mentions the post without naming anyone; "who was line-managing the director" asks for
+    someone else."""
+    from retriever.lacking import lacks_asked
+
+    unnamed = ["The current executive director for children, families and education was "
+               "appointed towards the end of 2018."]
+    assert lacks_asked("Who is the executive director for children, families and education in "
+                       "Eastshire?", unnamed, [0.0]) == ("The passages found name no one in "
+                                                         "the role asked about.")
+    assert lacks_asked("Who is the executive director for children in Eastshire?",
+                       ["The executive director, Jane Smith, was appointed in 2018."], [1.0]) == ""
+    assert lacks_asked("Who was line-managing Eastshire's director of children's services?",
+                       unnamed, [0.0]) == ""
+
+
+def test_a_number_joined_to_its_noun_is_a_count() -> None:
+    """ "a commissioned six-bed unit" says how many beds; "a 12-week programme" and
+    "two-thirds of" do not."""
+    from retriever.lacking import lacks_asked
+
+    question = "How many beds does the unit Eastshire commissioned for homeless young people have?"
+    assert lacks_asked(question, ["Homeless young people are supported, including through a "
+                                  "commissioned six-bed unit."], [1.0]) == ""
+    for text in ("A 12-week programme supports homeless young people.",
+                 "Two-thirds of homeless young people have beds."):
+        assert lacks_asked(question, [text], [1.0]) == ("The passages found state no count of "
+                                                        "what is asked."), text
+
+
+def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() -> None:
+    from retriever.evidence import spells_out
+
+    assert spells_out("STAR", "Hackney’s Systemic, Trauma informed, and Anti Racist (STAR) model")
+    assert spells_out("MAPS", "an excellent in-house multi-agency psychology service (MAPS)")
+    assert spells_out("MAPS", "MAPS (multi-agency psychology service) offers consultations")
+    assert not spells_out("STAR", "The service’s STAR model of practice is shared widely.")
+    assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
