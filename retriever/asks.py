@@ -184,6 +184,8 @@ _ASKS = (
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
+                r"\bwhat (?:was|were|is|are) (?:\S+ ){1,4}?(?:judged|rated|graded)(?: as)?\s*"
+                r"(?:at|in|after|by|\?|$)|"  # "What was it judged at the 2022 inspection?"
                 # "Was any area graded lower than that?": a grade placed on the scale.
                 r"\b(?:judged|rated|graded)\s+(?:below|lower|higher|above|better|worse)\b|"
                 r"\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"

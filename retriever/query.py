@@ -16,7 +16,7 @@ from typing import Any
 from indexer.gazetteer import council_matches, find_council_in_query
 
 from .results import Filters
-from .vocabulary import STOPWORDS, acronyms_in, expansions_for
+from .vocabulary import ACRONYMS, STOPWORDS, acronyms_in, expansions_for
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&-]*")
 _SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
@@ -103,6 +103,29 @@ def _short_names(councils: tuple[str, ...]) -> dict[str, str]:
     return {w: cs[0] for w, cs in firsts.items() if len(cs) == 1}
 
 
+_STATED_FIRST = re.compile(r"^[^?]+?[.!]\s+(?P<asked>[^.!?]+\?)\s*$")
+_JOINING = frozenset({"and", "of", "upon", "on", "the", "in"})
+
+
+@lru_cache(maxsize=8)
+def _initials(councils: tuple[str, ...]) -> dict[str, str]:
+    """A council's initials as people write them ("MK" for Milton Keynes, "RBKC" for the
+    Royal Borough of Kensington and Chelsea, "B&NES", "BCP"), where only one council of the
+    index has them."""
+    found: dict[str, list[str]] = {}
+    for council in councils:
+        core = [w for w in re.split(r"[\s,-]+", _core(council)) if w and w.lower() not in _JOINING]
+        if len(core) < 2:
+            continue
+        short = "".join(w[0] for w in core).upper()
+        prefix = re.match(r"(?:the\s+)?(London Borough|Royal Borough) of\s", council, re.I)
+        forms = {short} | ({"".join(w[0] for w in prefix[1].split()).upper() + short}
+                           if prefix else set())
+        for form in forms:
+            found.setdefault(form, []).append(council)
+    return {f: cs[0] for f, cs in found.items() if len(set(cs)) == 1}
+
+
 # "West and North Northamptonshire", "East and West Sussex": two places sharing one name.
 _SHARED_NAME = re.compile(r"\b(North|South|East|West|Central)\s+and\s+(North|South|East|West|"
                           r"Central)\s+([A-Z][\w-]+)")
@@ -120,6 +143,11 @@ def council_in_question(question: str, councils: list[str]) -> str | None:
     for word in re.findall(r"\b[A-Z][a-z]{4,}\b", question):
         if word in short:
             return short[word]
+    initials = _initials(tuple(councils))
+    for token in re.findall(r"(?<![\w&])([A-Z][A-Z&]{1,6})(?:[’']s)?(?![\w&])", question):
+        form = token.replace("&", "")
+        if form in initials and form not in ACRONYMS:
+            return initials[form]
     named = find_council_in_query(question)
     if named:
         return named
@@ -147,7 +175,11 @@ def understand(question: str, councils: list[str], learned: dict[str, set[str]],
                 implied.until = f"{int(m[1]) - 1}-12-31"
                 spans.append(m[1])
     # "How much has X improved since 2019, according to the 2024 report?" asks about 2024.
-    years = [y for y in _YEAR.findall(question) if y not in spans]
+    # "X is now good after the June 2025 inspection. What was it judged at the 2022 one?": the
+    # years of a fact stated first are what the asker knows; the question's own are asked.
+    stated = _STATED_FIRST.match(question)
+    asked = stated["asked"] if stated and _YEAR.search(stated["asked"]) else question
+    years = [y for y in _YEAR.findall(asked) if y not in spans]
     hint = next((t for pattern, t in _TYPE_HINTS if pattern.search(question)), None)
     terms = keyword_terms(question)
     extra: list[str] = []

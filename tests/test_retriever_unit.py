@@ -168,6 +168,22 @@ def test_a_council_is_named_by_the_first_word_people_shorten_it_to() -> None:
                       Filters()).implied.council is None
 
 
+def test_a_council_is_named_by_its_initials() -> None:
+    """ "MK", "RBKC", "K&C", "B&NES", "LBBD": initials of one council of the index name it;
+    an abbreviation of a service ("LADO") and initials two councils share name none."""
+    councils = ["Milton Keynes City Council", "Royal Borough of Kensington and Chelsea",
+                "Bath and North East Somerset Council", "London Borough of Barking and Dagenham",
+                "South Tyneside Council", "Stoke-on-Trent City Council"]
+    for question, council in [("Which part of MK's services was outstanding?", councils[0]),
+                              ("How did RBKC do in 2024?", councils[1]),
+                              ("Are K&C care leavers supported?", councils[1]),
+                              ("What did B&NES need to improve?", councils[2]),
+                              ("Are LBBD caseloads manageable?", councils[3])]:
+        assert understand(question, councils, {}, Filters()).implied.council == council
+    for question in ("What does the LADO do there?", "Is ST good?"):
+        assert understand(question, councils, {}, Filters()).implied.council is None
+
+
 def test_explicit_filters_win_over_the_question() -> None:
     u = understand("adoption in York", ["City of York Council", "Leeds City Council"], {},
                    Filters(council="Leeds City Council"))
@@ -389,3 +405,19 @@ def test_evidence_matches_on_words_not_punctuation(evidence: str, quote: str,
     from retriever.evaluate import first_hit, norm
     assert (norm(evidence) in norm(quote)) is holds
     assert first_hit(["unrelated text", quote], evidence) == (1 if holds else None)
+
+
+def test_the_years_of_a_fact_stated_before_the_question_are_not_asked_about() -> None:
+    """ "X is now good after the June 2025 inspection. What was it judged at the 2022
+    inspection?" asks about 2022, and asks for a grade."""
+    from retriever.asks import answer_kind, asks_current_rating
+
+    question = ("Eastshire is now good overall after the June 2025 inspection. What was it "
+                "judged at the 2022 inspection?")
+    assert understand(question, [], {}, Filters()).years == ["2022"]
+    assert asks_current_rating(answer_kind(question))
+    # One sentence, or a statement with no year in the question: every year is asked about.
+    assert understand("How did the 2025 report compare Eastshire with 2022?", [], {},
+                      Filters()).years == ["2025", "2022"]
+    assert understand("Eastshire was inspected in 2025. What did it do well?", [], {},
+                      Filters()).years == ["2025"]
