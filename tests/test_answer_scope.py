@@ -236,3 +236,23 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert spells_out("MAPS", "MAPS (multi-agency psychology service) offers consultations")
     assert not spells_out("STAR", "The service’s STAR model of practice is shared widely.")
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
+
+
+def test_was_any_area_judged_a_grade_asks_for_a_rating() -> None:
+    """ "X was requires improvement overall. Was any area judged good?" is answered by the
+    rated field that gives that grade, not by a sentence about the overall grade."""
+    from retriever.asks import asks_current_rating
+    from retriever.grades import GradesAsked
+
+    question = ("Eastshire was requires improvement overall in November 2023. Was any area "
+                "judged good?")
+    kind = answer_kind(question)
+    assert asks_current_rating(kind)
+    assert asks_current_rating(answer_kind("Were any services rated outstanding?"))
+    assert not asks_current_rating(answer_kind("Was any area of concern raised?"))
+    grades = GradesAsked.of(question)
+    field = kind_fit(kind, "The experiences and progress of children in care: good",
+                     grades=grades)
+    prose = kind_fit(kind, "Overall, help and protection services continue to require "
+                           "improvement.", grades=grades)
+    assert field > prose
