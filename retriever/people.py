@@ -90,7 +90,6 @@ class Body:
                 return True
         return False
 
-
     def _one_word_name(self, text: str) -> bool:
         """A capitalised word inside a sentence, beside a word of the question: "its shared
         partnership framework Flourish", "the Mockingbird programme"."""
