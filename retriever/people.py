@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import GENERIC_WORDS, IRREGULAR, Words, word_set
+from indexer.dates import MONTHS
+
+from .grades import GRADE_WORDS
+from .vocabulary import GENERIC_WORDS, IRREGULAR, STOPWORDS, Words, word_set
 
 _HONORIFIC = re.compile(r"\b(?:Councillors?|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+"
                         r"[A-Z]")
@@ -105,12 +108,11 @@ class Body:
 
 
 _ONE_NAME = re.compile(r"[A-Z][a-z]{3,}")
-_NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december", "monday", "tuesday",
-              "wednesday", "thursday", "friday", "england", "ofsted", "council", "however",
-              "good", "outstanding", "inadequate", "requires", "improvement", "effective"}
-_FUNCTION = {"the", "a", "an", "of", "for", "and", "to", "in", "is", "it", "what", "called",
-             "named", "known", "as", "its", "their", "s"}
+# Capitalised words that are not names of things: months, grades, the inspectorate.
+_NOT_NAMES = (set(MONTHS) | set(GRADE_WORDS)
+              | {"monday", "tuesday", "wednesday", "thursday", "friday", "england", "ofsted",
+                 "council", "however", "effective"})
+_FUNCTION = STOPWORDS | {"called", "named", "known", "s"}
 
 
 # Nouns naming a role, each a different one: a question naming one does not ask for another.

@@ -178,6 +178,12 @@ def test_when_it_next_fully_inspected_asks_for_a_later_record(tmp_path: Path) ->
     assert full.abstained and "No visit after the records found" in full.answer
 
 
+def _improvements(*items: str) -> str:
+    """A made-up inspection report whose "What needs to improve?" lists ``items``."""
+    return ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
+            "What needs to improve?\n\n" + "".join(f"◼ {item}\n" for item in items))
+
+
 def test_a_topic_set_aside_is_not_the_answer(tmp_path: Path) -> None:
     """ "Apart from pathway plans, what else ...": the item on pathway plans is not it."""
     from retriever.grades import besides
@@ -185,9 +191,8 @@ def test_a_topic_set_aside_is_not_the_answer(tmp_path: Path) -> None:
     assert besides("Apart from pathway plans, what else did Ofsted ask Eastshire to "
                    "improve for care leavers?") == ["pathway", "plans"]
     assert besides("Apart from that, what else?") == []
-    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
-              "What needs to improve?\n\n◼ The quality of pathway plans for care leavers.\n"
-              "◼ The quality of health history information provided to care leavers.\n")
+    report = _improvements("The quality of pathway plans for care leavers.",
+                           "The quality of health history information provided to care leavers.")
     (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
                              "Apart from pathway plans, what else did Ofsted ask Eastshire to "
                              "improve for care leavers?")
@@ -529,9 +534,8 @@ def test_forms_of_question_from_set_t() -> None:
 def test_items_sharing_the_questions_words_alike_come_best_first(tmp_path: Path) -> None:
     """Both items name care leavers; the one closer to the question in meaning (here the fake
     embedder's overlap) is quoted first, not the one the record happens to list first."""
-    report = ("EASTSHIRE COUNTY COUNCIL\nInspection of children's social care services\n\n"
-              "What needs to improve?\n\n◼ The quality of pathway plans for care leavers.\n"
-              "◼ Support for care leavers who are in custody.\n")
+    report = _improvements("The quality of pathway plans for care leavers.",
+                           "Support for care leavers who are in custody.")
     (answer,) = fake_answers(tmp_path, {"eastshire-ilacs-2025-03-01.txt": report},
                              "What did Ofsted ask Eastshire to improve for care leavers who "
                              "are in prison?")
