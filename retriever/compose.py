@@ -22,6 +22,7 @@ from indexer.sentences import split_sentences
 
 from .asks import Listing, answer_kind
 from .evidence import FEATURES, Sentence, is_heading
+from .grades import field_grade, gives_grade
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -111,6 +112,8 @@ def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     assert row is not None
     start, quote = _with_antecedent(snap, s)
     end, quote = _with_follower(snap, s.doc_id, start, s.end, quote)
+    if end == s.end:
+        end, quote = _with_restatement(snap, s.doc_id, start, end, quote)
     return DraftQuote(doc_id=s.doc_id, start=start, end=end, quote=quote,
                       item_ref=row.item_ref, item_title=row.item_title,
                       page=snap.page_at(s.doc_id, start) or row.page,
@@ -174,6 +177,27 @@ def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,
         return end, quote
     a, b = after[0]
     if not _POINTS_BACK.match(text[a:b]) or not _adjacent(text, a, b, text[end:a]):
+        return end, quote
+    return b, text[start:b]
+
+
+def _with_restatement(snap: Snapshot, doc_id: str, start: int, end: int,
+                      quote: str) -> tuple[int, str]:
+    """A rated field ("Overall effectiveness: Good") is quoted with the sentence right after it
+    when that sentence gives the same grade in the record's own words ("Children and families
+    in Milton Keynes now receive a consistently good service, ..."): the grade, and what the
+    inspectors meant by it, in one quote."""
+    rank = field_grade(quote)
+    if rank is None:
+        return end, quote
+    text = snap.text_of(doc_id)
+    after = split_sentences(text[end:end + _LOOK_BACK], end)
+    if not after:
+        return end, quote
+    a, b = after[0]
+    sentence = text[a:b]
+    if (not _adjacent(text, a, b, text[end:a]) or field_grade(sentence) is not None
+            or not gives_grade(sentence, rank)):
         return end, quote
     return b, text[start:b]
 

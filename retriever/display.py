@@ -18,6 +18,10 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]
 _TAGS = re.compile(r"</?(?:u|b|i|em|strong|br|p|span)\b[^>]*>", re.I)
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+\)")
+# A "label: value" line and the paragraph under it ("Overall effectiveness: Good" then
+# "Children and families ..."): on one line they would read as one sentence.
+_FIELD_THEN_TEXT = re.compile(r"^([^:\n]{3,100}:[ \t]*[^\s.:;!?][^.:;!?\n]{0,60})[ \t]*\n\s*\n\s*"
+                              r"(?=[A-Z])", re.M)
 
 
 def plain(text: str) -> str:
@@ -29,6 +33,7 @@ def plain(text: str) -> str:
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
     text = re.sub(r"(?<!\w)\*{2,}|\*{2,}(?!\w)", "", text)  # unpaired bold markers
     text = text.replace("|", " ")
+    text = _FIELD_THEN_TEXT.sub(r"\1 — ", text)
     return " ".join(text.split())
 
 

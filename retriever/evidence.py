@@ -145,11 +145,19 @@ def term_weights(terms: list[str], ignore: set[str], pool: list[Words]) -> dict[
         t = raw.lower().strip("'’")
         if t.endswith(("'s", "’s")):
             t = t[:-2]
-        if t in ignore or re.fullmatch(r"(?:19|20)\d\d", t) or len(t) < 2:
-            continue
-        df = sum(1 for words in pool if words.has(t))
+        if t in ignore or set(t.split("-")) <= ignore | {""} or len(t) < 2 \
+                or re.fullmatch(r"(?:19|20)\d\d", t):
+            continue  # "Stockton-on-Tees" names the document as "Stockton" does
+        df = sum(1 for words in pool if _holds(words, t))
         weights[t] = max(weights.get(t, 0.0), math.log(1 + n / (1 + df)))
     return weights
+
+
+def _holds(words: Words, term: str) -> bool:
+    """A sentence's words are split at hyphens, so a hyphenated term ("life-story") is held
+    when each of its parts is: one term, one weight, not one word no sentence can hold."""
+    return all(words.has(part) for part in term.split("-") if part) if "-" in term \
+        else words.has(term)
 
 
 def focus_text(question: str, ignore: set[str]) -> str:
@@ -246,12 +254,12 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     total = sum(weights.values()) or 1.0
     headings: dict[str, Words] = {}
     for s, words in zip(pool, word_sets, strict=True):
-        s.features[2] = sum(w for t, w in weights.items() if words.has(t)) / total
+        s.features[2] = sum(w for t, w in weights.items() if _holds(words, t)) / total
         # The heading a sentence sits under says what it is about ("What needs to improve").
         title = str(s.cand.chunk.item_title or "")  # type: ignore[union-attr]
         if title not in headings:
             headings[title] = Words(word_set(title))
-        s.features[9] = sum(w for t, w in weights.items() if headings[title].has(t)) / total
+        s.features[9] = sum(w for t, w in weights.items() if _holds(headings[title], t)) / total
         s.score = float(s.features @ WEIGHTS) + BIAS
     pool.sort(key=lambda s: s.score, reverse=True)
     return pool
@@ -306,7 +314,7 @@ def on_topic(topic: str, hits: list, share: float = 0.5,
     weights = term_weights(re.findall(r"[A-Za-z0-9]+", topic), set(GENERIC_WORDS), words)
     if not weights:
         return hits
-    held = [sum(w for t, w in weights.items() if ws.has(t)) for ws in words]
+    held = [sum(w for t, w in weights.items() if _holds(ws, t)) for ws in words]
     if max(held, default=0.0) < cover * sum(weights.values()):
         return []
     bar = share * max(held, default=0.0)

@@ -104,6 +104,20 @@ def field_grade(text: str) -> int | None:
     return rank_of(m[1]) if m else None
 
 
+_GRADE_IN_WORDS = (re.compile(r"\binadequate\b", re.I),
+                   re.compile(r"\brequir\w* improvement\b", re.I),
+                   re.compile(r"\bgood\b", re.I),
+                   re.compile(r"\boutstanding\b", re.I))
+
+
+def gives_grade(sentence: str, rank: int) -> bool:
+    """Whether a sentence names the grade of that rank in words ("receive a consistently good
+    service", "continue to require improvement to be good")."""
+    if rank == 2:  # not the "good" of "requires improvement to be good"
+        sentence = re.sub(r"\brequir\w* improvement to be good\b", "", sentence, flags=re.I)
+    return bool(_GRADE_IN_WORDS[rank].search(sentence))
+
+
 @dataclass(frozen=True, slots=True)
 class GradesAsked:
     """The grades a question's answer must give (None: any), and whether it asks for one

@@ -238,6 +238,22 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
 
 
+def test_a_hyphenated_word_of_the_question_is_held_by_its_parts() -> None:
+    """Sentences are read as words split at hyphens, so "life-story" in a question is held by
+    "life-story books" (it never was: no sentence holds the one word "life-story"), while
+    "Stockton-on-Tees" names the document as "Stockton" does and weighs nothing."""
+    from retriever.evidence import term_weights
+    from retriever.vocabulary import Words, word_set
+
+    pool = [Words(word_set(t)) for t in ("Later-life letters and life-story books are a "
+                                         "strength.", "Adopters spoke well of the agency.",
+                                         "Stockton has many children in care.")]
+    weights = term_weights(["life-story", "Stockton-on-Tees", "adopted"],
+                           {"stockton", "on", "tees"}, pool)
+    assert set(weights) == {"life-story", "adopted"}
+    assert weights["life-story"] == weights["adopted"]  # each held by one sentence of three
+
+
 def test_was_any_area_judged_a_grade_asks_for_a_rating() -> None:
     """ "X was requires improvement overall. Was any area judged good?" is answered by the
     rated field that gives that grade, not by a sentence about the overall grade."""

@@ -427,6 +427,36 @@ def test_quotes_of_neighbouring_sentences_are_one_passage() -> None:
     assert text[joined[0].start:joined[0].end] == joined[0].quote
 
 
+def test_a_grade_is_quoted_with_the_sentence_that_restates_it() -> None:
+    """ "Overall effectiveness: Good" is quoted with the summary under it when that gives the
+    same grade in words; not with a next field, nor with a sentence giving another grade
+    ("requires improvement to be good" is not "good")."""
+    from retriever.compose import _with_restatement
+
+    text = ("Children in care: Good\nOverall effectiveness: Good\n\nChildren in Wakeford now "
+            "receive a consistently good service. Leaders know it well.\n\n"
+            "Care leavers: Requires improvement to be good\n\nHelp for care leavers requires "
+            "improvement to be good.\n\nChildren who need help: Good\n\nServices for children "
+            "who need help require improvement to be good.")
+
+    class Snap:
+        def text_of(self, doc_id: str) -> str:
+            return text
+
+    def quoted(line: str) -> str:
+        start = text.index(line)
+        end, quote = _with_restatement(Snap(), "d", start, start + len(line), line)  # type: ignore[arg-type]
+        assert text[start:end] == quote
+        return quote
+
+    assert quoted("Overall effectiveness: Good") == ("Overall effectiveness: Good\n\nChildren in "
+                                                     "Wakeford now receive a consistently good "
+                                                     "service.")
+    assert quoted("Children in care: Good") == "Children in care: Good"
+    assert quoted("Care leavers: Requires improvement to be good").endswith("to be good.")
+    assert quoted("Children who need help: Good") == "Children who need help: Good"
+
+
 AGENDA_PACK = """WESTSHIRE COUNTY COUNCIL
 
 AUDIT COMMITTEE

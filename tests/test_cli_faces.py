@@ -108,4 +108,8 @@ def test_plain_strips_markup_and_keeps_the_words() -> None:
     assert plain("<u>**Present:**</u> **Sally  Robinson**\n(Chair)") == \
         "Present: Sally Robinson (Chair)"
     assert plain("2 * 3 * 4 and snake_case") == "2 * 3 * 4 and snake_case"
+    # a field and the paragraph under it do not run together as one sentence
+    assert plain("Overall effectiveness: Good\n\nChildren receive a good service.") == \
+        "Overall effectiveness: Good — Children receive a good service."
+    assert plain("The local authority\n\nhas improved.") == "The local authority has improved."
     assert plural(1, "resolution") == "1 resolution" and plural(3, "item") == "3 items"
