@@ -58,6 +58,7 @@ _POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due 
                           r"(?:As a result|Consequently|Therefore|Thus|Hence|As such|In turn|"
                           r"In response|In addition|Furthermore|Moreover|Additionally)\b")
 _LOOK_BACK = 600  # characters searched for the sentence pointed to
+_PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
 
 
 @dataclass(slots=True)
@@ -112,10 +113,14 @@ def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     assert row is not None
     start, quote = _with_antecedent(snap, s)
     end, quote = _with_follower(snap, s.doc_id, start, s.end, quote)
+    item_ref, item_title = row.item_ref, row.item_title
     if end == s.end:
         end, quote = _with_restatement(snap, s.doc_id, start, end, quote)
+    if end == s.end and (elsewhere := _restated_elsewhere(snap, s.doc_id, start, quote)):
+        start, end, quote = elsewhere
+        item_ref, item_title = snap.item_at(s.doc_id, start) or (item_ref, item_title)
     return DraftQuote(doc_id=s.doc_id, start=start, end=end, quote=quote,
-                      item_ref=row.item_ref, item_title=row.item_title,
+                      item_ref=item_ref, item_title=item_title,
                       page=snap.page_at(s.doc_id, start) or row.page,
                       date=snap.docs[s.doc_id].date)
 
@@ -195,11 +200,34 @@ def _with_restatement(snap: Snapshot, doc_id: str, start: int, end: int,
     if not after:
         return end, quote
     a, b = after[0]
+    gap = text[end:a]
+    if _PARAGRAPH_NUMBER.fullmatch(gap.strip()):
+        gap = ""  # "18. Children who are in the care of ...": a numbered paragraph
     sentence = text[a:b]
-    if (not _adjacent(text, a, b, text[end:a]) or field_grade(sentence) is not None
+    if (not _adjacent(text, a, b, gap) or field_grade(sentence) is not None
             or not gives_grade(sentence, rank)):
         return end, quote
     return b, text[start:b]
+
+
+def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
+                        quote: str) -> tuple[int, int, str] | None:
+    """The same rated field where the record states it again, with the sentence that gives
+    the grade in words: a report's judgement table says "The experiences and progress of
+    children in care: Outstanding"; the section it heads repeats it with "Children who are in
+    the care of the City of London receive an outstanding service". The table's line alone
+    says less."""
+    if field_grade(quote) is None:
+        return None
+    line = " ".join(quote.split()).lower()
+    text = snap.text_of(doc_id)
+    for m in re.finditer(r"[^\n]+", text):
+        if m.start() != start and " ".join(m[0].split()).lower() == line:
+            a, b = m.start(), m.start() + len(m[0].rstrip())
+            end, extended = _with_restatement(snap, doc_id, a, b, text[a:b])
+            if end != b:
+                return a, end, extended
+    return None
 
 
 def _adjacent(text: str, a: int, b: int, gap: str) -> bool:

@@ -29,7 +29,7 @@ from .asks import (
 )
 from .dates import made_in, reference_dates
 from .fit import kind_fit
-from .grades import GradesAsked, besides, field_grade, names_an_area, set_aside
+from .grades import GradesAsked, area_match, besides, field_grade, names_an_area, set_aside
 from .kinds import earlier_asked
 from .lists import listed_under
 from .people import PERSON
@@ -55,6 +55,7 @@ FEATURES = ("cosine", "focus", "lexical", "fit", "passage", "first", "label", "s
 WEIGHTS = np.array([0.75, 1.931, 2.155, 2.896, 1.75, -0.103, -0.126, -0.82, -1.041, 0.416,
                     0.661], dtype="float32")
 BIAS = -2.0
+AREA_OTHER = 0.7  # fit of a rated field of another area than the one named (0.5: same answers)
 
 # "Label: value" lines ("Lead inspector: A Name", "Overall effectiveness: Good") are answers,
 # not headings, even without a full stop.
@@ -237,6 +238,13 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             for s in fields:  # "How did Ofsted grade leadership?" names an area
                 if s.text.strip().lower().startswith("overall"):
                     s.features[3] = 0.6
+            # ... and of the areas' fields, the one it names ("care leavers", not "children
+            # in care") answers.
+            match = area_match(question, [s.text for s in fields], ignore)
+            best = max(match, default=0.0)
+            for s, m in zip(fields, match, strict=True):
+                if m < best:
+                    s.features[3] = min(s.features[3], AREA_OTHER)
     if aside_topic := besides(question):  # "apart from X, what else": not X
         pool = [s for s in pool if not all(Words(word_set(s.text)).has(w) for w in aside_topic)]
     _year_feature(snap, pool, years or [])

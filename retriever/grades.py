@@ -104,9 +104,12 @@ def field_grade(text: str) -> int | None:
     return rank_of(m[1]) if m else None
 
 
+# "good" names the grade as a verdict on a service ("a consistently good service", "of good
+# quality", "continue to be good"), not in "in good time" or "good relationships".
 _GRADE_IN_WORDS = (re.compile(r"\binadequate\b", re.I),
                    re.compile(r"\brequir\w* improvement\b", re.I),
-                   re.compile(r"\bgood\b", re.I),
+                   re.compile(r"\bgood[- ](?:quality|services?|standard)\b|\bof good quality\b|"
+                              + STATES_GRADE.pattern, re.I),
                    re.compile(r"\boutstanding\b", re.I))
 
 
@@ -115,6 +118,7 @@ def gives_grade(sentence: str, rank: int) -> bool:
     service", "continue to require improvement to be good")."""
     if rank == 2:  # not the "good" of "requires improvement to be good"
         sentence = re.sub(r"\brequir\w* improvement to be good\b", "", sentence, flags=re.I)
+        return any("good" in m[0].lower() for m in _GRADE_IN_WORDS[2].finditer(sentence))
     return bool(_GRADE_IN_WORDS[rank].search(sentence))
 
 
@@ -192,6 +196,20 @@ def names_an_area(question: str, fields: list[str], ignore: set[str]) -> bool:
     return any(distinct.has(w) for w in word_set(question)
                if len(w) >= 4 and w not in ignore and w not in GRADE_WORDS
                and w not in _RATING_VERBS)
+
+
+def area_match(question: str, fields: list[str], ignore: set[str]) -> list[float]:
+    """How closely each rated field's area is the one the question names: the question's
+    words in the field's label, each counting the less the more labels share it ("care" is
+    in two labels, "leavers" in one; "children" in nearly all). The overall judgement, which
+    names no area, scores nothing."""
+    labels = [set() if f.strip().lower().startswith("overall") else word_set(f.rsplit(":", 1)[0])
+              for f in fields]
+    asked = [w for w in word_set(question) if len(w) >= 4 and w not in ignore
+             and w not in STOPWORDS and w not in GRADE_WORDS and w not in _RATING_VERBS]
+    held = [Words(label) for label in labels]
+    return [sum(1.0 / sum(1 for o in held if o.has(w)) for w in asked if h.has(w))
+            for h in held]
 
 
 def grade_of_year_missing(years: list[str], best: list[tuple[str, str | None, str | None]]) -> bool:

@@ -145,6 +145,12 @@ class Snapshot:
             cache[doc_id] = make()
         return cache[doc_id]
 
+    def item_at(self, doc_id: str, offset: int) -> tuple[str, str] | None:
+        """(ref, title) of the record's item holding ``offset``, None outside every item."""
+        items = self._cached("items", doc_id, lambda: self.store.items_of(doc_id))
+        return next(((i["ref"], i["title"]) for i in items
+                     if i["char_start"] <= offset < i["char_end"]), None)
+
     def page_at(self, doc_id: str, offset: int) -> int | None:
         starts = self.store.page_starts(doc_id)
         if not starts:

@@ -457,6 +457,55 @@ def test_a_grade_is_quoted_with_the_sentence_that_restates_it() -> None:
     assert quoted("Children who need help: Good") == "Children who need help: Good"
 
 
+def test_a_table_grade_is_quoted_where_its_section_restates_it() -> None:
+    """A judgement table's line alone says less than the same line heading its section, with
+    the (numbered) paragraph that gives the grade in words: that one is quoted, with its own
+    item."""
+    from types import SimpleNamespace
+
+    from retriever.compose import _draft_quote
+
+    text = ("Judgement Grade\nChildren in care: Outstanding\nCare leavers: Good\n\n"
+            "Summary text here for the report.\n\nChildren in care: outstanding\n\n"
+            "18. Children in the care of Wakeford receive an outstanding service.\n")
+    start = text.index("Children in care: Outstanding")
+    end = start + len("Children in care: Outstanding")
+
+    class Snap:
+        docs = {"d": SimpleNamespace(date="2024-09-01")}
+
+        def text_of(self, doc_id: str) -> str:
+            return text
+
+        def page_at(self, doc_id: str, offset: int) -> int:
+            return 1 if offset < 60 else 3
+
+        def item_at(self, doc_id: str, offset: int) -> tuple[str, str]:
+            return ("", "Front page") if offset < 60 else ("", "Children in care: outstanding")
+
+    row = SimpleNamespace(item_ref="", item_title="Front page", page=1)
+    sentence = SimpleNamespace(cand=SimpleNamespace(chunk=row), doc_id="d", start=start,
+                               end=end, text=text[start:end])
+    quote = _draft_quote(Snap(), sentence)  # type: ignore[arg-type]
+    assert quote.quote == ("Children in care: outstanding\n\n18. Children in the care of "
+                           "Wakeford receive an outstanding service.")
+    assert text[quote.start:quote.end] == quote.quote
+    assert (quote.item_title, quote.page) == ("Children in care: outstanding", 3)
+
+
+def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:
+    from retriever.grades import area_match
+
+    fields = ["The experiences and progress of children in care: Good",
+              "The experiences and progress of care leavers: Inadequate",
+              "Overall effectiveness: Good"]
+    leavers = area_match("What grade did Ofsted give for how it looks after care leavers?",
+                         fields, set())
+    in_care = area_match("How were services for children in care rated?", fields, set())
+    assert leavers[1] > leavers[0] and in_care[0] > in_care[1]
+    assert leavers[2] == in_care[2] == 0.0
+
+
 AGENDA_PACK = """WESTSHIRE COUNTY COUNCIL
 
 AUDIT COMMITTEE
