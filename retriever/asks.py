@@ -184,6 +184,14 @@ _ASKS = (
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
+                # "Were its services for care leavers inadequate as well?", "Did its care
+                # leavers service get a good grade too?": whether an area had a grade.
+                r"(?:^|[.;:–—]\s+|\s-\s+)(?:and\s+)?(?:was|were|is|are)\b"
+                r"(?:(?!\b(?:since|after|when|because|before|than)\b)[^?.]){0,100}\s"
+                r"(?:(?:judged|rated|graded|also|still)\s+)*(?:good|outstanding|inadequate|"
+                r"requires? improvement(?: to be good)?)(?:\s+(?:too|as well|also|overall))?\s*\?|"
+                r"\b(?:get|got|receive|received|given|achieve|achieved)\s+(?:an?|the)\s+(?:\S+\s+)?"
+                r"(?:grade|rating|judge?ment)\b|"
                 r"\bwhat (?:was|were|is|are) (?:\S+ ){1,4}?(?:judged|rated|graded)(?: as)?\s*"
                 r"(?:at|in|after|by|\?|$)|"  # "What was it judged at the 2022 inspection?"
                 # "Was any area graded lower than that?": a grade placed on the scale.

@@ -68,6 +68,10 @@ _BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: 
                       r"does|do|was|were|is|are|has|have|in|at|for|on)\b)", re.I)
 
 
+_WHETHER = re.compile(r"\s*(?:and\s+|but\s+|so\s+)?(?:was|were|is|are|did|does|do|has|have|had)\b",
+                      re.I)
+
+
 def besides(question: str) -> list[str]:
     """The words of a topic the question sets aside ("Apart from pathway plans, what else
     ..."): a sentence about it is not what is asked for."""
@@ -155,6 +159,9 @@ class GradesAsked:
             if ref:
                 wanted = _beyond(rank_of(ref), m["dir"].lower() in (
                     "below", "lower than", "worse than", "less than", "under"))
+        elif _WHETHER.match(asking) and not re.search(r"\b(?:any|anything|which)\b", asking,
+                                                       re.I):
+            pass  # "Were its care leavers services inadequate too?": yes or no, any grade
         else:  # a grade stated before the asking clause is not the one asked for
             named = {rank_of(g) for g in _NAMED.findall(asking)}
             aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}

@@ -254,6 +254,25 @@ def test_a_hyphenated_word_of_the_question_is_held_by_its_parts() -> None:
     assert weights["life-story"] == weights["adopted"]  # each held by one sentence of three
 
 
+def test_whether_an_area_had_a_grade_asks_for_its_rating_whatever_it_is() -> None:
+    """ "X was inadequate overall. Were its care leavers services inadequate as well?" is
+    answered by the care leavers' rated field, which may give another grade ("No: good");
+    "since Ofsted found it inadequate" only places the question in time."""
+    from retriever.asks import asks_current_rating
+    from retriever.grades import GradesAsked
+
+    for question in ("Eastshire was judged inadequate overall in 2019. Were services for its "
+                     "care leavers inadequate as well?",
+                     "Eastshire was judged good overall. Did its care leavers service get a "
+                     "good grade too?"):
+        assert asks_current_rating(answer_kind(question)), question
+        assert GradesAsked.of(question).wanted is None, question
+    assert GradesAsked.of("Eastshire was requires improvement overall. Was any area judged "
+                          "good?").wanted == {2}
+    assert not asks_current_rating(answer_kind("Is Eastshire getting better since Ofsted "
+                                               "found it inadequate?"))
+
+
 def test_was_any_area_judged_a_grade_asks_for_a_rating() -> None:
     """ "X was requires improvement overall. Was any area judged good?" is answered by the
     rated field that gives that grade, not by a sentence about the overall grade."""
