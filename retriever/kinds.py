@@ -211,7 +211,8 @@ _NAMED_KIND = re.compile(r"((?:[a-z]+\s+){2,4})(inspection|visit|review)s?\b"
                          r"(?!\s+(?:the|a|an|its|their|our|this|that|these|those)\b)")
 _PLACES_A_RECORD = _FILLER | _NOT_KIND | frozenset("""next first second third latest recent
 most new own same this that whole formal standard did does do was were is are has have had what
-which when how""".split())
+which when how carried carry carries out conducted conduct conducts undertaken undertook undertake
+made make makes""".split())  # verbs: "when had Ofsted carried out focused visits"
 
 
 def unmentioned_kind(question: str, said: list[str]) -> str:

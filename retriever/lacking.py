@@ -291,12 +291,28 @@ def unmentioned_abbreviation(question: str, passages: list[str]) -> str:
     # keeps the "in" of "child in need".
     initials = ("".join(w[0] for w in words if w.lower() not in _JOINING).upper() + " "
                 + "".join(w[0] for w in words).upper())
+    lowered = text.lower()
     for m in _ACRONYM.finditer(question):
         short = m[1]
         if re.search(rf"\b{short}", text) or short in initials:
             continue
+        if any(all(w in lowered for w in words) for words in _glossed(question, short)):
+            continue  # "the designated officer (LADO)": the report says "designated officer"
         return f"The passages found do not mention {short}."
     return ""
+
+
+def _glossed(question: str, short: str) -> list[list[str]]:
+    """The words a question gives beside an abbreviation for what it means: "the designated
+    officer (LADO)", "LADO (designated officer)"."""
+    out = []
+    for m in re.finditer(rf"((?:[\w’'-]+\s+){{1,5}})\(\s*{short}\s*\)|"
+                         rf"\b{short}\s*\(([^)]{{3,80}})\)", question):
+        words = [w.lower() for w in re.findall(r"[A-Za-z’'-]+", m[1] or m[2])
+                 if len(w) >= 3 and w.lower() not in STOPWORDS]
+        if words:
+            out.append(words[-2:] if m[1] else words)
+    return out
 
 
 # A body or a programme the question names in full: three or more capitalised words, which

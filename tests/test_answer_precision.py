@@ -497,6 +497,13 @@ def test_an_abbreviation_no_passage_mentions_short_or_in_full_is_not_found() -> 
                      "Were care leavers placed in B&Bs?",
                      "WHAT DID OFSTED SAY ABOUT SCHOOLS?"):
         assert unmentioned_abbreviation(question, passages) == "", question
+    # the question says what it means beside it, as the report does without the letters
+    passages.append("The designated officer position is not held at the right level.")
+    for question in ("What was wrong with the designated officer (LADO) arrangements?",
+                     "Is the LADO (designated officer) independent enough?"):
+        assert unmentioned_abbreviation(question, passages) == "", question
+    assert unmentioned_abbreviation("What did the deputy officer (DLO) say?", passages) == \
+        "The passages found do not mention DLO."
 
 
 def test_asked_about_an_abbreviation_the_records_never_mention_the_answer_is_not_found(
