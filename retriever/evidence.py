@@ -194,6 +194,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
     polar = bool(_POLAR.match(question)) and not isinstance(kind, Listing)
     asks_meaning = bool(_ASKS_MEANING.search(question))
     meant = _ABBREVIATION.findall(question) if asks_meaning else []
+    named = thing_asked(question)
     pool: list[Sentence] = []
     top = max((c.score for c in cands), default=1.0) or 1.0
     for rank, c in enumerate(cands):
@@ -221,7 +222,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
             s.features[0], s.features[1] = cos, focus
             under = listed_under(row.text, row.item_title or "", text, a - base, before)
             s.features[3] = kind_fit(kind, s.text, under, asked, known, grades, earlier)
-            if any(spells_out(m, text) for m in meant):
+            if any(spells_out(m, text) for m in meant) or (named and defines(named, text)):
                 s.features[3] = 1.0  # "What is MAPS?": "... psychology service (MAPS)"
             if polar and under.startswith("•") and Listing.SECTION.search(under):
                 s.features[3] *= 0.2
@@ -271,6 +272,38 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         s.score = float(s.features @ WEIGHTS) + BIAS
     pool.sort(key=lambda s: s.score, reverse=True)
     return pool
+
+
+# "What is 'Room 42' in Hull?", "What is Gweres tus Yowynk, which ...?": a thing asked about
+# by its name, which a sentence of the record defines.
+_THING_ASKED = re.compile(r"^\s*(?i:what (?:is|are|was|were) (?:the )?)(['‘’\"]?)"
+                          r"((?:[A-Z0-9][\w’'-]*)(?:\s+(?!in\b|at\b|for\b|of\b|and\b|which\b|according\b)"
+                          r"[\w’'-]+){0,4}?)\1\s*(?=\?|,|\s+(?:in|at|for|of|and|which|"
+                          r"according)\b)")
+
+
+def thing_asked(question: str) -> str:
+    """The name a "what is X?" question asks about, or "" ("What is Hackney doing well?" and
+    "What was Lambeth's overall judgement?" name no thing to define)."""
+    m = _THING_ASKED.match(question)
+    if m is None or any(w.endswith(("ing", "’s", "'s")) for w in m[2].split()):
+        return ""
+    return m[2]
+
+
+def defines(name: str, text: str) -> bool:
+    """Whether a sentence says what ``name`` is, as records introduce a service or a
+    programme: "Gweres tus Yowynk, the dedicated multi-agency edge of care service", "an
+    excellent central hub, ‘Room 42’", "a psychology service called ‘Revive’", "Revive is a
+    therapeutic service", "... psychology service (MAPS)"."""
+    n = rf"['‘’\"]?{re.escape(name)}['‘’\"]?"
+    return bool(re.search(rf"(?<![\w-]){n},\s+(?:the|a|an|which|its|our)\b|"
+                          rf"\b(?:called|named|known as|branded)\s+{n}(?![\w-])|"
+                          rf"\b(?:a|an|the|its|their)\s+[^,.;:()]{{3,80}},\s+{n}(?![\w-])|"
+                          rf"\b[a-z][^.;:()]{{3,80}}\(\s*{n}\s*\)|"
+                          rf"(?<![\w-]){n}\s*\([^)]{{3,}}\)|"
+                          rf"^\s*(?:the\s+)?{n}\s+(?:is|are|was|were)\s+(?:a|an|the)\b",
+                          text, 0 if name.isupper() else re.I))
 
 
 def spells_out(abbreviation: str, text: str) -> bool:

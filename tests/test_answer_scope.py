@@ -238,6 +238,27 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
 
 
+def test_asked_what_a_named_thing_is_the_sentence_that_defines_it_fits() -> None:
+    """ "What is 'Room 42' in Hull?" asks what the record says Room 42 is: the sentence that
+    introduces it ("an excellent central hub, 'Room 42'"), not one that only mentions it."""
+    from retriever.evidence import defines, thing_asked
+
+    assert thing_asked("What is 'Room 42' in Hull?") == "Room 42"
+    assert thing_asked("What is Gweres tus Yowynk, which the report praises?") == \
+        "Gweres tus Yowynk"
+    assert thing_asked("What is MAPS in Eastshire's children's services?") == "MAPS"
+    for question in ("What is Eastshire doing well?", "What was Eastshire's overall grade?",
+                     "What is the impact of leaders?"):
+        assert thing_asked(question) == "", question
+    assert defines("Room 42", "Care leavers have access to an excellent central hub, ‘Room 42’.")
+    assert defines("Revive", "Leaders have developed a psychology service called ‘Revive’.")
+    assert defines("Gweres tus Yowynk", "through Gweres tus Yowynk, the dedicated edge of "
+                                        "care service, families are helped")
+    assert defines("Revive", "Revive is a therapeutic service for children in care.")
+    assert not defines("Room 42", "The dedicated staff who lead Room 42 are instrumental.")
+    assert not defines("MAPS", "Children use maps, the council said, to find services.")
+
+
 def test_a_hyphenated_word_of_the_question_is_held_by_its_parts() -> None:
     """Sentences are read as words split at hyphens, so "life-story" in a question is held by
     "life-story books" (it never was: no sentence holds the one word "life-story"), while
