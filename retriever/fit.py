@@ -153,6 +153,8 @@ def _other_years(text: str, asked: Words, known: list[Moment]) -> bool:
     the sentence names is another one. Years the question starts from ("since 2019",
     "according to the 2024 report") do not date the answer."""
     stated = {w for w in asked.all if YEAR.fullmatch(w)} - {y for y, _ in known}
+    if "published" in asked.all:  # a report published early in 2022 was done in 2021
+        stated |= {str(int(y) - 1) for y in stated}
     years = set(YEAR.findall(text))
     return bool(stated and years) and not years & stated
 

@@ -303,6 +303,22 @@ def test_asked_how_a_record_compares_its_dates_field_is_not_the_answer() -> None
         kind, "Children in Eastshire benefit from good services.")
 
 
+def test_a_report_published_in_a_year_may_have_been_done_in_the_year_before() -> None:
+    """ "When did the inspection published in early 2022 take place?": its dates in late 2021
+    answer; dates of another year than 2021 or 2022 do not."""
+    from retriever.vocabulary import Words, word_set
+
+    question = "When did the inspection of Eastshire published in early 2022 take place?"
+    kind, asked = answer_kind(question), Words(word_set(question))
+    known = reference_dates(question)
+    dates = "Inspection dates: 29 November to 10 December 2021"
+    assert kind_fit(kind, dates, "", asked, known) == 1.0
+    assert kind_fit(kind, "Inspection dates: 4 to 8 March 2019", "", asked, known) < 0.5
+    done = "When did the inspection of Eastshire done in early 2022 take place?"
+    assert kind_fit(answer_kind(done), dates, "", Words(word_set(done)),
+                    reference_dates(done)) < 0.5
+
+
 def test_a_grade_stated_in_the_records_own_sentence_answers_as_its_rated_field_does() -> None:
     """ "Services for children in Eastshire are good." is the record's verdict; a sentence that
     only recalls an earlier judgement, or gives a grade the question sets aside, is not."""
