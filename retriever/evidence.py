@@ -259,6 +259,11 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
     word_sets = [Words(word_set(s.text)) for s in pool]
+    # A hyphenated long form an abbreviation was expanded to ("multi-agency safeguarding hub"
+    # for "MASH") stays one word no sentence holds, as it always was: the sentence that spells
+    # out "MASH" would otherwise hold the question's word twice over.
+    written = question.lower()
+    terms = [t if "-" not in t or t.lower() in written else t.replace("-", "") for t in terms]
     weights = term_weights(terms, ignore | aside | asked_of(question), word_sets)
     total = sum(weights.values()) or 1.0
     headings: dict[str, Words] = {}
