@@ -215,18 +215,27 @@ def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
     """The same rated field where the record states it again, with the sentence that gives
     the grade in words: a report's judgement table says "The experiences and progress of
     children in care: Outstanding"; the section it heads repeats it with "Children who are in
-    the care of the City of London receive an outstanding service". The table's line alone
-    says less."""
+    the care of the City of London receive an outstanding service". Or the section's own
+    heading states it as a sentence ("The impact of leaders on social work practice with
+    children and families is good", as reports of 2018-19 have it). The table's line alone
+    says less, and is not where the report says it."""
     if field_grade(quote) is None:
         return None
     line = " ".join(quote.split()).lower()
+    label, grade = (part.strip() for part in line.rsplit(":", 1))
+    stated = f"{label} is {grade}", f"{label} are {grade}", f"{label} is: {grade}", \
+        f"{label} are: {grade}"
     text = snap.text_of(doc_id)
     for m in re.finditer(r"[^\n]+", text):
-        if m.start() != start and " ".join(m[0].split()).lower() == line:
+        said = " ".join(m[0].split()).lower().rstrip(".")
+        if m.start() != start and said == line:
             a, b = m.start(), m.start() + len(m[0].rstrip())
             end, extended = _with_restatement(snap, doc_id, a, b, text[a:b])
             if end != b:
                 return a, end, extended
+        if said in stated:  # "The impact of leaders on ... is good" heads its section
+            a, b = m.start(), m.start() + len(m[0].rstrip())
+            return a, b, text[a:b]
     return None
 
 

@@ -493,6 +493,27 @@ def test_a_table_grade_is_quoted_where_its_section_restates_it() -> None:
     assert (quote.item_title, quote.page) == ("Children in care: outstanding", 3)
 
 
+def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
+    """Reports of 2018-19 head each section with the grade as a sentence ("The impact of
+    leaders on ... is good"): that heading is quoted for the table's "...: Good" line."""
+    from retriever.compose import _restated_elsewhere
+
+    text = ("Judgement Grade\nThe impact of leaders on practice: Good\nCare leavers: Good\n\n"
+            "Summary.\n\nThe impact of leaders on practice is good\n\nLeaders know services.\n")
+
+    class Snap:
+        def text_of(self, doc_id: str) -> str:
+            return text
+
+    line = "The impact of leaders on practice: Good"
+    start = text.index(line)
+    found = _restated_elsewhere(Snap(), "d", start, line)  # type: ignore[arg-type]
+    assert found is not None and found[2] == "The impact of leaders on practice is good"
+    assert text[found[0]:found[1]] == found[2]
+    assert _restated_elsewhere(Snap(), "d", text.index("Care leavers"),  # type: ignore[arg-type]
+                               "Care leavers: Good") is None
+
+
 def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:
     from retriever.grades import area_match
 
