@@ -222,21 +222,20 @@ def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
     if field_grade(quote) is None:
         return None
     line = " ".join(quote.split()).lower()
-    label, grade = (part.strip() for part in line.rsplit(":", 1))
-    stated = f"{label} is {grade}", f"{label} are {grade}", f"{label} is: {grade}", \
-        f"{label} are: {grade}"
+    label, grade = (r"\s+".join(map(re.escape, part.split())) for part in line.rsplit(":", 1))
     text = snap.text_of(doc_id)
+    # "... with children and families is good", "... and care leavers are:\n\ngood"
+    grade = grade.replace("requires", "requires?")  # "... are: inadequate", "... require ..."
+    stated = re.compile(rf"(?<![\w-]){label}\s+(?:is|are)\s*:?\s*{grade}\b(?![ \t]*\w)", re.I)
     for m in re.finditer(r"[^\n]+", text):
-        said = " ".join(m[0].split()).lower().rstrip(".")
+        said = " ".join(m[0].split()).lower()
         if m.start() != start and said == line:
             a, b = m.start(), m.start() + len(m[0].rstrip())
             end, extended = _with_restatement(snap, doc_id, a, b, text[a:b])
             if end != b:
                 return a, end, extended
-        if said in stated:  # "The impact of leaders on ... is good" heads its section
-            a, b = m.start(), m.start() + len(m[0].rstrip())
-            return a, b, text[a:b]
-    return None
+    heading = stated.search(text)
+    return (heading.start(), heading.end(), heading[0]) if heading else None
 
 
 def _adjacent(text: str, a: int, b: int, gap: str) -> bool:

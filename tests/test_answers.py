@@ -498,8 +498,10 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
     leaders on ... is good"): that heading is quoted for the table's "...: Good" line."""
     from retriever.compose import _restated_elsewhere
 
-    text = ("Judgement Grade\nThe impact of leaders on practice: Good\nCare leavers: Good\n\n"
-            "Summary.\n\nThe impact of leaders on practice is good\n\nLeaders know services.\n")
+    text = ("Judgement Grade\nThe impact of leaders on practice: Good\nCare leavers: Good\n"
+            "Children in care: Requires improvement to be good\n\nSummary.\n\nThe impact of "
+            "leaders on practice is good\n\nLeaders know services. Children in care are:\n\n"
+            "requires improvement to be good\n\n3. Plans are weak.\n")
 
     class Snap:
         def text_of(self, doc_id: str) -> str:
@@ -512,6 +514,10 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
     assert text[found[0]:found[1]] == found[2]
     assert _restated_elsewhere(Snap(), "d", text.index("Care leavers"),  # type: ignore[arg-type]
                                "Care leavers: Good") is None
+    line = "Children in care: Requires improvement to be good"
+    found = _restated_elsewhere(Snap(), "d", text.index(line), line)  # type: ignore[arg-type]
+    assert found is not None and found[2] == ("Children in care are:\n\nrequires improvement "
+                                              "to be good")
 
 
 def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:
