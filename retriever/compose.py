@@ -235,7 +235,19 @@ def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
             if end != b:
                 return a, end, extended
     heading = stated.search(text)
-    return (heading.start(), heading.end(), heading[0]) if heading else None
+    if heading:
+        return heading.start(), heading.end(), heading[0]
+    # "Services for children who need help and protection require improvement to be good.":
+    # a line of its own naming what the label is about, with the grade in words.
+    about = line.rsplit(":", 1)[0].rsplit(" of ", 1)[-1]
+    rank = field_grade(quote)
+    if len(about.split()) < 3 or rank is None:
+        return None
+    for m in re.finditer(r"(?m)^[^\n]{10,200}$", text):
+        said = " ".join(m[0].split())
+        if about in said.lower() and gives_grade(said, rank) and field_grade(said) is None:
+            return m.start(), m.start() + len(m[0].rstrip()), m[0].rstrip()
+    return None
 
 
 def _adjacent(text: str, a: int, b: int, gap: str) -> bool:

@@ -518,6 +518,13 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
     found = _restated_elsewhere(Snap(), "d", text.index(line), line)  # type: ignore[arg-type]
     assert found is not None and found[2] == ("Children in care are:\n\nrequires improvement "
                                               "to be good")
+    # ... or a heading of its own naming what the label is about, with the grade in words
+    text = ("The experiences and progress of children who need help and protection: Requires "
+            "improvement to be good\n\nServices for children who need help and protection "
+            "require improvement to be good.\n\n1. Most referrals are timely.\n")
+    line = text.split("\n")[0]
+    found = _restated_elsewhere(Snap(), "d", 0, line)  # type: ignore[arg-type]
+    assert found is not None and found[2].startswith("Services for children who need help")
 
 
 def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:
