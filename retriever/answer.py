@@ -228,10 +228,14 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
     held = Words(word_set(snap.text_of(best.doc_id)))
     scale = scale_words(question) | VAGUE_WORDS  # a record's list names its items, not these
     asked = [w for w in word_set(question)
-             if len(w) >= 3 and w not in STOPWORDS and w not in scale]
+             if len(w) >= 3 and w not in STOPWORDS and w not in scale and w not in _ASKING]
     return all(held.has(w) for w in asked)
 
 
+# Words of how a question asks ("What did Ofsted say X must improve following its 2024
+# inspection?", "according to"), which a record need not hold.
+_ASKING = frozenset({"must", "should", "shall", "might", "following", "according", "regarding",
+                     "concerning", "per"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")
