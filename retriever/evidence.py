@@ -154,6 +154,13 @@ def term_weights(terms: list[str], ignore: set[str], pool: list[Words]) -> dict[
     return weights
 
 
+def _unnegated(words: set[str]) -> set[str]:
+    """A sentence's words with what "un-" negates: "unregistered homes" is about homes that
+    are not registered, which a question asks in those words."""
+    return words | {w[2:] for w in words if len(w) >= 8 and w.startswith("un")
+                    and not w.startswith(("under", "uni", "unt", "unle"))}
+
+
 def _holds(words: Words, term: str) -> bool:
     """A sentence's words are split at hyphens, so a hyphenated term ("life-story") is held
     when each of its parts is: one term, one weight, not one word no sentence can hold."""
@@ -258,7 +265,7 @@ def candidate_sentences(snap: Snapshot, question: str, cands: list[Candidate], t
         # this document's facts (a date, a name, a grade after a label) is not.
         repeated = fp is not None and shared.get(fp, 1) > 1 and not s.features[6]
         s.features[8] = min(1.0, (n - 1) / 4) if repeated else 0.0
-    word_sets = [Words(word_set(s.text)) for s in pool]
+    word_sets = [Words(_unnegated(word_set(s.text))) for s in pool]
     # A hyphenated long form an abbreviation was expanded to ("multi-agency safeguarding hub"
     # for "MASH") stays one word no sentence holds, as it always was: the sentence that spells
     # out "MASH" would otherwise hold the question's word twice over.

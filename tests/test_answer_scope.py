@@ -238,6 +238,16 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
 
 
+def test_a_word_negated_by_un_holds_what_a_question_asks_with_not() -> None:
+    """ "homes that are not registered" is what "unregistered homes" says; "understand" and
+    "universal" are not negations."""
+    from retriever.evidence import _unnegated
+
+    assert "registered" in _unnegated({"unregistered", "homes"})
+    assert _unnegated({"understand", "universal", "until"}) == {"understand", "universal",
+                                                                "until"}
+
+
 def test_asked_what_a_named_thing_is_the_sentence_that_defines_it_fits() -> None:
     """ "What is 'Room 42' in Hull?" asks what the record says Room 42 is: the sentence that
     introduces it ("an excellent central hub, 'Room 42'"), not one that only mentions it."""
