@@ -226,7 +226,10 @@ _ASKS = (
                 r"(?:satisfied|happy|pleased|content)\b"), _IMPROVE),
     (re.compile(r"\b(?:what|which|any)\b[^?]{0,30}?\b(?:concerns?|weakness(?:es)?|problems?|"
                 r"gaps?|failings?|shortcomings?|criticisms?|deficienc(?:y|ies)|worr(?:y|ies)|"
-                r"issues?|risks?)\b", re.I),
+                r"issues?|risks?)\b|"
+                # "What was going wrong with ...?", "Where is X falling short?"
+                r"\bwhat\b[^?]{0,30}?\b(?:going\s+)?wrong\b|\bfind\w*\s+(?:\S+\s+){0,2}?wrong\b|"
+                r"\bfall(?:s|ing)?\s+short\b|\bhow (?:serious|bad|severe)\b", re.I),
      _SHORTFALL),
     # "What did inspectors find / say / think about X?", "How well does X work?": a judgement
     # of X, which a record states in words of praise or shortfall.

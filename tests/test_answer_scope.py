@@ -238,6 +238,20 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
 
 
+def test_asked_what_was_wrong_a_shortfall_answers_not_an_area_to_improve() -> None:
+    """ "What did Ofsted find wrong with X's response to homeless 16- and 17-year-olds?" is
+    answered by what the record says falls short, not by an item of its list of what should
+    improve, which only names the area."""
+    from retriever.fit import kind_fit
+
+    for question in ("What did Ofsted find wrong with Eastshire's response to homeless young "
+                     "people?", "What was going wrong at Eastshire's front door?",
+                     "Where is Eastshire falling short for homeless 16 and 17 year olds?"):
+        kind = answer_kind(question)
+        assert kind_fit(kind, "The joint response to homeless young people lacks consistency.") \
+            > kind_fit(kind, "◼ The response to homeless young people."), question
+
+
 def test_a_word_negated_by_un_holds_what_a_question_asks_with_not() -> None:
     """ "homes that are not registered" is what "unregistered homes" says; "understand" and
     "universal" are not negations."""
