@@ -248,7 +248,8 @@ _FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+((?:19|
 _MEETING_ACTS = (r"(?:resolv|decid|agree|discuss|consider|review|not(?:e|ed)\b|approv|"
                  r"recommend|heard|hear\b|receiv|meet|met\b|scrutini|debat|vot(?:e|ed)\b)\w*")
 # The question names an inspection or its report as where the answer is.
-_SOURCE_NAMED = re.compile(r"\b(?:according to|as (?:noted|stated|reported) in|in|per)\s+"
+_SOURCE_NAMED = re.compile(r"\b(?:according to|as (?:noted|stated|reported) in|in|per|"
+                           r"(?:by|at) the time of)\s+"
                            r"(?:the\s+|its\s+|ofsted[’']s\s+)?(?:\S+\s+){0,3}?(?:inspection|"
                            r"focused visit|monitoring visit|inspection report)\b", re.I)
 _KIND_NAMED = (

@@ -186,7 +186,7 @@ _ASKS = (
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
                 # "Were its services for care leavers inadequate as well?", "Did its care
                 # leavers service get a good grade too?": whether an area had a grade.
-                r"(?:^|[.;:–—]\s+|\s-\s+)(?:and\s+)?(?:was|were|is|are)\b"
+                r"(?:^|[.;:–—]\s+|\s-\s+|,\s+(?:but|so)\s+)(?:and\s+)?(?:was|were|is|are)\b"
                 r"(?:(?!\b(?:since|after|when|because|before|than)\b)[^?.]){0,100}\s"
                 r"(?:(?:judged|rated|graded|also|still)\s+)*(?:good|outstanding|inadequate|"
                 r"requires? improvement(?: to be good)?)(?:\s+(?:too|as well|also|overall))?\s*\?|"

@@ -298,7 +298,8 @@ def thing_asked(question: str) -> str:
     """The name a "what is X?" question asks about, or "" ("What is Hackney doing well?" and
     "What was Lambeth's overall judgement?" name no thing to define)."""
     m = _THING_ASKED.match(question)
-    if m is None or any(w.endswith(("ing", "’s", "'s")) for w in m[2].split()):
+    if m is None or any(w.endswith(("’s", "'s")) or (w.endswith("ing") and w.islower())
+                        for w in m[2].split()):
         return ""
     return m[2]
 

@@ -54,9 +54,10 @@ _COMPARED_TO_STATED = re.compile(rf"\b(?P<dir>better|higher|worse|lower){_GRADE_
 _END_OF_SCALE = re.compile(rf"\b(?P<end>top|highest|best|lowest|worst|bottom){_GRADE_NOUN}",
                            re.I)
 # "rated outstanding", "judged to be inadequate", "was good": the grade asked about.
-_NAMED = re.compile(rf"\b(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
+_NAMED = re.compile(rf"\b(?:(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
-                    rf"(?:(?:only|still|also|just)\s+)?(?:to be\s+|as\s+)?({_GRADE})\b", re.I)
+                    rf"(?:(?:only|still|also|just)\s+)?(?:to be\s+|as\s+)?|(?:only|just)\s+)"
+                    rf"({_GRADE})\b", re.I)  # "... was any judgement area only good?"
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
 _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
                    r"\b(?:any|which|one) (?:\w+ )?(?:judgement|judgment) areas?\b", re.I)

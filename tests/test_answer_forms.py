@@ -241,7 +241,9 @@ def test_a_kind_of_inspection_no_record_found_is_or_mentions_is_not_found() -> N
     for other in ("What grade did Eastshire get at its last full Ofsted inspection?",
                   "What did Ofsted's 2023 focused visit to Eastshire find?",
                   "When did Ofsted make focused visits to North Eastshire before 2021?",
-                  "Before 2021, when had Ofsted carried out focused visits to Eastshire?"):
+                  "Before 2021, when had Ofsted carried out focused visits to Eastshire?",
+                  "What did Ofsted criticise about when Eastshire social workers visit "
+                  "children?"):
         assert unmentioned_kind(other, ilacs) == ""
 
 

@@ -271,6 +271,8 @@ def test_asked_what_a_named_thing_is_the_sentence_that_defines_it_fits() -> None
     assert thing_asked("What is Gweres tus Yowynk, which the report praises?") == \
         "Gweres tus Yowynk"
     assert thing_asked("What is MAPS in Eastshire's children's services?") == "MAPS"
+    assert thing_asked("What is Turning the Tide in Eastshire, and how is it paid for?") == \
+        "Turning the Tide"
     for question in ("What is Eastshire doing well?", "What was Eastshire's overall grade?",
                      "What is the impact of leaders?"):
         assert thing_asked(question) == "", question
@@ -314,6 +316,8 @@ def test_whether_an_area_had_a_grade_asks_for_its_rating_whatever_it_is() -> Non
         assert GradesAsked.of(question).wanted is None, question
     assert GradesAsked.of("Eastshire was requires improvement overall. Was any area judged "
                           "good?").wanted == {2}
+    only = "Eastshire was rated outstanding overall, but was any judgement area only good?"
+    assert asks_current_rating(answer_kind(only)) and GradesAsked.of(only).wanted == {2}
     assert not asks_current_rating(answer_kind("Is Eastshire getting better since Ofsted "
                                                "found it inadequate?"))
 
