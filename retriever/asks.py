@@ -184,6 +184,9 @@ _ASKS = (
                 r"(?:rating|judgement|judgment|grade|score|verdict)s?\b|\b(?:what|which) [^?]{0,60}"
                 r"\b(?:was|were|is|are|been) (?:not )?(?:judged|rated|graded)\b|"
                 r"\b(?:which|what) [^?]{0,60}\b(?:did|does|do) \w+ (?:judge|rate|grade)\b|"
+                # "X was rated requires improvement overall. How did it do for care leavers?"
+                r"\b(?:rated|judged|graded)\b[^?]{0,80}?[.;:–—,]\s+(?:but\s+|so\s+|and\s+)?how "
+                r"(?:did|does|do|has|have) (?:\S+\s+){1,3}?(?:do|fare|fared|get on|got on)\b|"
                 # "Were its services for care leavers inadequate as well?", "Did its care
                 # leavers service get a good grade too?": whether an area had a grade.
                 r"(?:^|[.;:–—]\s+|\s-\s+|,\s+(?:but|so)\s+)(?:and\s+)?(?:was|were|is|are)\b"

@@ -187,12 +187,13 @@ def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,
 
 
 def _with_restatement(snap: Snapshot, doc_id: str, start: int, end: int,
-                      quote: str) -> tuple[int, str]:
+                      quote: str, rank: int | None = None) -> tuple[int, str]:
     """A rated field ("Overall effectiveness: Good") is quoted with the sentence right after it
     when that sentence gives the same grade in the record's own words ("Children and families
     in Milton Keynes now receive a consistently good service, ..."): the grade, and what the
-    inspectors meant by it, in one quote."""
-    rank = field_grade(quote)
+    inspectors meant by it, in one quote. ``rank``: the grade of a heading that states it in
+    a sentence ("... and care leavers is outstanding")."""
+    rank = field_grade(quote) if rank is None else rank
     if rank is None:
         return end, quote
     text = snap.text_of(doc_id)
@@ -235,8 +236,10 @@ def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
             if end != b:
                 return a, end, extended
     heading = stated.search(text)
-    if heading:
-        return heading.start(), heading.end(), heading[0]
+    if heading and (rank := field_grade(quote)) is not None:
+        end, extended = _with_restatement(snap, doc_id, heading.start(), heading.end(),
+                                          heading[0], rank)
+        return heading.start(), end, extended
     # "Services for children who need help and protection require improvement to be good.":
     # a line of its own naming what the label is about, with the grade in words.
     about = line.rsplit(":", 1)[0].rsplit(" of ", 1)[-1]

@@ -320,6 +320,11 @@ def test_whether_an_area_had_a_grade_asks_for_its_rating_whatever_it_is() -> Non
     assert asks_current_rating(answer_kind(only)) and GradesAsked.of(only).wanted == {2}
     assert not asks_current_rating(answer_kind("Is Eastshire getting better since Ofsted "
                                                "found it inadequate?"))
+    # a grade stated first, then how it did for an area: that area's rating
+    assert asks_current_rating(answer_kind("Eastshire was rated requires improvement overall "
+                                           "in 2022. How did it do for care leavers?"))
+    assert not asks_current_rating(answer_kind("How did Eastshire do at keeping children "
+                                               "safe?"))
 
 
 def test_was_any_area_judged_a_grade_asks_for_a_rating() -> None:

@@ -500,7 +500,7 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
 
     text = ("Judgement Grade\nThe impact of leaders on practice: Good\nCare leavers: Good\n"
             "Children in care: Requires improvement to be good\n\nSummary.\n\nThe impact of "
-            "leaders on practice is good\n\nLeaders know services. Children in care are:\n\n"
+            "leaders on practice is good\n\nLeaders give a good service. Children in care are:\n\n"
             "requires improvement to be good\n\n3. Plans are weak.\n")
 
     class Snap:
@@ -510,7 +510,8 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
     line = "The impact of leaders on practice: Good"
     start = text.index(line)
     found = _restated_elsewhere(Snap(), "d", start, line)  # type: ignore[arg-type]
-    assert found is not None and found[2] == "The impact of leaders on practice is good"
+    assert found is not None and found[2] == ("The impact of leaders on practice is good\n\n"
+                                              "Leaders give a good service.")
     assert text[found[0]:found[1]] == found[2]
     assert _restated_elsewhere(Snap(), "d", text.index("Care leavers"),  # type: ignore[arg-type]
                                "Care leavers: Good") is None
