@@ -250,7 +250,11 @@ _SUMS = r"(?:expenses|allowances?|budgets?|costs?|fees|spending|expenditure|over
 _HEAD_END = r"(?=\s*(?:$|[?,.;]|(?:of|for|on|in|at|to|by|per|and|was|were|is|are|did|does|do)\b))"
 _MONEY_NAMED = re.compile(rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_SUMS}\b|"
                           rf"^\s*what\s+(?:was|were|is|are)\s+(?:\S+\s+){{0,6}}?{_SUMS}"
-                          rf"{_HEAD_END}", re.I)
+                          rf"{_HEAD_END}|"
+                          # "How big is X's budget gap for 2024/25?": a sum
+                          rf"^\s*how (?:big|large|great)\s+(?:was|were|is|are)\s+"
+                          rf"(?:\S+\s+){{0,6}}?(?:{_SUMS}|(?:budget |funding )?"
+                          rf"(?:gap|deficit|shortfall)s?){_HEAD_END}", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?|"
                     r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion)\b", re.I)
 

@@ -238,6 +238,17 @@ def test_what_an_abbreviation_stands_for_is_the_sentence_that_spells_it_out() ->
     assert not spells_out("MASH", "Contacts are screened at the front door (MASH).")
 
 
+def test_how_big_a_budget_gap_is_asks_for_a_sum() -> None:
+    """ "How big is X's budget gap for 2024/25?" is not answered by a sentence about financial
+    pressures that states no sum."""
+    from retriever.lacking import lacks_asked
+
+    question = "How big is Eastshire Council's budget gap for 2024/25?"
+    said = "Despite the financial pressures the council faces, there has been investment."
+    assert lacks_asked(question, [said], [0.0]) == "The passages found state no sum of money."
+    assert lacks_asked(question, ["The council faces a budget gap of £12.4 million."], [1.0]) == ""
+
+
 def test_asked_what_was_wrong_a_shortfall_answers_not_an_area_to_improve() -> None:
     """ "What did Ofsted find wrong with X's response to homeless 16- and 17-year-olds?" is
     answered by what the record says falls short, not by an item of its list of what should
