@@ -59,6 +59,7 @@ _POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due 
                           r"In response|In addition|Furthermore|Moreover|Additionally)\b")
 _LOOK_BACK = 600  # characters searched for the sentence pointed to
 _PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
+_SPACE = r"[ \t]+"  # between words on one line
 
 
 @dataclass(slots=True)
@@ -220,37 +221,45 @@ def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
     heading states it as a sentence ("The impact of leaders on social work practice with
     children and families is good", as reports of 2018-19 have it). The table's line alone
     says less, and is not where the report says it."""
-    if field_grade(quote) is None:
+    rank = field_grade(quote)
+    if rank is None:
         return None
-    line = " ".join(quote.split()).lower()
-    label, grade = (r"\s+".join(map(re.escape, part.split())) for part in line.rsplit(":", 1))
+    label, grade = (part.split() for part in quote.lower().rsplit(":", 1))
     text = snap.text_of(doc_id)
-    # "... with children and families is good", "... and care leavers are:\n\ngood"
-    grade = grade.replace("requires", "requires?")  # "... are: inadequate", "... require ..."
-    stated = re.compile(rf"(?<![\w-]){label}\s+(?:is|are)\s*:?\s*{grade}\b(?![ \t]*\w)", re.I)
-    for m in re.finditer(r"[^\n]+", text):
-        said = " ".join(m[0].split()).lower()
-        if m.start() != start and said == line:
-            a, b = m.start(), m.start() + len(m[0].rstrip())
+    # The same line elsewhere (any spacing or case), quoted with its restatement.
+    on_line, spaced = _words(label, _SPACE), _words(grade, _SPACE)
+    same = re.compile(rf"(?im)^[ \t]*({on_line}[ \t]*:[ \t]*{spaced})[ \t]*$")
+    for m in same.finditer(text):
+        a, b = m.span(1)
+        if m.start() != start:
             end, extended = _with_restatement(snap, doc_id, a, b, text[a:b])
             if end != b:
                 return a, end, extended
-    heading = stated.search(text)
-    if heading and (rank := field_grade(quote)) is not None:
+    # "... with children and families is good", "... and care leavers are:\n\ngood"
+    across, graded = _words(label, r"\s+"), _words(grade, r"\s+").replace("requires", "requires?")
+    stated = re.compile(rf"(?<![\w-]){across}\s+(?:is|are)\s*:?\s*{graded}\b(?![ \t]*\w)",
+                        re.I)
+    if heading := stated.search(text):
         end, extended = _with_restatement(snap, doc_id, heading.start(), heading.end(),
                                           heading[0], rank)
         return heading.start(), end, extended
     # "Services for children who need help and protection require improvement to be good.":
     # a line of its own naming what the label is about, with the grade in words.
-    about = line.rsplit(":", 1)[0].rsplit(" of ", 1)[-1]
-    rank = field_grade(quote)
-    if len(about.split()) < 3 or rank is None:
+    about = " ".join(label).rsplit(" of ", 1)[-1].split()
+    if len(about) < 3:
         return None
-    for m in re.finditer(r"(?m)^[^\n]{10,200}$", text):
-        said = " ".join(m[0].split())
-        if about in said.lower() and gives_grade(said, rank) and field_grade(said) is None:
-            return m.start(), m.start() + len(m[0].rstrip()), m[0].rstrip()
+    for m in re.finditer(_words(about, _SPACE), text, re.I):
+        a, b = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        line = text[a:len(text) if b < 0 else b]
+        said = " ".join(line.split())
+        if 10 <= len(line) <= 200 and gives_grade(said, rank) and field_grade(said) is None:
+            return a, a + len(line.rstrip()), line.rstrip()
     return None
+
+
+def _words(words: list[str], gap: str) -> str:
+    """A pattern for ``words`` in order, ``gap`` between them."""
+    return gap.join(map(re.escape, words))
 
 
 def _adjacent(text: str, a: int, b: int, gap: str) -> bool:

@@ -29,7 +29,15 @@ from .asks import (
 )
 from .dates import made_in, reference_dates
 from .fit import kind_fit
-from .grades import GradesAsked, area_match, besides, field_grade, names_an_area, set_aside
+from .grades import (
+    WHETHER_VERBS,
+    GradesAsked,
+    area_match,
+    besides,
+    field_grade,
+    names_an_area,
+    set_aside,
+)
 from .kinds import earlier_asked
 from .lists import listed_under
 from .people import PERSON
@@ -67,7 +75,7 @@ _ASKS_MEANING = re.compile(r"\bstands? for\b|\bmean(?:s|ing)?\b|\bdefin|\babbrev
 # "Did / Was / Are ...?": asked whether something is so, which a finding answers. An item of a
 # list of what should change ("The timeliness of initial health assessments.") only names an
 # area, so it answers such a question only when the question asks what should change.
-_POLAR = re.compile(r"^\s*(?:and\s+)?(?:did|was|were|is|are|has|have|had|does|do)\b", re.I)
+_POLAR = re.compile(rf"^\s*(?:and\s+)?{WHETHER_VERBS}\b", re.I)
 _ABBREVIATION = re.compile(r"(?<![\w&])([A-Z]{2,}[a-z]?)(?![\w&])")
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")

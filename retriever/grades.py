@@ -69,8 +69,9 @@ _BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: 
                       r"does|do|was|were|is|are|has|have|in|at|for|on)\b)", re.I)
 
 
-_WHETHER = re.compile(r"\s*(?:and\s+|but\s+|so\s+)?(?:was|were|is|are|did|does|do|has|have|had)\b",
-                      re.I)
+# The verbs that open a yes-or-no question ("Were its care leavers services ...?").
+WHETHER_VERBS = r"(?:was|were|is|are|did|does|do|has|have|had)"
+_WHETHER = re.compile(rf"\s*(?:and\s+|but\s+|so\s+)?{WHETHER_VERBS}\b", re.I)
 
 
 def besides(question: str) -> list[str]:
