@@ -28,7 +28,7 @@ from .errors import (
 SCHEMA_VERSION = 1
 # Bump when reading, recognition or sentence splitting changes what a document's records hold:
 # a document read by an older reader is read again (its unchanged texts keep their vectors).
-READER_VERSION = 6
+READER_VERSION = 7
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"

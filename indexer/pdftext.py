@@ -148,6 +148,7 @@ def clean_pages(pages: list[str]) -> PdfText:
                 rows_seen = 3
             elif grade and (rows_seen or _table_context(lines, line)) and grade.start() > 0 \
                     and not _RUNS_ON.search(line[:grade.start("grade")].rstrip()) \
+                    and not _ends_sentence(line[:grade.start("grade")].rstrip()) \
                     and not grade.group("grade").startswith("requir"):  # a verb, in lower case
                 a = grade.start("grade")
                 line = line[:a].rstrip(" :") + ": " + line[a:]

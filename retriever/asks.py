@@ -17,6 +17,7 @@ from .dates import (
     SMALL_NUMBERS,
     WHEN_WORDS,
 )
+from .grades import asking_clause
 from .kinds import COMPARED_EARLIER, LOOKS_BACK
 from .people import PERSON as _PERSON
 from .people import Body
@@ -201,6 +202,11 @@ _ASKS = (
                 r"\b(?:judged|rated|graded)\s+(?:below|lower|higher|above|better|worse)\b|"
                 r"\b(?:better|higher|worse|lower|top|highest|best|lowest|worst)\s+"
                 r"(?:grades?|ratings?|judge?ments?)\b|"
+                # "Which services did Ofsted describe as outstanding?"
+                r"\b(?:which|what)\b[^?]{0,60}\b(?:describe|described|call|called|consider|"
+                r"considered|regard|regarded|find|found)\s+(?:to be\s+|as\s+)?(?:good|"
+                r"outstanding|inadequate|requires? improvement(?: to be good)?)"
+                r"(?=\s*(?:[?,]|$|(?:in|at|by|for|during|when|after)\b))|"
                 # "Was any area judged good?", "Were any services rated outstanding?"
                 r"\b(?:was|were|is|are) any (?:\S+ ){0,2}?(?:parts?|areas?|aspects?|"
                 r"judge?ments?|services?)\s+(?:\S+\s+)?(?:judged|rated|graded)\b|"
@@ -215,6 +221,7 @@ _ASKS = (
                 r"\bimprovement\b(?=\s+(?:points?|areas?|actions?|for|to|in|did|was|were|is|"
                 r"are|had|has)\b|\s*[?,.]|\s*$)|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
+                r"\bwant(?:s|ed)?\s+(?:\S+\s+)?done\b|"  # "What did Ofsted want done about X?"
                 r"\b(?:needs?|needed|should|must)\b[^?]{0,30}?\b(?:get|be|do|\w+) better\b|"
                 r"\bareas? for\b|"
                 # "What did Ofsted say X needed to do / get better / should work on?"
@@ -241,6 +248,7 @@ _ASKS = (
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count | Body
+_WH = re.compile(r"\s*(?:what|which|where|who|whom|whose|when|why|how)\b", re.I)
 
 
 # "What expenses did X claim?", "What was X's overspend on Y?": a sum of money asked for.
@@ -320,7 +328,14 @@ def asked_of(question: str) -> set[str]:
 def answer_kind(question: str) -> Kind | None:
     """What a sentence must hold to answer: a person, a date, a number; None for others."""
     question = _CONTRACTED.sub(r"\1 is", question)  # "What's X called?"
-    kind = next((holds for asks, holds in _ASKS if asks.search(question)), None)
+    found = next(((m, holds) for asks, holds in _ASKS if (m := asks.search(question))), None)
+    kind = found[1] if found else None
+    asking = asking_clause(question)
+    if (kind is _RATED and found and found[0].end() <= len(question.strip()) - len(asking)
+            and _WH.match(asking)):
+        # "X got a good grade, but what did Ofsted want done about ...?": a grade stated
+        # before the question asks something else.
+        return answer_kind(asking)
     if kind is _IMPROVE and _IMPROVEMENT_SEEN.search(question):
         return None  # an improvement made, not one still needed
     if kind is _IMPROVE and _CHANGE_ASKED.search(question):

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from indexer.sentences import split_sentences
 
 from .asks import Listing, answer_kind
-from .evidence import FEATURES, Sentence, is_heading
-from .grades import field_grade, gives_grade
+from .evidence import FEATURES, Sentence
+from .restate import adjacent, restated_elsewhere, with_restatement
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -58,8 +58,6 @@ _POINTS_BACK = re.compile(rf"(?:(?:Since|After|Following|Despite|Because of|Due 
                           r"(?:As a result|Consequently|Therefore|Thus|Hence|As such|In turn|"
                           r"In response|In addition|Furthermore|Moreover|Additionally)\b")
 _LOOK_BACK = 600  # characters searched for the sentence pointed to
-_PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
-_SPACE = r"[ \t]+"  # between words on one line
 
 
 @dataclass(slots=True)
@@ -116,8 +114,8 @@ def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     end, quote = _with_follower(snap, s.doc_id, start, s.end, quote)
     item_ref, item_title = row.item_ref, row.item_title
     if end == s.end:
-        end, quote = _with_restatement(snap, s.doc_id, start, end, quote)
-    if end == s.end and (elsewhere := _restated_elsewhere(snap, s.doc_id, start, quote)):
+        end, quote = with_restatement(snap.text_of(s.doc_id), start, end, quote)
+    if end == s.end and (elsewhere := restated_elsewhere(snap.text_of(s.doc_id), start, quote)):
         start, end, quote = elsewhere
         item_ref, item_title = snap.item_at(s.doc_id, start) or (item_ref, item_title)
     return DraftQuote(doc_id=s.doc_id, start=start, end=end, quote=quote,
@@ -143,7 +141,7 @@ def _with_antecedent(snap: Snapshot, s: Sentence) -> tuple[int, str]:
         if not before:
             break
         a, b = before[-1]
-        if not _adjacent(text, a, b, text[b:start]):
+        if not adjacent(text, a, b, text[b:start]):
             break
         start = a
     return start, text[start:s.end] if start != s.start else s.text
@@ -182,90 +180,9 @@ def _with_follower(snap: Snapshot, doc_id: str, start: int, end: int,
     if not after:
         return end, quote
     a, b = after[0]
-    if not _POINTS_BACK.match(text[a:b]) or not _adjacent(text, a, b, text[end:a]):
+    if not _POINTS_BACK.match(text[a:b]) or not adjacent(text, a, b, text[end:a]):
         return end, quote
     return b, text[start:b]
-
-
-def _with_restatement(snap: Snapshot, doc_id: str, start: int, end: int,
-                      quote: str, rank: int | None = None) -> tuple[int, str]:
-    """A rated field ("Overall effectiveness: Good") is quoted with the sentence right after it
-    when that sentence gives the same grade in the record's own words ("Children and families
-    in Milton Keynes now receive a consistently good service, ..."): the grade, and what the
-    inspectors meant by it, in one quote. ``rank``: the grade of a heading that states it in
-    a sentence ("... and care leavers is outstanding")."""
-    rank = field_grade(quote) if rank is None else rank
-    if rank is None:
-        return end, quote
-    text = snap.text_of(doc_id)
-    after = split_sentences(text[end:end + _LOOK_BACK], end)
-    if not after:
-        return end, quote
-    a, b = after[0]
-    gap = text[end:a]
-    if _PARAGRAPH_NUMBER.fullmatch(gap.strip()):
-        gap = ""  # "18. Children who are in the care of ...": a numbered paragraph
-    sentence = text[a:b]
-    if (not _adjacent(text, a, b, gap) or field_grade(sentence) is not None
-            or not gives_grade(sentence, rank)):
-        return end, quote
-    return b, text[start:b]
-
-
-def _restated_elsewhere(snap: Snapshot, doc_id: str, start: int,
-                        quote: str) -> tuple[int, int, str] | None:
-    """The same rated field where the record states it again, with the sentence that gives
-    the grade in words: a report's judgement table says "The experiences and progress of
-    children in care: Outstanding"; the section it heads repeats it with "Children who are in
-    the care of the City of London receive an outstanding service". Or the section's own
-    heading states it as a sentence ("The impact of leaders on social work practice with
-    children and families is good", as reports of 2018-19 have it). The table's line alone
-    says less, and is not where the report says it."""
-    rank = field_grade(quote)
-    if rank is None:
-        return None
-    label, grade = (part.split() for part in quote.lower().rsplit(":", 1))
-    text = snap.text_of(doc_id)
-    # The same line elsewhere (any spacing or case), quoted with its restatement.
-    on_line, spaced = _words(label, _SPACE), _words(grade, _SPACE)
-    same = re.compile(rf"(?im)^[ \t]*({on_line}[ \t]*:[ \t]*{spaced})[ \t]*$")
-    for m in same.finditer(text):
-        a, b = m.span(1)
-        if m.start() != start:
-            end, extended = _with_restatement(snap, doc_id, a, b, text[a:b])
-            if end != b:
-                return a, end, extended
-    # "... with children and families is good", "... and care leavers are:\n\ngood"
-    across, graded = _words(label, r"\s+"), _words(grade, r"\s+").replace("requires", "requires?")
-    stated = re.compile(rf"(?<![\w-]){across}\s+(?:is|are)\s*:?\s*{graded}\b(?![ \t]*\w)",
-                        re.I)
-    if heading := stated.search(text):
-        end, extended = _with_restatement(snap, doc_id, heading.start(), heading.end(),
-                                          heading[0], rank)
-        return heading.start(), end, extended
-    # "Services for children who need help and protection require improvement to be good.":
-    # a line of its own naming what the label is about, with the grade in words.
-    about = " ".join(label).rsplit(" of ", 1)[-1].split()
-    if len(about) < 3:
-        return None
-    for m in re.finditer(_words(about, _SPACE), text, re.I):
-        a, b = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
-        line = text[a:len(text) if b < 0 else b]
-        said = " ".join(line.split())
-        if 10 <= len(line) <= 200 and gives_grade(said, rank) and field_grade(said) is None:
-            return a, a + len(line.rstrip()), line.rstrip()
-    return None
-
-
-def _words(words: list[str], gap: str) -> str:
-    """A pattern for ``words`` in order, ``gap`` between them."""
-    return gap.join(map(re.escape, words))
-
-
-def _adjacent(text: str, a: int, b: int, gap: str) -> bool:
-    """Whether the sentence text[a:b] can join a quote: only space between them (``gap``),
-    and a sentence, not a fragment or a heading."""
-    return not gap.strip() and len(text[a:b].split()) >= 4 and not is_heading(text[a:b])
 
 
 def _distinct(sentences: list[Sentence], limit: int) -> list[Sentence]:

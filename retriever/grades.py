@@ -74,6 +74,12 @@ WHETHER_VERBS = r"(?:was|were|is|are|did|does|do|has|have|had)"
 _WHETHER = re.compile(rf"\s*(?:and\s+|but\s+|so\s+)?{WHETHER_VERBS}\b", re.I)
 
 
+def asking_clause(question: str) -> str:
+    """The clause that asks, after any the question states first: "X was rated outstanding
+    overall - what grade did its care leavers get?", "X got a good grade, but what ..."."""
+    return re.split(r"[.;:–—]\s+|\s+-\s+|,\s+but\s+", question.strip())[-1]
+
+
 def besides(question: str) -> list[str]:
     """The words of a topic the question sets aside ("Apart from pathway plans, what else
     ..."): a sentence about it is not what is asked for."""
@@ -141,7 +147,7 @@ class GradesAsked:
         wanted: set[int] | None = None
         # The clause asking, after any the question states first: "X was rated outstanding
         # overall - what grade did its care leavers get?", "X got good overall, but how ...".
-        asking = re.split(r"[.;:–—]\s+|\s+-\s+|,\s+but\s+", question.strip())[-1]
+        asking = asking_clause(question)
         stated = question[:len(question) - len(asking)]
         m = _COMPARED.search(question)
         told = _COMPARED_TO_STATED.search(asking)

@@ -576,3 +576,24 @@ def test_what_a_thing_is_called_may_be_one_capitalised_word_beside_it() -> None:
                     "Partners agreed a shared framework in March.",
                     "Partners share a framework that is well understood."):
         assert kind_fit(kind, unnamed) < 1.0, unnamed
+
+
+def test_a_grade_stated_before_the_question_does_not_make_it_ask_for_one() -> None:
+    """ "X got a good grade, but what did Ofsted want done about Y?" asks what should improve:
+    a rated field answers the grade it states, not the question. "Which services did Ofsted
+    describe as outstanding?" asks which area had that grade."""
+    field = "The experiences and progress of care leavers: Good"
+    item = "◼ The strategic needs analysis of children at risk of extra-familial harm."
+    stated = ("Eastshire got a good grade, but what did Ofsted want done about children harmed "
+              "outside the home?")
+    kind = answer_kind(stated)
+    heading = "What needs to improve?"
+    assert kind_fit(kind, item, heading=heading) > kind_fit(kind, field)
+    rated = answer_kind("Eastshire got a good grade, but which area got the top grade?")
+    assert kind_fit(rated, field) > kind_fit(rated, item)
+    described = answer_kind("Which Eastshire services did Ofsted describe as outstanding in "
+                            "2022?")
+    assert kind_fit(described, "Overall effectiveness: Outstanding") == 1.0
+    assert kind_fit(described, "Leaders have a clear plan for children.") < 1.0
+    # "as good practice" names a thing the question asks about, not a grade.
+    assert answer_kind("What did Ofsted describe as good practice?") is not rated

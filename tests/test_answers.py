@@ -431,7 +431,7 @@ def test_a_grade_is_quoted_with_the_sentence_that_restates_it() -> None:
     """ "Overall effectiveness: Good" is quoted with the summary under it when that gives the
     same grade in words; not with a next field, nor with a sentence giving another grade
     ("requires improvement to be good" is not "good")."""
-    from retriever.compose import _with_restatement
+    from retriever.restate import with_restatement
 
     text = ("Children in care: Good\nOverall effectiveness: Good\n\nChildren in Wakeford now "
             "receive a consistently good service. Leaders know it well.\n\n"
@@ -439,13 +439,9 @@ def test_a_grade_is_quoted_with_the_sentence_that_restates_it() -> None:
             "improvement to be good.\n\nChildren who need help: Good\n\nServices for children "
             "who need help require improvement to be good.")
 
-    class Snap:
-        def text_of(self, doc_id: str) -> str:
-            return text
-
     def quoted(line: str) -> str:
         start = text.index(line)
-        end, quote = _with_restatement(Snap(), "d", start, start + len(line), line)  # type: ignore[arg-type]
+        end, quote = with_restatement(text, start, start + len(line), line)
         assert text[start:end] == quote
         return quote
 
@@ -496,27 +492,23 @@ def test_a_table_grade_is_quoted_where_its_section_restates_it() -> None:
 def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
     """Reports of 2018-19 head each section with the grade as a sentence ("The impact of
     leaders on ... is good"): that heading is quoted for the table's "...: Good" line."""
-    from retriever.compose import _restated_elsewhere
+    from retriever.restate import restated_elsewhere
 
     text = ("Judgement Grade\nThe impact of leaders on practice: Good\nCare leavers: Good\n"
             "Children in care: Requires improvement to be good\n\nSummary.\n\nThe impact of "
             "leaders on practice is good\n\nLeaders give a good service. Children in care are:\n\n"
             "requires improvement to be good\n\n3. Plans are weak.\n")
 
-    class Snap:
-        def text_of(self, doc_id: str) -> str:
-            return text
-
     line = "The impact of leaders on practice: Good"
     start = text.index(line)
-    found = _restated_elsewhere(Snap(), "d", start, line)  # type: ignore[arg-type]
+    found = restated_elsewhere(text, start, line)
     assert found is not None and found[2] == ("The impact of leaders on practice is good\n\n"
                                               "Leaders give a good service.")
     assert text[found[0]:found[1]] == found[2]
-    assert _restated_elsewhere(Snap(), "d", text.index("Care leavers"),  # type: ignore[arg-type]
-                               "Care leavers: Good") is None
+    assert restated_elsewhere(text, text.index("Care leavers"),
+                              "Care leavers: Good") is None
     line = "Children in care: Requires improvement to be good"
-    found = _restated_elsewhere(Snap(), "d", text.index(line), line)  # type: ignore[arg-type]
+    found = restated_elsewhere(text, text.index(line), line)
     assert found is not None and found[2] == ("Children in care are:\n\nrequires improvement "
                                               "to be good")
     # ... or a heading of its own naming what the label is about, with the grade in words
@@ -524,8 +516,45 @@ def test_a_table_grade_is_quoted_where_its_section_heading_states_it() -> None:
             "improvement to be good\n\nServices for children who need help and protection "
             "require improvement to be good.\n\n1. Most referrals are timely.\n")
     line = text.split("\n")[0]
-    found = _restated_elsewhere(Snap(), "d", 0, line)  # type: ignore[arg-type]
+    found = restated_elsewhere(text, 0, line)
     assert found is not None and found[2].startswith("Services for children who need help")
+
+
+def test_a_table_grade_is_quoted_where_the_summary_under_the_table_restates_it() -> None:
+    """The summary under a judgement table restates grades area by area: the sentence naming a
+    field's area with its grade is quoted for that field, from the table's row or from a
+    section heading repeating it; an area the sentence names no more closely than one graded
+    otherwise, or whose grade it does not give, keeps its field."""
+    from retriever.restate import restated_elsewhere
+
+    text = ("Judgement Grade\n"
+            "The impact of leaders on social work practice with children and families: Good\n"
+            "The experiences and progress of children who need help and protection: Good\n"
+            "The experiences and progress of children in care: Requires improvement to be good\n"
+            "The experiences and progress of care leavers: Outstanding\n\n"
+            "Since 2022 some services have deteriorated. Many children benefit from strong "
+            "practice, and care leavers benefit from outstanding services. Leaders are "
+            "ambitious.\nThresholds are applied well.\n\nLater text.\n\n"
+            "The experiences and progress of care leavers: outstanding\n\n1. Care leavers are "
+            "helped.\n")
+
+    def found(line: str, at: int | None = None) -> str | None:
+        start = text.index(line) if at is None else at
+        where = restated_elsewhere(text, start, line)
+        if where is None:
+            return None
+        assert text[where[0]:where[1]] == where[2]
+        return where[2]
+
+    said = ("Many children benefit from strong practice, and care leavers benefit from "
+            "outstanding services.")
+    assert found("The experiences and progress of care leavers: Outstanding") == said
+    heading = "The experiences and progress of care leavers: outstanding"
+    assert found(heading, text.rindex(heading)) == said
+    assert found("The experiences and progress of children in care: Requires improvement to "
+                 "be good") is None
+    assert found("The impact of leaders on social work practice with children and families: "
+                 "Good") is None
 
 
 def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:

@@ -347,6 +347,24 @@ def test_a_grade_wrapped_in_its_cell_is_one_grade_and_prose_is_not_a_table() -> 
     assert "benefit greatly from outstanding services." in text
 
 
+def test_a_sentence_that_opens_with_a_grade_word_at_a_line_end_is_not_a_table_row() -> None:
+    """Beside a judgement table, a line of the summary can end with the next sentence's first
+    word ("... for them and their families. Outstanding" / "practice is evident ..."): the
+    grade word opens a sentence, so no colon is put before it."""
+    from indexer.pdftext import clean_pages
+
+    page = ("Judgement Grade \n"
+            "The experiences and progress of \nchildren who need help and protection \nGood \n"
+            "The experiences and progress of \nchildren in care and care leavers \nOutstanding \n"
+            "Overall effectiveness Outstanding \n"
+            "Children benefit from services which are of a consistently good standard, for them "
+            "and their families. Outstanding \n"
+            "practice is evident for children in care as they make good progress. \n")
+    text = clean_pages([page]).text
+    assert "children in care and care leavers: Outstanding\n" in text
+    assert "their families. Outstanding practice is evident" in text
+
+
 def test_a_sentence_broken_before_its_abbreviation_goes_on() -> None:
     """ "... regional adoption agency" / (blank line) / "(RAA) since October 2019." is one
     sentence: the abbreviation opens no paragraph."""
