@@ -222,6 +222,7 @@ _ASKS = (
                 r"are|had|has)\b|\s*[?,.]|\s*$)|"
                 r"\bwant\w*\b[^?]{0,60}\bimproved\b|\bneed(?:s|ed)? (?:to be )?improv|"
                 r"\bwant(?:s|ed)?\s+(?:\S+\s+)?done\b|"  # "What did Ofsted want done about X?"
+                r"\bneed(?:s|ed)?\s+(?:more|better|stronger|further)\b|"  # "needs more staff"
                 r"\b(?:needs?|needed|should|must)\b[^?]{0,30}?\b(?:get|be|do|\w+) better\b|"
                 r"\bareas? for\b|"
                 # "What did Ofsted say X needed to do / get better / should work on?"

@@ -167,6 +167,10 @@ class GradesAsked:
             if ref:
                 wanted = _beyond(rank_of(ref), m["dir"].lower() in (
                     "below", "lower than", "worse than", "less than", "under"))
+        elif _WHETHER.match(asking) and re.search(r"\b(?:every|each|all)\b", asking, re.I) \
+                and (named := {rank_of(g) for g in re.findall(_GRADE, asking, re.I)}):
+            # "Was every area outstanding?": an area with another grade answers it
+            wanted = set(range(len(SCALE))) - named
         elif _WHETHER.match(asking) and not re.search(r"\b(?:any|anything|which)\b", asking,
                                                        re.I):
             pass  # "Were its care leavers services inadequate too?": yes or no, any grade

@@ -597,3 +597,24 @@ def test_a_grade_stated_before_the_question_does_not_make_it_ask_for_one() -> No
     assert kind_fit(described, "Leaders have a clear plan for children.") < 1.0
     # "as good practice" names a thing the question asks about, not a grade.
     assert answer_kind("What did Ofsted describe as good practice?") is not rated
+
+
+def test_whether_every_area_had_a_grade_is_answered_by_an_area_that_did_not() -> None:
+    """ "X got outstanding - was every area outstanding?" is answered by the area graded
+    otherwise; "Were its care leavers services inadequate too?" by the area's grade, whatever
+    it is."""
+    from retriever.grades import GradesAsked
+
+    every = GradesAsked.of("Eastshire got outstanding in 2025 - was every area outstanding?")
+    assert every.fit("The experiences and progress of care leavers: Good") == 1.0
+    assert every.fit("The experiences and progress of children in care: Outstanding") < 1.0
+    too = GradesAsked.of("Eastshire was inadequate overall. Were its care leavers services "
+                         "inadequate too?")
+    assert too.fit("The experiences and progress of care leavers: Good") == 1.0
+
+
+def test_needing_more_of_something_asks_what_should_improve() -> None:
+    kind = answer_kind("Where did Ofsted say Eastshire needs more capacity in 2019?")
+    item = "◼ Capacity within the early help and contact and assessment services."
+    assert kind_fit(kind, item, heading="What needs to improve?") > kind_fit(
+        kind, "Leaders have increased capacity in the front door team.")
