@@ -358,9 +358,20 @@ _GRADED_PARTS = frozenset("""area areas part parts aspect aspects service servic
 judgements judgment judgments element elements bit bits one ones""".split())
 
 
+# "How did Ofsted rate X's adult social care services?": the service whose grade is asked.
+_RATED_SERVICE = re.compile(r"\b(?:rate|rated|grade|graded|judge|judged|rating|grades?)\b"
+                            r"[^?]{0,40}?[’']s\s+((?:[a-z][\w-]*\s+){1,3}?)services?\b")
+
+
 def unmentioned_graded(question: str, passages: list[str]) -> str:
     """Why the passages found cannot say which things were given a grade: they never mention
-    the things asked about (a report on children's services grades no secondary schools)."""
+    the things asked about (a report on children's services grades no secondary schools,
+    and no adult social care services)."""
+    if (r := _RATED_SERVICE.search(question)) and (service := r[1].split()):
+        said = " ".join(re.findall(r"[a-z0-9]+", " ".join(passages).lower()))
+        words = " ".join(w for w in re.findall(r"[a-z0-9]+", " ".join(service).lower()))
+        if words not in said:
+            return f"The passages found do not mention {' '.join(service)} services."
     m = _GRADED_ASKED.search(question)
     if not m:
         return ""

@@ -104,6 +104,16 @@ def test_what_a_record_does_not_hold_is_not_found() -> None:
     assert unmentioned_graded(schools, ["Overall effectiveness: Good"]) != ""
     assert unmentioned_graded("Which bit of Eastshire's children's services was rated good?",
                               ["The experiences and progress of children in care: Good"]) == ""
+    # A service a report on children's services does not grade, named by its possessive.
+    report = ["The impact of leaders on social work practice with children and families: Good",
+              "Leaders work with adult mental health services and adult social workers."]
+    assert unmentioned_graded("How did Ofsted rate Eastshire's adult social care services?",
+                              report) == ("The passages found do not mention adult social "
+                                          "care services.")
+    assert unmentioned_graded("How did Ofsted rate Eastshire's adult mental health services?",
+                              report) == ""
+    assert unmentioned_graded("How did Ofsted rate Eastshire's children's services?",
+                              ["Children's services in Eastshire are good."]) == ""
 
 
 def test_forms_of_question_from_set_w() -> None:
