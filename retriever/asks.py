@@ -194,7 +194,8 @@ _ASKS = (
                 r"(?:(?!\b(?:since|after|when|because|before|than)\b)[^?.]){0,100}\s"
                 r"(?:(?:judged|rated|graded|also|still)\s+)*(?:good|outstanding|inadequate|"
                 r"requires? improvement(?: to be good)?)(?:\s+(?:too|as well|also|overall))?\s*\?|"
-                r"\b(?:get|got|receive|received|given|achieve|achieved)\s+(?:an?|the)\s+(?:\S+\s+)?"
+                r"\b(?:get|got|receive|received|given|achieve|achieved|reach|reached|attain|"
+                r"attained|earn|earned|secure|secured)\s+(?:an?|the)\s+(?:\S+\s+)?"
                 r"(?:grade|rating|judge?ment)\b|"
                 r"\bwhat (?:was|were|is|are) (?:\S+ ){1,4}?(?:judged|rated|graded)(?: as)?\s*"
                 r"(?:at|in|after|by|\?|$)|"  # "What was it judged at the 2022 inspection?"
@@ -249,16 +250,18 @@ _ASKS = (
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count | Body
-_WH = re.compile(r"\s*(?:what|which|where|who|whom|whose|when|why|how)\b", re.I)
+# A clause that asks: a question word, or a verb opening a yes-or-no question.
+_WH = re.compile(r"\s*(?:what|which|where|who|whom|whose|when|why|how|was|were|is|are|did|"
+                 r"does|do|has|have|had|can|could|will|would)\b", re.I)
 
 
 # "What expenses did X claim?", "What was X's overspend on Y?": a sum of money asked for.
 _SUMS = r"(?:expenses|allowances?|budgets?|costs?|fees|spending|expenditure|overspend|" \
-        r"underspend|salary|salaries|wages?)"
+        r"underspend|salary|salaries|wages?|(?:council )?tax|precept|rents?)"
 # The sum is the head of what is asked ("the cost of ..."), not a modifier ("cost pressures").
 _HEAD_END = r"(?=\s*(?:$|[?,.;]|(?:of|for|on|in|at|to|by|per|and|was|were|is|are|did|does|do)\b))"
-_MONEY_NAMED = re.compile(rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_SUMS}\b|"
-                          rf"^\s*what\s+(?:was|were|is|are)\s+(?:\S+\s+){{0,6}}?{_SUMS}"
+_MONEY_NAMED = re.compile(rf"^\s*(?:what|which)\s+(?:\w+\s+){{0,2}}{_SUMS}{_HEAD_END}|"
+                          rf"^\s*what\s+(?:was|were|is|are)\s+(?:\S+\s+){{0,9}}?{_SUMS}"
                           rf"{_HEAD_END}|"
                           # "How big is X's budget gap for 2024/25?": a sum
                           rf"^\s*how (?:big|large|great)\s+(?:was|were|is|are)\s+"
@@ -351,4 +354,6 @@ def answer_kind(question: str) -> Kind | None:
         return _NUMBER  # "What was X's overspend on Y in 2012?" asks for a sum
     if kind is None and COMPARED_EARLIER.search(question):
         return LOOKS_BACK  # compared with an earlier record: where the record looks back
-    return _RATED_EARLIER if kind is _RATED and _EARLIER.search(question) else kind
+    # "X had been judged inadequate before. How was it graded in 2024?" asks of the record
+    # itself: only the asking clause places the grade in the past.
+    return _RATED_EARLIER if kind is _RATED and _EARLIER.search(asking) else kind

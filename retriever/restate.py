@@ -156,16 +156,18 @@ def _word_list(text: str) -> list[str]:
 
 
 def _shared_run(label: list[str], said: list[str], common: set[str]) -> int:
-    """The longest run of words a label and a sentence share ("children in care and care")
-    that holds a word of the label's own, not one most labels have ("experiences and
-    progress of children")."""
+    """The longest run of words a label and a sentence share ("children in care and care",
+    "care leavers") that holds two words of the label's own, or one in a run of three: not
+    words most labels have ("experiences and progress of children"), nor a word in passing
+    ("help and" of "good-quality help and support")."""
     best = 0
     for i in range(len(label)):
         for j in range(len(said)):
             k = 0
             while i + k < len(label) and j + k < len(said) and label[i + k] == said[j + k]:
                 k += 1
-            if k > best and any(w not in common for w in label[i:i + k]):
+            own = sum(w not in common for w in label[i:i + k])
+            if k > best and (own >= 2 or (own and k >= 3)):
                 best = k
     return best
 

@@ -618,3 +618,34 @@ def test_needing_more_of_something_asks_what_should_improve() -> None:
     item = "◼ Capacity within the early help and contact and assessment services."
     assert kind_fit(kind, item, heading="What needs to improve?") > kind_fit(
         kind, "Leaders have increased capacity in the front door team.")
+
+
+def test_a_clause_stating_the_past_or_a_grade_first_leaves_the_question_its_own() -> None:
+    """What a question states before it asks ("X had been judged inadequate before.") does not
+    send it to an earlier record; "Did its care leavers reach the same grade?" asks for a
+    grade."""
+    from retriever.asks import asks_back
+
+    now = answer_kind("Eastshire had been judged as needing improvement before. In the 2024 "
+                      "inspection, how was its help and protection graded?")
+    assert kind_fit(now, "Overall effectiveness: Good") == 1.0 and not asks_back(now)
+    assert asks_back(answer_kind("How was Eastshire graded at its previous inspection?"))
+    same = answer_kind("Eastshire was judged good overall in 2020. Did its services for care "
+                       "leavers reach the same grade?")
+    assert kind_fit(same, "The experiences and progress of care leavers: Good") == 1.0
+    anything = answer_kind("Eastshire got top grades in 2023. Was there anything at all Ofsted "
+                           "said it still needed to improve?")
+    assert kind_fit(anything, "Overall effectiveness: Outstanding") < 1.0
+
+
+def test_a_sum_asked_for_by_its_name_is_not_answered_without_one() -> None:
+    from retriever.lacking import lacks_money
+
+    texts = ["Care leavers are exempt from council tax until they are 25."]
+    assert lacks_money("What Band D council tax did Eastshire charge for 2024-25?", texts)
+    assert lacks_money("What was Eastshire County Council's total children's services budget "
+                       "in pounds for 2023-24?", texts)
+    assert not lacks_money("What council tax issue did inspectors raise for care leavers?",
+                           texts)
+    assert not lacks_money("What Band D council tax did Eastshire charge for 2024-25?",
+                           ["Band D council tax is £1,850.12 for 2024-25."])

@@ -555,6 +555,12 @@ def test_a_table_grade_is_quoted_where_the_summary_under_the_table_restates_it()
                  "be good") is None
     assert found("The impact of leaders on social work practice with children and families: "
                  "Good") is None
+    # A word of the label in passing ("help and" of "good-quality help and support") does not
+    # name the area.
+    text = text.replace("Leaders are ambitious.",
+                        "Children benefit from good-quality help and support.")
+    assert found("The experiences and progress of children who need help and protection: "
+                 "Good") is None
 
 
 def test_of_the_rated_areas_the_one_the_question_names_matches_best() -> None:
