@@ -5,6 +5,8 @@ a sentence of the present, an item of a list of what should change.
 
 from __future__ import annotations
 
+import re
+
 from .asks import (
     _AMOUNT,
     _APPRAISAL,
@@ -44,6 +46,20 @@ from .kinds import LOOKS_BACK, placed_earlier
 from .people import Body, label_asked
 from .vocabulary import Words, word_set
 
+# A verdict: what is described, judged in its predicate ("The response to private fostering
+# is particularly weak", "Weaknesses in the MASH are significant and widespread", "Children
+# receive robust, intensive support").
+_VERDICT = re.compile(r"\b(?:is|are|was|were|remains?|has been|have been|receives?|received|"
+                      r"benefits? from|provides?|offers?)\s+(?:not\s+)?(?:an?\s+)?"
+                      r"(?:(?:\w+ly|too|very|so|still|now|also|mostly|largely|generally|often|"
+                      r"consistently|not yet)\s+)*(?:strong|weak|poor|good|effective|ineffective|"
+                      r"robust|inconsistent|variable|impressive|excellent|outstanding|inadequate|"
+                      r"significant|serious|timely|thorough|limited|underdeveloped|"
+                      r"under[- ]developed|insufficient|successful|positive|improving|improved|"
+                      r"declining|deteriorat\w+|well[- ]\w+|high|low|slow|late|exceptional|"
+                      r"unacceptable|appropriate|inappropriate|variable|sound|secure|unsafe)\b",
+                      re.I)
+
 
 def kind_fit(kind: Kind | None, text: str, heading: str = "",
              asked: Words | None = None, known: list[Moment] | None = None,
@@ -81,7 +97,9 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if (kind is LOOKS_BACK and asked is not None and _GRADE_ASKED & asked.all
             and not GRADE_STATED.search(text)):
         return 0.7 if kind.search(text) else 0.5  # "compare the result with the one before"
-    if kind is _APPRAISAL or kind is LOOKS_BACK:
+    if kind is _APPRAISAL:
+        return 1.0 if _VERDICT.search(text) else 0.8 if kind.search(text) else 0.5
+    if kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2

@@ -649,3 +649,18 @@ def test_a_sum_asked_for_by_its_name_is_not_answered_without_one() -> None:
                            texts)
     assert not lacks_money("What Band D council tax did Eastshire charge for 2024-25?",
                            ["Band D council tax is £1,850.12 for 2024-25."])
+
+
+def test_how_well_something_is_done_is_answered_by_a_verdict_on_it() -> None:
+    """ "How good was X at ...?" is answered where the record judges the thing in its predicate
+    ("... is particularly weak", "receive robust support"), before a sentence that only holds
+    a word of praise or blame in passing."""
+    question = "How good was Eastshire at spotting children living in private fostering?"
+    kind = answer_kind(question)
+    verdict = "Services to identify children who are privately fostered are under developed."
+    passing = "Leaders know that children who are privately fostered need a thorough " \
+              "assessment of need."
+    plain = "Leaders have appointed a dedicated worker for private fostering."
+    assert kind_fit(kind, verdict) > kind_fit(kind, passing) > kind_fit(kind, plain)
+    assert kind_fit(kind, "Children at risk of exploitation receive robust, intensive support "
+                          "from the team.") == kind_fit(kind, verdict)
