@@ -1,4 +1,4 @@
-"""Twenty-nine question sets on real inspection reports outside the development corpus, each
+"""Thirty question sets on real inspection reports outside the development corpus, each
 against the plain baselines in one run.
 
     python -m bench.realsets WORK_DIR [--real ../shared/corpus-real]
@@ -6,7 +6,7 @@ against the plain baselines in one run.
 Each set (``bench/data/real_set_*.jsonl``) names its reports by file name (``doc``); they are
 copied from the shared real corpus into WORK_DIR/<set>/docs, indexed there once, and scored.
 The questions were written by someone who had not seen the answer layer's output: set A was
-then read to find general faults, sets B to Z, AA, BB and CC were each measured once before
+then read to find general faults, sets B to Z and AA to DD were each measured once before
 their misses were read (the closing notes of issue 12 give those first figures). Sets L to X
 are of reports no other set uses, some of them from councils already in other sets. In set C,
 two evidence strings are judgement-table lines as pdftotext gives them ("Overall effectiveness
@@ -15,9 +15,9 @@ is matched on words, not punctuation (``retriever.evaluate.norm``), so both read
 every pipeline. Set N has three such lines too; one of them (N-033) runs over two rows of the
 table, which no quote of one rated field holds. In set P, P-006's evidence reads
 "preproceedings" where the report has "pre-proceedings" split over two lines. Sets U, V, W and
-X number their questions X-, Y-, Z- and XX- (set A's are U-). Sets Y, Z, AA, BB and CC (Y2-,
-Z2-, A3-, B3-, C3-) ask new questions of 12 reports each, chosen at random from all 286, some
-of which other sets also use; the writers of AA, BB and CC read the reports with pypdf. Skips
+X number their questions X-, Y-, Z- and XX- (set A's are U-). Sets Y, Z and AA to DD (Y2-, Z2-,
+A3-, B3-, C3-, D3-) ask new questions of 12 reports each, chosen at random from all 286, some
+of which other sets also use; the writers of AA to DD read the reports with pypdf. Skips
 with a message when the shared corpus is not here.
 """
 

@@ -235,7 +235,10 @@ def _in_record_form(snap: Snapshot, question: str, sentences: list) -> bool:
 # Words of how a question asks ("What did Ofsted say X must improve following its 2024
 # inspection?", "according to"), which a record need not hold.
 _ASKING = frozenset({"must", "should", "shall", "might", "following", "according", "regarding",
-                     "concerning", "per"})
+                     "concerning", "per",
+                     # how a question points at the record itself ("the report listed ...")
+                     "report", "reports", "list", "lists", "listed", "mention", "mentions",
+                     "mentioned", "stated"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")

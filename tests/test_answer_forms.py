@@ -80,17 +80,21 @@ def test_the_one_thing_a_council_was_asked_to_improve_is_its_list_of_one(
               "children in care: outstanding\n\nChildren in care live in stable homes and "
               "are well supported by their social workers.\n")
     # A threshold far above the fake's similarities: only the record-form rule answers.
-    result, other, must = fake_answers(
+    result, other, must, listed = fake_answers(
         tmp_path, {"eastshire-ilacs-2019-09-13.txt": report},
         "What was the one thing Eastshire was asked to improve?",
         "What was the one thing Eastshire was asked to improve about exam results?",
         "What did inspectors say Eastshire must improve following its inspection?",
+        "Eastshire's report listed only one area for improvement. What was it?",
         abstain_threshold=0.95)
     assert not result.abstained
     assert result.citations[0].quote.startswith("◼ The formal matching")
     assert other.abstained  # a word the record lacks is still looked for
     # "must" and "following" are how the question asks, not what the record must say
     assert not must.abstained and must.citations[0].quote.startswith("◼ The formal matching")
+    # nor are "report" and "listed", which point at the record itself
+    assert not listed.abstained
+    assert listed.citations[0].quote.startswith("◼ The formal matching")
 
 
 def test_a_grade_before_a_dated_inspection_asks_for_the_earlier_grade() -> None:
