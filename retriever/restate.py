@@ -143,6 +143,8 @@ def _in_summary(text: str, start: int, rank: int) -> tuple[int, int, str] | None
 
 
 def _table_around(text: str, rows: list[re.Match[str]], at: int) -> tuple[int, int]:
+    """The first and last of the rated lines around ``at`` with only line breaks between
+    them: a judgement table, where a section heading stands alone."""
     first = last = at
     while first > 0 and not text[rows[first - 1].end():rows[first].start()].strip():
         first -= 1
