@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-_LIST_ITEM = re.compile(r"^\s*(?:[◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–]|\(?\d{1,2}[.)]|"
+_LIST_ITEM = re.compile(r"^\s*(?:[◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–−]|\(?\d{1,2}[.)]|"
                         r"\(?[a-z][.)])\s")
 
 
@@ -54,5 +54,5 @@ def _last_heading(text: str) -> str:
 
 
 # A line that heads what follows: short, not a list item, not a sentence or "label: value".
-_HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–])[^:\n]{3,100}"
+_HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–−])[^:\n]{3,100}"
                            r"(?<![.;,:])$")

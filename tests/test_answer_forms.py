@@ -668,3 +668,14 @@ def test_how_well_something_is_done_is_answered_by_a_verdict_on_it() -> None:
     assert kind_fit(kind, verdict) > kind_fit(kind, passing) > kind_fit(kind, plain)
     assert kind_fit(kind, "Children at risk of exploitation receive robust, intensive support "
                           "from the team.") == kind_fit(kind, verdict)
+
+
+def test_a_passage_that_opens_on_a_sub_item_marked_with_a_minus_sign_continues_the_list() -> None:
+    """Sub-items printed with a minus sign ("− access for young people to ...") are items
+    too: a passage opening on one still continues "What needs to improve"."""
+    before = IMPROVE + "\n◼ Services to care leavers, including:\n\n"
+    item = "◼ The consideration of child protection medicals."
+    passage = ("− access for young people to their health histories.\n\n"
+               f"◼ The quality of social work practice.\n\n{item}\n")
+    assert listed_under(passage, "Front page", item, passage.index(item), before) == \
+        "•What needs to improve?"
