@@ -137,7 +137,7 @@ CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (
                    r"hinder\w*|so that|therefore|consequently|reasons?|driven by|affected by|"
                    r"in response to|at the request of|following|(?:compounded|exacerbated) by|"
                    r"attributed to|stems? from|linked to|(?:has |have |had )?meant that|"
-                   r"means that)\b", re.I)
+                   r"means? that)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.

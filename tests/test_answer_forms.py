@@ -679,3 +679,13 @@ def test_a_passage_that_opens_on_a_sub_item_marked_with_a_minus_sign_continues_t
                f"◼ The quality of social work practice.\n\n{item}\n")
     assert listed_under(passage, "Front page", item, passage.index(item), before) == \
         "•What needs to improve?"
+
+
+def test_why_is_answered_by_what_a_plural_cause_means() -> None:
+    """ "Staff vacancies and turnover mean that ..." states a cause as "X means that ..." does."""
+    kind = answer_kind("Why were so many placements with family carers in Eastshire not "
+                       "assessed?")
+    cause = ("Staff vacancies and turnover mean that a high number of connected carer "
+             "placements are unassessed.")
+    assert kind_fit(kind, cause) > kind_fit(kind, "A high number of connected carer "
+                                                  "placements are unassessed.")
