@@ -138,6 +138,12 @@ CAUSE = re.compile(r"\b(?:because|due (?:in (?:large )?part )?to|owing to|as a (
                    r"in response to|at the request of|following|(?:compounded|exacerbated) by|"
                    r"attributed to|stems? from|linked to|(?:has |have |had )?meant that|"
                    r"means? that)\b", re.I)
+# How a quantity moved ("has increased rapidly", "fell from 12% to 9%"): what "how had the
+# number of X changed?" asks for.
+TREND = re.compile(r"\b(?:increas\w*|decreas\w*|ris(?:e|es|en|ing)|rose|fall(?:s|en|ing)?|fell|"
+                   r"grow(?:s|n|ing)?|grew|doubl\w*|halv\w*|trebl\w*|reduc\w*|declin\w*|"
+                   r"drop(?:s|ped)?|up from|down from|fewer|higher than|lower than)\b", re.I)
+_QUANTITY = r"(?:numbers?|proportion|percentage|rate|level|amount|use|figures?)"
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
@@ -158,6 +164,12 @@ _ASKS = (
                 r"has|have|will|would)\b)|\b(?:what|which) (?:(?:was|were|is|are) the )?"
                 r"(?:dates?|time|day|month|year)s?\b|\bby when\b|\bhow long ago\b|"
                 r"\bover what period\b|\bon what (?:date|day)s?\b", re.I), WHEN_WORDS),
+    # "... how the number of children educated at home had changed?"
+    (re.compile(rf"\bhow\b[^?]{{0,60}}\b{_QUANTITY}\b[^?]{{0,60}}\b(?:changed|risen|fallen|"
+                r"grown|moved|shifted|altered|gone (?:up|down))\b|"
+                rf"\b(?:has|have|had|did)\b[^?]{{0,40}}\b{_QUANTITY}\b[^?]{{0,40}}\b(?:go(?:ne)? "
+                r"(?:up|down)|rise|risen|fall|fallen|grow|grown|increased?|decreased?|"
+                r"changed?)\b", re.I), TREND),
     # "What was the average length of care proceedings?": a span of time.
     (re.compile(r"\bhow long\b(?!\s+ago)|\bfor what (?:period|length of time)\b|\bwhat (?:was|"
                 r"were|is|are) the (?:average |mean |median |typical )?(?:length|duration)s?\b",

@@ -25,6 +25,7 @@ from .asks import (
     _SHORTFALL,
     _SINCE,
     CAUSE,
+    TREND,
     Kind,
     Listing,
     _Rated,
@@ -100,6 +101,8 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
     if kind is _APPRAISAL:
         return 1.0 if _VERDICT.search(text) else 0.8 if kind.search(text) else 0.5
     if kind is LOOKS_BACK:
+        return 1.0 if kind.search(text) else 0.5
+    if kind is TREND:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2

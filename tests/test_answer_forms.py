@@ -689,3 +689,12 @@ def test_why_is_answered_by_what_a_plural_cause_means() -> None:
              "placements are unassessed.")
     assert kind_fit(kind, cause) > kind_fit(kind, "A high number of connected carer "
                                                   "placements are unassessed.")
+
+
+def test_how_a_number_changed_is_answered_by_how_it_moved() -> None:
+    kind = answer_kind("What did Ofsted say in 2020 about how the number of children educated "
+                       "at home in Eastshire had changed?")
+    moved = ("The number of children who are electively home educated has increased rapidly "
+             "over the past 18 months.")
+    judged = "Effective systems are now in place to engage with parents who educate at home."
+    assert kind_fit(kind, moved) > kind_fit(kind, judged)
