@@ -144,6 +144,10 @@ TREND = re.compile(r"\b(?:increas\w*|decreas\w*|ris(?:e|es|en|ing)|rose|fall(?:s
                    r"grow(?:s|n|ing)?|grew|doubl\w*|halv\w*|trebl\w*|reduc\w*|declin\w*|"
                    r"drop(?:s|ped)?|up from|down from|fewer|higher than|lower than)\b", re.I)
 _QUANTITY = r"(?:numbers?|proportion|percentage|rate|level|amount|use|figures?)"
+# Whether something was there at all ("there being no social worker vacancies", "there were
+# 12 children waiting"): what "Were there any X?" asks.
+EXISTS = re.compile(r"\b(?:no|none|nobody|there (?:is|are|was|were|being|has been|have been|"
+                    r"had been|remains?)|(?:has|have|had) (?:no|any)|\d+)\b", re.I)
 # What a report is asked to have said: "what did inspectors find / say / conclude ...".
 _FINDINGS = r"(?:say|find|think|make|conclude|report|note|observe)"
 # The kind of thing a question asks for, by its interrogative form only.
@@ -259,6 +263,9 @@ _ASKS = (
     # of X, which a record states in words of praise or shortfall.
     (re.compile(rf"\bwhat did (?:\w+\s+){{0,3}}?{_FINDINGS}\b[^?]*?\b(?:about|of|on|regarding)\b|"
                 r"\bhow (?:good|well|effective|strong)\b", re.I), _APPRAISAL),
+    # "Were there any unfilled social worker posts in X?", when it asks for nothing else
+    (re.compile(r"(?:^|[.;:,–—]\s+|\s-\s+)(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|has|"
+                r"have|had) there (?:been )?(?:any|enough|many|an?)\b", re.I), EXISTS),
 )
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count | Body

@@ -25,6 +25,7 @@ from .asks import (
     _SHORTFALL,
     _SINCE,
     CAUSE,
+    EXISTS,
     TREND,
     Kind,
     Listing,
@@ -102,7 +103,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 1.0 if _VERDICT.search(text) else 0.8 if kind.search(text) else 0.5
     if kind is LOOKS_BACK:
         return 1.0 if kind.search(text) else 0.5
-    if kind is TREND:
+    if kind is TREND or kind is EXISTS:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2

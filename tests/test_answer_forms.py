@@ -698,3 +698,16 @@ def test_how_a_number_changed_is_answered_by_how_it_moved() -> None:
              "over the past 18 months.")
     judged = "Effective systems are now in place to engage with parents who educate at home."
     assert kind_fit(kind, moved) > kind_fit(kind, judged)
+
+
+def test_whether_there_were_any_is_answered_where_the_record_says_there_were_or_not() -> None:
+    kind = answer_kind("Were there any unfilled social worker posts in Eastshire at the time of "
+                       "the 2026 inspection?")
+    said = ("Their focus on stabilising the workforce has resulted in there being no social "
+            "worker vacancies.")
+    near = "Social workers and carers support an increasing stability for children."
+    assert kind_fit(kind, said) > kind_fit(kind, near)
+    # a question that asks for shortfalls keeps asking for them
+    worries = answer_kind("Were there any worries about how Eastshire responds when children "
+                          "go missing?")
+    assert kind_fit(worries, "Return home interviews are not timely.") == 1.0
