@@ -17,7 +17,7 @@ from .dates import (
     SMALL_NUMBERS,
     WHEN_WORDS,
 )
-from .grades import asking_clause
+from .grades import WHETHER_VERBS, asking_clause
 from .kinds import COMPARED_EARLIER, LOOKS_BACK
 from .people import PERSON as _PERSON
 from .people import Body
@@ -270,8 +270,8 @@ _ASKS = (
 
 Kind = re.Pattern[str] | _Person | _Rated | Listing | _Count | Body
 # A clause that asks: a question word, or a verb opening a yes-or-no question.
-_WH = re.compile(r"\s*(?:what|which|where|who|whom|whose|when|why|how|was|were|is|are|did|"
-                 r"does|do|has|have|had|can|could|will|would)\b", re.I)
+_WH = re.compile(rf"\s*(?:what|which|where|who|whom|whose|when|why|how|can|could|will|"
+                 rf"would|{WHETHER_VERBS})\b", re.I)
 
 
 # "What expenses did X claim?", "What was X's overspend on Y?": a sum of money asked for.

@@ -113,9 +113,10 @@ def _draft_quote(snap: Snapshot, s: Sentence) -> DraftQuote:
     start, quote = _with_antecedent(snap, s)
     end, quote = _with_follower(snap, s.doc_id, start, s.end, quote)
     item_ref, item_title = row.item_ref, row.item_title
+    text = snap.text_of(s.doc_id)
     if end == s.end:
-        end, quote = with_restatement(snap.text_of(s.doc_id), start, end, quote)
-    if end == s.end and (elsewhere := restated_elsewhere(snap.text_of(s.doc_id), start, quote)):
+        end, quote = with_restatement(text, start, end, quote)
+    if end == s.end and (elsewhere := restated_elsewhere(text, start, quote)):
         start, end, quote = elsewhere
         item_ref, item_title = snap.item_at(s.doc_id, start) or (item_ref, item_title)
     return DraftQuote(doc_id=s.doc_id, start=start, end=end, quote=quote,

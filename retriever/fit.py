@@ -59,7 +59,7 @@ _VERDICT = re.compile(r"\b(?:is|are|was|were|remains?|has been|have been|receive
                       r"significant|serious|timely|thorough|limited|underdeveloped|"
                       r"under[- ]developed|insufficient|successful|positive|improving|improved|"
                       r"declining|deteriorat\w+|well[- ]\w+|high|low|slow|late|exceptional|"
-                      r"unacceptable|appropriate|inappropriate|variable|sound|secure|unsafe)\b",
+                      r"unacceptable|appropriate|inappropriate|sound|secure|unsafe)\b",
                       re.I)
 
 
@@ -101,9 +101,7 @@ def kind_fit(kind: Kind | None, text: str, heading: str = "",
         return 0.7 if kind.search(text) else 0.5  # "compare the result with the one before"
     if kind is _APPRAISAL:
         return 1.0 if _VERDICT.search(text) else 0.8 if kind.search(text) else 0.5
-    if kind is LOOKS_BACK:
-        return 1.0 if kind.search(text) else 0.5
-    if kind is TREND or kind is EXISTS:
+    if kind is LOOKS_BACK or kind is TREND or kind is EXISTS:
         return 1.0 if kind.search(text) else 0.5
     if kind is _SHORTFALL:
         return 1.0 if kind.search(text) else 0.5 if heading.startswith("•") else 0.2

@@ -22,8 +22,8 @@ GRADE_WORDS = ("outstanding", "good", "inadequate", "requires", "improvement", "
 
 # The scale, lowest first. "Requires improvement (to be good)" is one grade.
 SCALE = ("inadequate", "requires improvement", "good", "outstanding")
-_GRADE = r"(?:inadequate|requires? improvement(?: to be good)?|good|outstanding)"
-_FIELD_GRADE = re.compile(rf":\s*({_GRADE})\s*\.?\s*$", re.I)
+GRADE = r"(?:inadequate|requires? improvement(?: to be good)?|good|outstanding)"
+_FIELD_GRADE = re.compile(rf":\s*({GRADE})\s*\.?\s*$", re.I)
 
 # A sentence that states a grade in prose, as a record's summary does: "Services for children in
 # X are good", "... continue to require improvement to be good".
@@ -39,11 +39,11 @@ GRADE_STATED = re.compile(r"\b(?:inadequate|outstanding|requir(?:es?|ing) improv
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|not (?:rated|judged|graded|"
                        r"found to be|get|got|receive|given|achieve)(?: as| to be)?)\s+"
                        r"((?:[\w’'-]+\s*){1,3})|"
-                       rf"\bnot\s+({_GRADE})\b", re.I)
+                       rf"\bnot\s+({GRADE})\b", re.I)
 # "below good", "lower than that", "better than requires improvement".
 _COMPARED = re.compile(rf"\b(?P<dir>below|lower than|worse than|less than|under|above|"
                        rf"higher than|better than)\s+(?:a\s+|the\s+)?"
-                       rf"(?P<g>{_GRADE}|that|this|it)\b", re.I)
+                       rf"(?P<g>{GRADE}|that|this|it)\b", re.I)
 # "Did any area get a better grade?" after a grade the question states ("X was judged
 # inadequate overall - ..."): placed against that one.
 _GRADE_NOUN = r"\s+(?:grades?|ratings?|judge?ments?)\b"
@@ -57,7 +57,7 @@ _END_OF_SCALE = re.compile(rf"\b(?P<end>top|highest|best|lowest|worst|bottom){_G
 _NAMED = re.compile(rf"\b(?:(?:rated?|judged?|graded?|found|assessed|was|were|is|are|be|as|"
                     rf"receive[sd]?|got|get|given|achieved?)\s+"
                     rf"(?:(?:only|still|also|just)\s+)?(?:to be\s+|as\s+)?|(?:only|just)\s+)"
-                    rf"({_GRADE})\b", re.I)  # "... was any judgement area only good?"
+                    rf"({GRADE})\b", re.I)  # "... was any judgement area only good?"
 # "Which area / part / aspect ...": one judgement area, which the overall one is not.
 _PART = re.compile(r"\bwhich (?:\w+ )?(?:areas?|parts?|aspects?|judgements? areas?|services?)\b|"
                    r"\b(?:any|which|one) (?:\w+ )?(?:judgement|judgment) areas?\b", re.I)
@@ -168,7 +168,7 @@ class GradesAsked:
                 wanted = _beyond(rank_of(ref), m["dir"].lower() in (
                     "below", "lower than", "worse than", "less than", "under"))
         elif _WHETHER.match(asking) and re.search(r"\b(?:every|each|all)\b", asking, re.I) \
-                and (named := {rank_of(g) for g in re.findall(_GRADE, asking, re.I)}):
+                and (named := {rank_of(g) for g in re.findall(GRADE, asking, re.I)}):
             # "Was every area outstanding?": an area with another grade answers it
             wanted = set(range(len(SCALE))) - named
         elif _WHETHER.match(asking) and not re.search(r"\b(?:any|anything|which)\b", asking,
@@ -176,7 +176,7 @@ class GradesAsked:
             pass  # "Were its care leavers services inadequate too?": yes or no, any grade
         else:  # a grade stated before the asking clause is not the one asked for
             named = {rank_of(g) for g in _NAMED.findall(asking)}
-            aside = {rank_of(g) for g in re.findall(_GRADE, " ".join(set_aside(question)), re.I)}
+            aside = {rank_of(g) for g in re.findall(GRADE, " ".join(set_aside(question)), re.I)}
             if named - aside:
                 wanted = named - aside
             elif aside:

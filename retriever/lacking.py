@@ -367,11 +367,10 @@ def unmentioned_graded(question: str, passages: list[str]) -> str:
     """Why the passages found cannot say which things were given a grade: they never mention
     the things asked about (a report on children's services grades no secondary schools,
     and no adult social care services)."""
-    if (r := _RATED_SERVICE.search(question)) and (service := r[1].split()):
+    if r := _RATED_SERVICE.search(question):
         said = " ".join(re.findall(r"[a-z0-9]+", " ".join(passages).lower()))
-        words = " ".join(w for w in re.findall(r"[a-z0-9]+", " ".join(service).lower()))
-        if words not in said:
-            return f"The passages found do not mention {' '.join(service)} services."
+        if " ".join(re.findall(r"[a-z0-9]+", r[1].lower())) not in said:
+            return f"The passages found do not mention {' '.join(r[1].split())} services."
     m = _GRADED_ASKED.search(question)
     if not m:
         return ""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-_LIST_ITEM = re.compile(r"^\s*(?:[◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–−]|\(?\d{1,2}[.)]|"
-                        r"\(?[a-z][.)])\s")
+_BULLETS = "◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\\-–−"  # a character class's contents
+_LIST_ITEM = re.compile(rf"^\s*(?:[{_BULLETS}]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s")
 
 
 def listed_under(passage: str, heading: str, sentence: str, at: int | None = None,
@@ -54,5 +54,5 @@ def _last_heading(text: str) -> str:
 
 
 # A line that heads what follows: short, not a list item, not a sentence or "label: value".
-_HEADING_LINE = re.compile(r"^(?![◼•▪■●◦‣\uf06e\uf0a7\uf0b7\uf02d\-–−])[^:\n]{3,100}"
+_HEADING_LINE = re.compile(rf"^(?![{_BULLETS}])[^:\n]{{3,100}}"
                            r"(?<![.;,:])$")

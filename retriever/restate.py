@@ -15,14 +15,13 @@ import re
 from indexer.sentences import split_sentences
 
 from .evidence import is_heading
-from .grades import field_grade, gives_grade
+from .grades import GRADE, field_grade, gives_grade
 from .vocabulary import STOPWORDS
 
 LOOK_AHEAD = 600  # characters searched for the sentence after a quote
 _PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
 _SPACE = r"[ \t]+"  # between words on one line
-_FIELD_LINE = re.compile(r"(?m)^[^\n]{3,200}:[ \t]*(?:inadequate|requires? improvement"
-                         r"(?: to be good)?|good|outstanding)[ \t]*\.?[ \t]*$", re.I)
+_FIELD_LINE = re.compile(rf"(?m)^[^\n]{{3,200}}:[ \t]*{GRADE}[ \t]*\.?[ \t]*$", re.I)
 _SUMMARY_SPAN = 1500  # characters of the summary under a judgement table that are read
 
 
